@@ -1,0 +1,314 @@
+"""Typed, frozen descriptions of a rostering problem.
+
+Times are integer minutes. A *horizon minute* counts from 00:00 of the horizon's first day,
+so minute ``d * 1440 + m`` is minute ``m`` of day ``d``; an overnight shift on the last day
+simply runs past ``horizon.num_minutes``. Interval ``t`` is the span
+``[t * interval_minutes, (t + 1) * interval_minutes)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from fractions import Fraction
+
+MINUTES_PER_DAY = 1440
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+INTERVAL_CHOICES = (5, 10, 15, 30, 60)
+
+
+class Office(StrEnum):
+    """Where a person may work."""
+
+    FRONT = "front"
+    BACK = "back"
+    BOTH = "both"
+
+
+class AvailabilityKind(StrEnum):
+    """What an availability row says about a span."""
+
+    UNAVAILABLE = "unavailable"
+    PREFER = "prefer"
+    AVOID = "avoid"
+
+
+@dataclass(frozen=True)
+class Horizon:
+    """The days rostered and the interval grid."""
+
+    start: date
+    days: int = 7
+    interval_minutes: int = 15
+    timezone: str | None = None
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.days <= 56:
+            raise ValueError(f"days must lie in 1..56, got {self.days}")
+        if self.interval_minutes not in INTERVAL_CHOICES:
+            raise ValueError(f"interval_minutes must be one of {INTERVAL_CHOICES}")
+
+    @property
+    def num_minutes(self) -> int:
+        """Length of the horizon in minutes."""
+        return self.days * MINUTES_PER_DAY
+
+    @property
+    def num_intervals(self) -> int:
+        """Number of intervals in the horizon."""
+        return self.num_minutes // self.interval_minutes
+
+    @property
+    def intervals_per_day(self) -> int:
+        """Number of intervals in one day."""
+        return MINUTES_PER_DAY // self.interval_minutes
+
+    def date_of(self, day: int) -> date:
+        """Calendar date of horizon day ``day``."""
+        return self.start + timedelta(days=day)
+
+    def weekday_of(self, day: int) -> int:
+        """Weekday of horizon day ``day`` (0 = Monday)."""
+        return self.date_of(day).weekday()
+
+    def day_of(self, when: date) -> int | None:
+        """Horizon day index of ``when``, or None outside the horizon."""
+        day = (when - self.start).days
+        return day if 0 <= day < self.days else None
+
+    def to_datetime(self, minute: int) -> datetime:
+        """Local wall-clock date-time of horizon minute ``minute``."""
+        return datetime.combine(self.start, datetime.min.time()) + timedelta(minutes=minute)
+
+    def to_minute(self, when: datetime) -> int:
+        """Horizon minute of a local wall-clock date-time (may lie outside the horizon)."""
+        delta = when - datetime.combine(self.start, datetime.min.time())
+        return int(delta.total_seconds() // 60)
+
+    def blocks(self) -> list[tuple[int, int]]:
+        """The 7-day blocks from the horizon start as ``(first_day, num_days)``.
+
+        The last block is shorter when ``days`` is not a multiple of 7.
+        """
+        return [(first, min(7, self.days - first)) for first in range(0, self.days, 7)]
+
+
+@dataclass(frozen=True)
+class Employee:
+    """A named person with a contract. Hours are held in minutes."""
+
+    employee_id: str
+    name: str
+    office: Office = Office.FRONT
+    skills: frozenset[str] = frozenset()
+    contract_minutes: int = 0
+    min_minutes: int = 0
+    max_minutes: int | None = None
+    max_days: int | None = None
+
+    @property
+    def works_front(self) -> bool:
+        """Whether the person may take front-office shifts."""
+        return self.office in (Office.FRONT, Office.BOTH)
+
+    @property
+    def weekly_max_minutes(self) -> int:
+        """Weekly ceiling on paid minutes (the contract when no maximum is given)."""
+        return self.contract_minutes if self.max_minutes is None else self.max_minutes
+
+
+def scale_to_block(weekly_minutes: int, num_days: int) -> int:
+    """Scale a weekly amount to a block of ``num_days`` days (rounded down)."""
+    return weekly_minutes * num_days // 7
+
+
+@dataclass(frozen=True)
+class ShiftTemplate:
+    """A shift people can be given; ``start`` and ``end`` are minutes of the day."""
+
+    shift_id: str
+    start: int
+    end: int
+    weekdays: frozenset[int] = frozenset(range(7))
+
+    @property
+    def duration(self) -> int:
+        """Length in minutes; an end at or before the start means the next day."""
+        return (self.end - self.start) % MINUTES_PER_DAY or MINUTES_PER_DAY
+
+    def span_on(self, day: int) -> tuple[int, int]:
+        """Horizon minutes ``[start, end)`` of this shift when it starts on ``day``."""
+        begin = day * MINUTES_PER_DAY + self.start
+        return begin, begin + self.duration
+
+
+@dataclass(frozen=True)
+class BreakRule:
+    """A break every shift of at least ``min_shift_minutes`` carries.
+
+    ``earliest`` and ``latest`` bound the break's start, in minutes after the shift's start.
+    """
+
+    name: str
+    minutes: int
+    earliest: int
+    latest: int
+    min_shift_minutes: int = 0
+    paid: bool = True
+
+    def applies_to(self, shift_minutes: int) -> bool:
+        """Whether a shift of this length carries the break."""
+        return shift_minutes >= self.min_shift_minutes
+
+
+@dataclass(frozen=True)
+class DemandSpan:
+    """``required`` people on the floor through horizon minutes ``[start, end)``.
+
+    ``skill`` None means any front-office person.
+    """
+
+    start: int
+    end: int
+    required: int
+    skill: str | None = None
+
+
+@dataclass(frozen=True)
+class AvailabilitySpan:
+    """An availability row resolved to horizon minutes ``[start, end)``."""
+
+    employee_id: str
+    start: int
+    end: int
+    kind: AvailabilityKind
+    weight: int = 1
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Hard labour rules; durations in minutes."""
+
+    min_rest_minutes: int = 11 * 60
+    weekly_rest_minutes: int = 35 * 60
+    max_consecutive_days: int = 6
+    max_on_break: Fraction | None = None
+
+    def break_cap(self, num_on_shift: int) -> int:
+        """Most people allowed on a break at once when ``num_on_shift`` people are working."""
+        if self.max_on_break is None:
+            return num_on_shift
+        share = self.max_on_break
+        return max(1, share.numerator * num_on_shift // share.denominator)
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Objective weights. Shortfall is weighted far above everything else.
+
+    shortfall
+        Per person-minute below demand.
+    contract
+        Per minute of paid time away from the contract, per 7-day block.
+    preference
+        Per unit of weight of a prefer/avoid request that is not granted.
+    surplus
+        Per person-minute above demand.
+    """
+
+    shortfall: int = 1000
+    contract: int = 10
+    preference: int = 600
+    surplus: int = 1
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Everything a solve needs: the horizon, people, templates, demand and policy."""
+
+    horizon: Horizon
+    employees: tuple[Employee, ...]
+    shifts: tuple[ShiftTemplate, ...]
+    demand: tuple[DemandSpan, ...] = ()
+    breaks: tuple[BreakRule, ...] = ()
+    availability: tuple[AvailabilitySpan, ...] = ()
+    rules: Rules = field(default_factory=Rules)
+    weights: Weights = field(default_factory=Weights)
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        ids = [e.employee_id for e in self.employees]
+        if len(set(ids)) != len(ids):
+            raise ValueError("employee_id values must be unique")
+        shift_ids = [s.shift_id for s in self.shifts]
+        if len(set(shift_ids)) != len(shift_ids):
+            raise ValueError("shift_id values must be unique")
+        known = set(ids)
+        for span in self.availability:
+            if span.employee_id not in known:
+                raise ValueError(f"availability names unknown employee {span.employee_id!r}")
+
+    @property
+    def num_employees(self) -> int:
+        """Number of people."""
+        return len(self.employees)
+
+    def employee(self, employee_id: str) -> Employee:
+        """The person with this id."""
+        for employee in self.employees:
+            if employee.employee_id == employee_id:
+                return employee
+        raise KeyError(employee_id)
+
+    def skills_demanded(self) -> list[str]:
+        """Skills that some demand span asks for, sorted."""
+        return sorted({d.skill for d in self.demand if d.skill is not None})
+
+    def required(self) -> dict[str | None, list[int]]:
+        """People required on the floor per interval: ``None`` for the total, then per skill.
+
+        Overlapping demand spans add up; demand past the horizon's end is dropped.
+        """
+        step = self.horizon.interval_minutes
+        result: dict[str | None, list[int]] = {None: [0] * self.horizon.num_intervals}
+        for skill in self.skills_demanded():
+            result[skill] = [0] * self.horizon.num_intervals
+        for span in self.demand:
+            line = result[span.skill]
+            last = min(span.end, self.horizon.num_minutes)
+            for t in range(span.start // step, (last + step - 1) // step):
+                line[t] += span.required
+        return result
+
+    def spans_of(self, employee_id: str, kind: AvailabilityKind) -> list[AvailabilitySpan]:
+        """The availability spans of one kind for one person."""
+        return [a for a in self.availability if a.employee_id == employee_id and a.kind == kind]
+
+
+@dataclass(frozen=True)
+class PlacedBreak:
+    """A break placed in horizon minutes ``[start, end)``."""
+
+    name: str
+    start: int
+    end: int
+    paid: bool = True
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """One person working one shift, with its breaks, in horizon minutes ``[start, end)``."""
+
+    employee_id: str
+    day: int
+    shift_id: str
+    start: int
+    end: int
+    breaks: tuple[PlacedBreak, ...] = ()
+
+    @property
+    def paid_minutes(self) -> int:
+        """Shift length less its unpaid breaks."""
+        unpaid = sum(b.end - b.start for b in self.breaks if not b.paid)
+        return self.end - self.start - unpaid
