@@ -1,0 +1,58 @@
+"""The solve's output folder: roster.csv, coverage.csv and summary.json."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from scheduler.io.files import write_csv, write_json
+from scheduler.io.roster import format_roster
+from scheduler.solve import Result
+
+
+def summary(result: Result) -> dict[str, Any]:
+    """KPIs of a solve as plain data: status, objective and bound, hours against contract."""
+    data: dict[str, Any] = {
+        "scenario": result.scenario.name,
+        "status": result.status,
+        "objective": result.objective,
+        "best_bound": result.best_bound,
+        "gap": result.gap,
+        "solve_seconds": round(result.solve_seconds, 3),
+        "num_variables": result.num_variables,
+        "num_constraints": result.num_constraints,
+    }
+    if result.report is None:
+        data["conflicts"] = result.conflicts
+        return data
+    costs = result.report.costs
+    data.update(
+        {
+            "shortfall_hours": costs.shortfall_minutes / 60,
+            "surplus_hours": costs.surplus_minutes / 60,
+            "contract_deviation_hours": costs.contract_deviation_minutes / 60,
+            "preference_penalty": costs.preference_penalty,
+            "objective_terms": {
+                "shortfall": result.scenario.weights.shortfall * costs.shortfall_minutes,
+                "contract": result.scenario.weights.contract * costs.contract_deviation_minutes,
+                "preference": result.scenario.weights.preference * costs.preference_penalty,
+                "surplus": result.scenario.weights.surplus * costs.surplus_minutes,
+            },
+            "violations": [str(v) for v in result.report.violations],
+            "employees": result.report.hours.to_dict("records"),
+        }
+    )
+    return data
+
+
+def write_result(result: Result, out: Path) -> list[Path]:
+    """Write the roster, coverage and summary of a solve into ``out``; return the files."""
+    written = []
+    if result.report is not None:
+        roster_path, coverage_path = out / "roster.csv", out / "coverage.csv"
+        write_csv(roster_path, format_roster(result.roster))
+        write_csv(coverage_path, result.report.coverage)
+        written += [roster_path, coverage_path]
+    summary_path = out / "summary.json"
+    write_json(summary_path, summary(result))
+    return [*written, summary_path]

@@ -1,0 +1,154 @@
+"""The roster table: built from assignments, written as roster.csv, and read back for checking."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+
+from scheduler.data import Assignment, Scenario
+from scheduler.errors import InputError
+
+ROSTER_COLUMNS = [
+    "employee_id",
+    "name",
+    "date",
+    "office",
+    "location",
+    "activity",
+    "shift_id",
+    "start",
+    "end",
+    "hours",
+    "paid",
+]
+REQUIRED_COLUMNS = ["employee_id", "activity", "start", "end"]
+SHIFT_ACTIVITY = "shift"
+ISO_FORMAT = "%Y-%m-%dT%H:%M:%S"
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    """One roster row in horizon minutes; ``row`` is its line in the file (header = 1)."""
+
+    row: int
+    employee_id: str
+    activity: str
+    start: int
+    end: int
+    shift_id: str | None = None
+
+
+def roster_frame(scenario: Scenario, assignments: list[Assignment]) -> pd.DataFrame:
+    """One row per activity: each shift, then its breaks, sorted by person and time.
+
+    ``start`` and ``end`` are local wall-clock Timestamps; ``hours`` is the shift's paid hours
+    (a break row gives its own length).
+    """
+    horizon = scenario.horizon
+    people = {e.employee_id: e for e in scenario.employees}
+    records = []
+    for a in sorted(assignments, key=lambda a: (a.employee_id, a.start)):
+        person = people[a.employee_id]
+        common = {
+            "employee_id": a.employee_id,
+            "name": person.name,
+            "date": horizon.date_of(a.day).isoformat(),
+            "office": "front",
+            "location": "onsite",
+            "shift_id": a.shift_id,
+        }
+        records.append(
+            {
+                **common,
+                "activity": SHIFT_ACTIVITY,
+                "start": horizon.to_datetime(a.start),
+                "end": horizon.to_datetime(a.end),
+                "hours": a.paid_minutes / 60,
+                "paid": "",
+            }
+        )
+        for b in a.breaks:
+            records.append(
+                {
+                    **common,
+                    "activity": b.name,
+                    "start": horizon.to_datetime(b.start),
+                    "end": horizon.to_datetime(b.end),
+                    "hours": (b.end - b.start) / 60,
+                    "paid": "true" if b.paid else "false",
+                }
+            )
+    frame = pd.DataFrame.from_records(records, columns=ROSTER_COLUMNS)
+    frame["start"] = pd.to_datetime(frame["start"])
+    frame["end"] = pd.to_datetime(frame["end"])
+    return frame
+
+
+def format_roster(frame: pd.DataFrame) -> pd.DataFrame:
+    """The roster as written to CSV: ISO 8601 local date-times."""
+    out = frame.copy()
+    for column in ("start", "end"):
+        out[column] = pd.to_datetime(out[column]).dt.strftime(ISO_FORMAT)
+    return out
+
+
+def read_roster(path: Path) -> pd.DataFrame:
+    """Read a roster.csv as text cells, checking the required columns are there."""
+    if not path.is_file():
+        raise InputError(path.name, "file not found")
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise InputError(path.name, f"not a readable CSV file ({exc})") from None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    for column in REQUIRED_COLUMNS:
+        if column not in frame.columns:
+            raise InputError(path.name, "missing column", column=column)
+    return frame
+
+
+def _to_minute(scenario: Scenario, value: object, file: str, row: int, column: str) -> int:
+    if isinstance(value, pd.Timestamp | datetime):
+        when = pd.Timestamp(value).to_pydatetime()
+    else:
+        text = str(value).strip()
+        try:
+            when = datetime.fromisoformat(text)
+        except ValueError:
+            raise InputError(
+                file, f"expected an ISO date-time like 2026-12-07T07:00, got {text!r}", row, column
+            ) from None
+    if when.tzinfo is not None:
+        when = when.replace(tzinfo=None)
+    if when.second or when.microsecond:
+        raise InputError(file, "expected a whole minute", row, column)
+    return scenario.horizon.to_minute(when)
+
+
+def roster_rows(scenario: Scenario, frame: pd.DataFrame, file: str = "roster") -> list[RosterRow]:
+    """Turn a roster table (as built or as read from CSV) into rows in horizon minutes."""
+    for column in REQUIRED_COLUMNS:
+        if column not in frame.columns:
+            raise InputError(file, "missing column", column=column)
+    has_shift_id = "shift_id" in frame.columns
+    rows = []
+    for offset, record in enumerate(frame.to_dict("records")):
+        line = offset + 2
+        employee_id = str(record["employee_id"]).strip()
+        activity = str(record["activity"]).strip()
+        if not employee_id:
+            raise InputError(file, "expected an employee_id", line, "employee_id")
+        if not activity:
+            raise InputError(
+                file, "expected an activity (shift or a break's name)", line, "activity"
+            )
+        start = _to_minute(scenario, record["start"], file, line, "start")
+        end = _to_minute(scenario, record["end"], file, line, "end")
+        if end <= start:
+            raise InputError(file, "expected end after start", line, "end")
+        shift_id = str(record["shift_id"]).strip() if has_shift_id else ""
+        rows.append(RosterRow(line, employee_id, activity, start, end, shift_id or None))
+    return rows

@@ -1,0 +1,99 @@
+"""Shift options: each template on each day it may be worked, with its break slots on the grid."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from scheduler.data import BreakRule, Scenario, ShiftTemplate
+from scheduler.errors import InputError
+
+
+@dataclass(frozen=True)
+class BreakSlots:
+    """Where one break of a shift may start: offsets in minutes after the shift's start."""
+
+    rule: BreakRule
+    offsets: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class ShiftOption:
+    """A template worked on a given day: horizon minutes ``[start, end)`` and its breaks."""
+
+    index: int
+    day: int
+    template: ShiftTemplate
+    start: int
+    end: int
+    breaks: tuple[BreakSlots, ...]
+
+    @property
+    def unpaid_minutes(self) -> int:
+        """Minutes of unpaid breaks the shift carries."""
+        return sum(b.rule.minutes for b in self.breaks if not b.rule.paid)
+
+    @property
+    def paid_minutes(self) -> int:
+        """Shift length less unpaid breaks."""
+        return self.end - self.start - self.unpaid_minutes
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether the shift overlaps horizon minutes ``[start, end)``."""
+        return self.start < end and start < self.end
+
+
+def break_slots(
+    template: ShiftTemplate, rules: tuple[BreakRule, ...], step: int
+) -> tuple[BreakSlots, ...]:
+    """The breaks a template carries, each with its start offsets on the interval grid.
+
+    A window is rounded inwards to the grid and cut so the break ends inside the shift.
+    """
+    slots = []
+    for rule in rules:
+        if not rule.applies_to(template.duration):
+            continue
+        first = -(-rule.earliest // step) * step
+        last = min(rule.latest, template.duration - rule.minutes)
+        offsets = tuple(range(first, last + 1, step))
+        slots.append(BreakSlots(rule, offsets))
+    return tuple(slots)
+
+
+def check_breaks_fit(template: ShiftTemplate, slots: tuple[BreakSlots, ...]) -> None:
+    """Raise if the template's breaks cannot all be placed in order inside their windows."""
+    earliest_free = 0
+    for slot in slots:
+        fitting = [o for o in slot.offsets if o >= earliest_free]
+        if not fitting:
+            raise InputError(
+                "scenario.toml",
+                f"shift {template.shift_id} ({template.duration} min) cannot hold break "
+                f"{slot.rule.name!r} ({slot.rule.minutes} min, start {slot.rule.earliest}.."
+                f"{slot.rule.latest}) after the breaks before it; widen the window or set "
+                "min_shift_minutes",
+                column="breaks",
+            )
+        earliest_free = fitting[0] + slot.rule.minutes
+
+
+def shift_options(scenario: Scenario) -> list[ShiftOption]:
+    """Every template on every horizon day whose weekday it allows."""
+    step = scenario.horizon.interval_minutes
+    per_template = {}
+    for template in scenario.shifts:
+        slots = break_slots(template, scenario.breaks, step)
+        check_breaks_fit(template, slots)
+        per_template[template.shift_id] = slots
+    options: list[ShiftOption] = []
+    for day in range(scenario.horizon.days):
+        weekday = scenario.horizon.weekday_of(day)
+        for template in scenario.shifts:
+            if weekday in template.weekdays:
+                start, end = template.span_on(day)
+                options.append(
+                    ShiftOption(
+                        len(options), day, template, start, end, per_template[template.shift_id]
+                    )
+                )
+    return options

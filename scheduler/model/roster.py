@@ -1,0 +1,483 @@
+"""The CP-SAT roster model: one method per rule family.
+
+People are named in the assignment variables ``x[e, o]`` (person ``e`` works shift option
+``o``). Coverage only needs how many people of each *skill class* work each option, so it is
+built on the counts ``n[o, c]``; breaks are placed either on those counts (the aggregated
+formulation: people on the same shift with the same skills are interchangeable, and named
+people get the placements afterwards) or per person (the individual formulation).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from ortools.sat.python import cp_model
+
+from scheduler.data import (
+    MINUTES_PER_DAY,
+    Assignment,
+    AvailabilityKind,
+    Employee,
+    PlacedBreak,
+    Scenario,
+    scale_to_block,
+)
+from scheduler.model.options import ShiftOption, shift_options
+
+Formulation = Literal["aggregated", "individual"]
+FORMULATIONS: tuple[Formulation, ...] = ("aggregated", "individual")
+Line = str | None
+SkillClass = frozenset[str]
+
+
+@dataclass(frozen=True)
+class Guard:
+    """A group of hard constraints switched by one assumption literal when explaining."""
+
+    family: str
+    employee_id: str
+    detail: str
+
+
+class RosterModel:
+    """Builds the CP-SAT model of a scenario.
+
+    Parameters
+    ----------
+    scenario
+        The problem.
+    formulation
+        ``"aggregated"`` places breaks as counts per shift option, skill class and slot;
+        ``"individual"`` uses a boolean per person, break and slot.
+    explain
+        Switch each hard rule family per person with an assumption literal and leave out the
+        objective, so an infeasible model yields a core of conflicting rule groups.
+    """
+
+    def __init__(
+        self, scenario: Scenario, formulation: Formulation = "aggregated", explain: bool = False
+    ) -> None:
+        if formulation not in FORMULATIONS:
+            raise ValueError(f"formulation must be one of {FORMULATIONS}")
+        self.scenario = scenario
+        self.formulation = formulation
+        self.explain = explain
+        self.model = cp_model.CpModel()
+        self.step = scenario.horizon.interval_minutes
+        self.num_intervals = scenario.horizon.num_intervals
+        self.options = shift_options(scenario)
+        self.people = [e for e in scenario.employees if e.works_front]
+        self.required = scenario.required()
+        self.lines: list[Line] = list(self.required)
+        demanded = set(scenario.skills_demanded())
+        self.skill_class = {e.employee_id: frozenset(e.skills & demanded) for e in self.people}
+        self.guards: dict[int, Guard] = {}
+        self.x: dict[tuple[str, int], cp_model.IntVar] = {}
+        self.members: dict[tuple[int, SkillClass], list[str]] = defaultdict(list)
+        self.count: dict[tuple[int, SkillClass], cp_model.IntVar] = {}
+        # Aggregated: (option, class, break index) -> [(offset, count var)].
+        # Individual: (option, employee, break index) -> [(offset, bool var)].
+        self.break_vars: dict[tuple[int, object, int], list[tuple[int, cp_model.IntVar]]] = {}
+        self.break_terms: dict[int, list[tuple[cp_model.IntVar, SkillClass]]] = defaultdict(list)
+        self.shortfall: dict[tuple[Line, int], cp_model.IntVar] = {}
+        self.objective_terms: list[tuple[cp_model.LinearExprT, int]] = []
+        self.objective_offset = 0
+
+        self.add_assignments()
+        self.add_one_shift_per_day()
+        self.add_min_rest()
+        self.add_weekly_rest()
+        self.add_max_consecutive_days()
+        self.add_hours()
+        self.add_preferences()
+        if formulation == "aggregated":
+            self.add_breaks_aggregated()
+        else:
+            self.add_breaks_individual()
+        self.add_break_staggering()
+        self.add_coverage()
+        if not explain:
+            self.add_objective()
+
+    # ----------------------------------------------------------------- helpers
+    def _guard(self, family: str, employee: Employee, detail: str = "") -> list[cp_model.IntVar]:
+        """The enforcement literal of a rule group when explaining; none otherwise."""
+        if not self.explain:
+            return []
+        literal = self.model.new_bool_var(f"assume_{family}_{employee.employee_id}_{detail}")
+        self.guards[literal.index] = Guard(family, employee.employee_id, detail)
+        return [literal]
+
+    def _at_most_one(
+        self, literals: Sequence[cp_model.IntVar], guard: list[cp_model.IntVar]
+    ) -> None:
+        if len(literals) < 2:
+            return
+        if guard:
+            self.model.add(sum(literals) <= 1).only_enforce_if(guard)
+        else:
+            self.model.add_at_most_one(literals)
+
+    def _person_options(self, employee: Employee) -> list[tuple[ShiftOption, cp_model.IntVar]]:
+        return [
+            (o, self.x[employee.employee_id, o.index])
+            for o in self.options
+            if (employee.employee_id, o.index) in self.x
+        ]
+
+    def _by_day(self, employee: Employee) -> dict[int, list[tuple[ShiftOption, cp_model.IntVar]]]:
+        days: dict[int, list[tuple[ShiftOption, cp_model.IntVar]]] = defaultdict(list)
+        for option, var in self._person_options(employee):
+            days[option.day].append((option, var))
+        return days
+
+    def _intervals(self, start: int, end: int, clip: bool) -> range:
+        first, last = start // self.step, end // self.step
+        if clip:
+            last = min(last, self.num_intervals)
+        return range(first, last)
+
+    def _lines_of(self, skill_class: SkillClass) -> list[Line]:
+        return [line for line in self.lines if line is None or line in skill_class]
+
+    # ------------------------------------------------------------------- rules
+    def add_assignments(self) -> None:
+        """A person may work an option only if they work front office and are available."""
+        for employee in self.people:
+            unavailable = self.scenario.spans_of(employee.employee_id, AvailabilityKind.UNAVAILABLE)
+            for option in self.options:
+                if any(option.overlaps(s.start, s.end) for s in unavailable):
+                    continue
+                var = self.model.new_bool_var(f"x_{employee.employee_id}_{option.index}")
+                self.x[employee.employee_id, option.index] = var
+                self.members[option.index, self.skill_class[employee.employee_id]].append(
+                    employee.employee_id
+                )
+        for (option_index, skill_class), ids in self.members.items():
+            count = self.model.new_int_var(0, len(ids), f"n_{option_index}_{sorted(skill_class)}")
+            self.model.add(count == sum(self.x[e, option_index] for e in ids))
+            self.count[option_index, skill_class] = count
+
+    def add_one_shift_per_day(self) -> None:
+        """A person works at most one shift per day."""
+        for employee in self.people:
+            for day_options in self._by_day(employee).values():
+                self.model.add_at_most_one(var for _, var in day_options)
+
+    def add_min_rest(self) -> None:
+        """At least min_rest_minutes pass between the end of one shift and the next one's start."""
+        rest = self.scenario.rules.min_rest_minutes
+        for employee in self.people:
+            guard = self._guard("min_rest", employee)
+            days = self._by_day(employee)
+            cliques: set[tuple[int, ...]] = set()
+            for day, day_options in days.items():
+                for option, _ in day_options:
+                    for later in range(day + 1, (option.end + rest) // MINUTES_PER_DAY + 1):
+                        clashing = [
+                            o for o, _ in days.get(later, []) if o.start < option.end + rest
+                        ]
+                        if not clashing:
+                            continue
+                        # Everything ending no earlier than `option` on its day clashes with
+                        # the same later options, so they form one clique.
+                        same_day = [o for o, _ in day_options if o.end >= option.end]
+                        cliques.add(tuple(sorted(o.index for o in same_day + clashing)))
+            for clique in sorted(cliques):
+                self._at_most_one([self.x[employee.employee_id, i] for i in clique], guard)
+
+    def add_weekly_rest(self) -> None:
+        """Each complete 7-day block holds a gap of at least weekly_rest_minutes without work."""
+        rest = self.scenario.rules.weekly_rest_minutes
+        for employee in self.people:
+            days = self._by_day(employee)
+            mine = [pair for pairs in days.values() for pair in pairs]
+            for block, (first_day, num_days) in enumerate(self.scenario.horizon.blocks()):
+                if num_days < 7:
+                    continue
+                begin, finish = first_day * MINUTES_PER_DAY, (first_day + 7) * MINUTES_PER_DAY
+                starts = {begin} | {o.end for o, _ in mine if begin <= o.end <= finish - rest}
+                gaps: list[tuple[int, list[list[cp_model.IntVar]]]] = []
+                for gap_start in sorted(starts):
+                    blocking: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+                    for option, var in mine:
+                        if option.overlaps(gap_start, gap_start + rest):
+                            blocking[option.day].append(var)
+                    gaps.append((gap_start, list(blocking.values())))
+                if not gaps or any(not per_day for _, per_day in gaps):
+                    continue  # some gap can never be broken: the rule holds whatever is chosen
+                guard = self._guard("weekly_rest", employee, f"block{block + 1}")
+                chosen = []
+                for gap_start, per_day in gaps:
+                    rested = self.model.new_bool_var(f"rest_{employee.employee_id}_{gap_start}")
+                    chosen.append(rested)
+                    for day_vars in per_day:
+                        # One shift per day, so the rest flag and that day's blocking shifts
+                        # form a clique.
+                        self.model.add_at_most_one([rested, *day_vars])
+                if guard:
+                    self.model.add_bool_or(chosen).only_enforce_if(guard)
+                else:
+                    self.model.add_bool_or(chosen)
+
+    def add_max_consecutive_days(self) -> None:
+        """At most max_consecutive_days days in a row with a shift."""
+        limit = self.scenario.rules.max_consecutive_days
+        for employee in self.people:
+            days = self._by_day(employee)
+            guard = self._guard("max_consecutive_days", employee)
+            for first in range(self.scenario.horizon.days - limit):
+                window = [
+                    var for d in range(first, first + limit + 1) for _, var in days.get(d, [])
+                ]
+                if len({d for d in range(first, first + limit + 1) if d in days}) > limit:
+                    self.model.add(cp_model.LinearExpr.sum(window) <= limit).only_enforce_if(guard)
+
+    def add_hours(self) -> None:
+        """Paid minutes per block lie in [min, max]; days <= max_days; soft: near the contract."""
+        for employee in self.people:
+            days = self._by_day(employee)
+            for block, (first_day, num_days) in enumerate(self.scenario.horizon.blocks()):
+                pairs = [p for d in range(first_day, first_day + num_days) for p in days.get(d, [])]
+                paid = cp_model.LinearExpr.weighted_sum(
+                    [var for _, var in pairs], [o.paid_minutes for o, _ in pairs]
+                )
+                label = f"block{block + 1}"
+                low = scale_to_block(employee.min_minutes, num_days)
+                if low > 0:
+                    self.model.add(paid >= low).only_enforce_if(
+                        self._guard("min_hours", employee, label)
+                    )
+                self.model.add(paid <= employee.weekly_max_minutes).only_enforce_if(
+                    self._guard("max_hours", employee, label)
+                )
+                if (
+                    employee.max_days is not None
+                    and len({o.day for o, _ in pairs}) > employee.max_days
+                ):
+                    self.model.add(
+                        cp_model.LinearExpr.sum([v for _, v in pairs]) <= employee.max_days
+                    ).only_enforce_if(self._guard("max_days", employee, label))
+                target = scale_to_block(employee.contract_minutes, num_days)
+                bound = max(target, sum(o.paid_minutes for o, _ in pairs))
+                deviation = self.model.new_int_var(0, bound, f"dev_{employee.employee_id}_{block}")
+                self.model.add(deviation >= paid - target)
+                self.model.add(deviation >= target - paid)
+                self.objective_terms.append((deviation, self.scenario.weights.contract))
+
+    def add_preferences(self) -> None:
+        """Soft: work in a `prefer` span, stay out of an `avoid` span, weighted per request."""
+        weight = self.scenario.weights.preference
+        for employee in self.people:
+            mine = self._person_options(employee)
+            for kind in (AvailabilityKind.AVOID, AvailabilityKind.PREFER):
+                for span in self.scenario.spans_of(employee.employee_id, kind):
+                    touching = [var for o, var in mine if o.overlaps(span.start, span.end)]
+                    if kind == AvailabilityKind.AVOID:
+                        if touching:
+                            refused = self.model.new_bool_var("avoid_refused")
+                            for var in touching:
+                                self.model.add_implication(var, refused)
+                            self.objective_terms.append((refused, weight * span.weight))
+                    else:
+                        self.objective_offset += weight * span.weight
+                        if touching:
+                            granted = self.model.new_bool_var("prefer_granted")
+                            self.model.add(granted <= sum(touching))
+                            self.objective_terms.append((granted, -weight * span.weight))
+
+    def _add_break_order(
+        self, slots: list[list[tuple[int, cp_model.IntVar]]], option: ShiftOption, per_person: bool
+    ) -> None:
+        """Consecutive breaks keep their listed order without overlapping."""
+        for index in range(1, len(slots)):
+            length = option.breaks[index - 1].rule.minutes
+            before, after = slots[index - 1], slots[index]
+            if max(p for p, _ in before) + length <= min(p for p, _ in after):
+                continue  # windows cannot clash
+            if per_person:
+                self.model.add(
+                    sum(p * v for p, v in after) >= sum((p + length) * v for p, v in before)
+                )
+                continue
+            # Counts: hand the i-th earliest of each break to the i-th person; that matching
+            # keeps the order exactly when the cumulative counts dominate.
+            for threshold, _ in after:
+                started_after = [v for p, v in after if p <= threshold]
+                started_before = [v for p, v in before if p <= threshold - length]
+                self.model.add(sum(started_after) <= sum(started_before))
+
+    def add_breaks_aggregated(self) -> None:
+        """Every applicable break sits in its window, in order: counts per shift and skill class."""
+        for (option_index, skill_class), count in self.count.items():
+            option = self.options[option_index]
+            size = len(self.members[option_index, skill_class])
+            slots: list[list[tuple[int, cp_model.IntVar]]] = []
+            for b, slot in enumerate(option.breaks):
+                placed = [
+                    (p, self.model.new_int_var(0, size, f"y_{option_index}_{b}_{p}"))
+                    for p in slot.offsets
+                ]
+                self.model.add(sum(v for _, v in placed) == count)
+                self.break_vars[option_index, skill_class, b] = placed
+                slots.append(placed)
+                for p, var in placed:
+                    start = option.start + p
+                    for t in self._intervals(start, start + slot.rule.minutes, clip=False):
+                        self.break_terms[t].append((var, skill_class))
+            self._add_break_order(slots, option, per_person=False)
+
+    def add_breaks_individual(self) -> None:
+        """Every applicable break is placed in its window, in order, per person."""
+        for (employee_id, option_index), x in self.x.items():
+            option = self.options[option_index]
+            skill_class = self.skill_class[employee_id]
+            slots = []
+            for b, slot in enumerate(option.breaks):
+                placed = [
+                    (p, self.model.new_bool_var(f"z_{employee_id}_{option_index}_{b}_{p}"))
+                    for p in slot.offsets
+                ]
+                self.model.add(sum(v for _, v in placed) == x)
+                self.break_vars[option_index, employee_id, b] = placed
+                slots.append(placed)
+                for p, var in placed:
+                    start = option.start + p
+                    for t in self._intervals(start, start + slot.rule.minutes, clip=False):
+                        self.break_terms[t].append((var, skill_class))
+            self._add_break_order(slots, option, per_person=True)
+
+    def _working(self) -> dict[int, list[cp_model.IntVar]]:
+        working: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+        for (option_index, _), count in self.count.items():
+            option = self.options[option_index]
+            for t in self._intervals(option.start, option.end, clip=False):
+                working[t].append(count)
+        return working
+
+    def add_break_staggering(self) -> None:
+        """At most max(1, floor(max_on_break x people working)) people are on a break at once."""
+        share = self.scenario.rules.max_on_break
+        if share is None:
+            return
+        working = self._working()
+        for t, terms in sorted(self.break_terms.items()):
+            on_break = cp_model.LinearExpr.sum([var for var, _ in terms])
+            staff = cp_model.LinearExpr.sum(working[t])
+            large = self.model.new_bool_var(f"large_team_{t}")
+            self.model.add(share.denominator * on_break <= share.numerator * staff).only_enforce_if(
+                large
+            )
+            self.model.add(on_break <= 1).only_enforce_if(~large)
+
+    def add_coverage(self) -> None:
+        """Soft, weighted above all: on_floor(t) + shortfall(t) >= required(t) per line."""
+        floor: dict[Line, dict[int, list[tuple[cp_model.IntVar, int]]]] = {
+            line: defaultdict(list) for line in self.lines
+        }
+        for (option_index, skill_class), count in self.count.items():
+            option = self.options[option_index]
+            lines = self._lines_of(skill_class)
+            for t in self._intervals(option.start, option.end, clip=True):
+                for line in lines:
+                    floor[line][t].append((count, 1))
+        for t, on_break in self.break_terms.items():
+            if t >= self.num_intervals:
+                continue
+            for var, skill_class in on_break:
+                for line in self._lines_of(skill_class):
+                    floor[line][t].append((var, -1))
+        self.floor = floor
+        for line in self.lines:
+            for t, needed in enumerate(self.required[line]):
+                if needed <= 0:
+                    continue
+                short = self.model.new_int_var(0, needed, f"short_{line}_{t}")
+                self.shortfall[line, t] = short
+                terms = floor[line].get(t, [])
+                on_floor = cp_model.LinearExpr.weighted_sum(
+                    [v for v, _ in terms], [c for _, c in terms]
+                )
+                self.model.add(on_floor + short >= needed)
+
+    def add_objective(self) -> None:
+        """Minimise weighted shortfall, contract deviation, refused requests and surplus."""
+        weights = self.scenario.weights
+        minutes = self.step
+        for short in self.shortfall.values():
+            self.objective_terms.append((short, weights.shortfall * minutes))
+        # surplus(t) = on_floor(t) - required(t) + shortfall(t) on the total line.
+        coefficient: dict[int, int] = defaultdict(int)
+        variables: dict[int, cp_model.IntVar] = {}
+        for terms in self.floor[None].values():
+            for var, c in terms:
+                coefficient[var.index] += c
+                variables[var.index] = var
+        for index, c in coefficient.items():
+            if c:
+                self.objective_terms.append((variables[index], weights.surplus * minutes * c))
+        for (line, _), short in self.shortfall.items():
+            if line is None:
+                self.objective_terms.append((short, weights.surplus * minutes))
+        self.objective_offset -= weights.surplus * minutes * sum(self.required[None])
+        expressions = [e for e, _ in self.objective_terms]
+        coefficients = [c for _, c in self.objective_terms]
+        self.model.minimize(
+            cp_model.LinearExpr.weighted_sum(expressions, coefficients) + self.objective_offset
+        )
+
+    # ---------------------------------------------------------------- solution
+    def assignments(self, value: Callable[[cp_model.IntVar], int]) -> list[Assignment]:
+        """The roster in a solution, with breaks handed to named people."""
+        working: dict[int, list[str]] = defaultdict(list)
+        for (employee_id, option_index), var in self.x.items():
+            if value(var):
+                working[option_index].append(employee_id)
+        result = []
+        for option_index, ids in sorted(working.items()):
+            option = self.options[option_index]
+            placements: dict[str, list[PlacedBreak]] = {e: [] for e in ids}
+            for b in range(len(option.breaks)):
+                if self.formulation == "aggregated":
+                    by_class: dict[SkillClass, list[str]] = defaultdict(list)
+                    for e in sorted(ids):
+                        by_class[self.skill_class[e]].append(e)
+                    for skill_class, people in by_class.items():
+                        starts = [
+                            p
+                            for p, var in self.break_vars[option_index, skill_class, b]
+                            for _ in range(value(var))
+                        ]
+                        for e, p in zip(people, sorted(starts), strict=True):
+                            placements[e].append(self._placed(option, b, p))
+                else:
+                    for e in ids:
+                        p = next(p for p, v in self.break_vars[option_index, e, b] if value(v))
+                        placements[e].append(self._placed(option, b, p))
+            for e in ids:
+                result.append(
+                    Assignment(
+                        e,
+                        option.day,
+                        option.template.shift_id,
+                        option.start,
+                        option.end,
+                        tuple(placements[e]),
+                    )
+                )
+        return result
+
+    def _placed(self, option: ShiftOption, b: int, offset: int) -> PlacedBreak:
+        rule = option.breaks[b].rule
+        start = option.start + offset
+        return PlacedBreak(rule.name, start, start + rule.minutes, rule.paid)
+
+    def hint(self, assignments: Iterable[Assignment]) -> None:
+        """Start the search from a known roster (its shifts; breaks are left to the solver)."""
+        chosen = {(a.employee_id, a.day, a.shift_id) for a in assignments}
+        for (employee_id, option_index), var in self.x.items():
+            option = self.options[option_index]
+            self.model.add_hint(var, (employee_id, option.day, option.template.shift_id) in chosen)

@@ -1,0 +1,131 @@
+"""Shared test helpers: a tiny default scenario and assignments built from its templates.
+
+Import them in test files with ``from conftest import make_scenario, assign, ...``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from scheduler.data import (
+    MINUTES_PER_DAY,
+    Assignment,
+    BreakRule,
+    DemandSpan,
+    Employee,
+    Horizon,
+    PlacedBreak,
+    Scenario,
+    ShiftTemplate,
+)
+from scheduler.io.roster import roster_frame
+
+START = date(2026, 12, 7)
+"""First day of the default horizon, a Monday."""
+
+
+def clock(text: str) -> int:
+    """Minute of the day of a ``HH:MM`` text."""
+    hours, minutes = text.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def at(day: int, text: str) -> int:
+    """Horizon minute of ``HH:MM`` on horizon day ``day``."""
+    return day * MINUTES_PER_DAY + clock(text)
+
+
+def shift(
+    shift_id: str, start: str, end: str, weekdays: frozenset[int] | None = None
+) -> ShiftTemplate:
+    """A shift template from ``HH:MM`` texts (an end at or before the start is the next day)."""
+    days = frozenset(range(7)) if weekdays is None else weekdays
+    return ShiftTemplate(shift_id, clock(start), clock(end), days)
+
+
+def employee(employee_id: str, contract_hours: float = 40, **changes: Any) -> Employee:
+    """A front-office person with a contract of ``contract_hours`` a week."""
+    minutes = round(contract_hours * 60)
+    person = Employee(employee_id, f"Person {employee_id}", contract_minutes=minutes)
+    return dataclasses.replace(person, **changes)
+
+
+def make_scenario(**changes: Any) -> Scenario:
+    """A tiny scenario; keyword arguments replace its fields.
+
+    Horizon 2026-12-07 (Monday), 7 days, 15-minute intervals; E1..E3 in the front office with
+    40 h contracts (E1 has skill ``lead``); templates EARLY 07:00-15:30, LATE 13:30-22:00 and
+    NIGHT 22:00-06:00; breaks ``break1`` (15 min paid, 90..150 min after the start, shifts from
+    6 h) and ``lunch`` (30 min unpaid, 180..300 min, shifts from 8 h); demand of one person
+    07:00-22:00 and one lead 09:00-12:00 every day.
+    """
+    demand = []
+    for day in range(7):
+        demand.append(DemandSpan(at(day, "07:00"), at(day, "22:00"), 1))
+        demand.append(DemandSpan(at(day, "09:00"), at(day, "12:00"), 1, "lead"))
+    scenario = Scenario(
+        horizon=Horizon(START, days=7, interval_minutes=15),
+        employees=(
+            employee("E1", skills=frozenset({"lead"})),
+            employee("E2"),
+            employee("E3"),
+        ),
+        shifts=(
+            shift("EARLY", "07:00", "15:30"),
+            shift("LATE", "13:30", "22:00"),
+            shift("NIGHT", "22:00", "06:00"),
+        ),
+        demand=tuple(demand),
+        breaks=(
+            BreakRule("break1", 15, 90, 150, min_shift_minutes=360, paid=True),
+            BreakRule("lunch", 30, 180, 300, min_shift_minutes=480, paid=False),
+        ),
+        name="tiny",
+    )
+    return dataclasses.replace(scenario, **changes)
+
+
+def template(scenario: Scenario, shift_id: str) -> ShiftTemplate:
+    """The scenario's template with this id."""
+    for candidate in scenario.shifts:
+        if candidate.shift_id == shift_id:
+            return candidate
+    raise KeyError(shift_id)
+
+
+def assign(
+    scenario: Scenario,
+    employee_id: str,
+    day: int,
+    shift_id: str,
+    breaks: dict[str, int] | None = None,
+) -> Assignment:
+    """``employee_id`` working template ``shift_id`` starting on ``day``.
+
+    ``breaks`` maps break names to their start offset in minutes after the shift start and
+    lists exactly the breaks placed; by default each applicable break starts at its earliest.
+    """
+    start, end = template(scenario, shift_id).span_on(day)
+    rules = {rule.name: rule for rule in scenario.breaks}
+    if breaks is None:
+        due = [rule for rule in scenario.breaks if rule.applies_to(end - start)]
+        breaks = {rule.name: rule.earliest for rule in due}
+    placed = tuple(
+        PlacedBreak(
+            name,
+            start + offset,
+            start + offset + rules[name].minutes,
+            rules[name].paid,
+        )
+        for name, offset in breaks.items()
+    )
+    return Assignment(employee_id, day, shift_id, start, end, placed)
+
+
+def roster(scenario: Scenario, *assignments: Assignment) -> pd.DataFrame:
+    """The roster table of these assignments."""
+    return roster_frame(scenario, list(assignments))
