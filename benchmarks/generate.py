@@ -293,6 +293,15 @@ def make_availability(
 ) -> list[tuple[str, str, str, str, str]]:
     """Availability rows: ~5 % of people off one whole day, a few prefer/avoid spans.
 
+    Parameters
+    ----------
+    staff
+        The agents.
+    rng
+        Source of randomness.
+    start, days
+        The horizon the dates are drawn from.
+
     Returns
     -------
     list[tuple[str, str, str, str, str]]
