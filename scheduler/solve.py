@@ -60,8 +60,8 @@ class Result:
     scenario: Scenario
     status: str
     assignments: list[Assignment] = field(default_factory=list)
-    objective: float | None = None
-    best_bound: float | None = None
+    objective: int | None = None
+    best_bound: int | None = None
     solve_seconds: float = 0.0
     num_variables: int = 0
     num_constraints: int = 0
@@ -104,12 +104,12 @@ class _Recorder(cp_model.CpSolverSolutionCallback):
         self.started = time.perf_counter()
 
     def on_solution_callback(self) -> None:
-        self._record(self.objective_value, self.best_objective_bound)
+        self._record(round(self.objective_value), round(self.best_objective_bound))
 
     def on_bound(self, bound: float) -> None:
         """Called by the solver when the lower bound improves."""
         if self.history:
-            self._record(self.history[-1].objective, bound)
+            self._record(self.history[-1].objective, round(bound))
 
     def _record(self, objective: float, bound: float) -> None:
         progress = Progress(time.perf_counter() - self.started, objective, bound)
@@ -196,8 +196,9 @@ def solve(
     )
     if result.found:
         result.assignments = built.assignments(solver.value)
-        result.objective = solver.objective_value
-        result.best_bound = solver.best_objective_bound
+        # Every objective term is integral; presolve's rescaling leaves float noise.
+        result.objective = round(solver.objective_value)
+        result.best_bound = round(solver.best_objective_bound)
         result.report = verify(scenario, result.roster)
     elif code == cp_model.INFEASIBLE:
         result.conflicts = explain_infeasible(scenario, time_limit, seed)
@@ -216,7 +217,9 @@ _STATUS = {
 def explain_infeasible(scenario: Scenario, time_limit: float = 30.0, seed: int = 0) -> list[str]:
     """Name a set of rule groups that cannot all hold, from the solver's assumption core."""
     built = RosterModel(scenario, explain=True)
-    built.model.add_assumptions(list(built.guards))
+    built.model.add_assumptions(
+        [built.model.get_bool_var_from_proto_index(i) for i in built.guards]
+    )
     solver = cp_model.CpSolver()
     # Cores over assumptions need a single worker.
     _configure(solver, time_limit, 1, seed)
