@@ -95,31 +95,47 @@ class Result:
 
 
 class _Recorder(cp_model.CpSolverSolutionCallback):
-    """Records each improving roster and optionally reports it."""
+    """Records each improving valid roster and each improving bound across search phases."""
 
     def __init__(self, on_progress: Callable[[Progress], None] | None) -> None:
         super().__init__()
         self.history: list[Progress] = []
         self.on_progress = on_progress
         self.started = time.perf_counter()
+        self.objective: int | None = None
+        self.bound: int | None = None
+        self.interrupted = False
+        # The phase's model when its rosters may break the exact staggering cap.
+        self.check: RosterModel | None = None
+        # Whether the phase's bound holds for the real problem (not for a restricted repair).
+        self.bound_holds = True
 
     def on_solution_callback(self) -> None:
-        self._record(round(self.objective_value), round(self.best_objective_bound))
+        if self.check is not None and self.check.break_cap_violations(self.value):
+            return
+        objective = round(self.objective_value)
+        if self.objective is None or objective < self.objective:
+            self.objective = objective
+            self._record()
 
     def on_bound(self, bound: float) -> None:
         """Called by the solver when the lower bound improves."""
-        if self.history:
-            self._record(self.history[-1].objective, round(bound))
+        if self.bound_holds and (self.bound is None or round(bound) > self.bound):
+            self.bound = round(bound)
+            if self.objective is not None:
+                self._record()
 
-    def _record(self, objective: float, bound: float) -> None:
-        progress = Progress(time.perf_counter() - self.started, objective, bound)
+    def _record(self) -> None:
+        assert self.objective is not None
+        bound = self.objective if self.bound is None else min(self.bound, self.objective)
+        progress = Progress(time.perf_counter() - self.started, self.objective, bound)
         self.history.append(progress)
         if self.on_progress is not None:
             self.on_progress(progress)
 
 
 @contextmanager
-def _stop_on_interrupt(solver: cp_model.CpSolver) -> Iterator[None]:
+def _stop_on_interrupt(solver: cp_model.CpSolver, recorder: _Recorder) -> Iterator[None]:
     """Turn Ctrl-C into a clean stop that keeps the best roster found so far."""
     if threading.current_thread() is not threading.main_thread():
         yield
@@ -127,6 +143,7 @@ def _stop_on_interrupt(solver: cp_model.CpSolver) -> Iterator[None]:
     previous = signal.getsignal(signal.SIGINT)
 
     def handler(signum: int, frame: Any) -> None:
+        recorder.interrupted = True
         solver.stop_search()
 
     signal.signal(signal.SIGINT, handler)
@@ -175,36 +192,135 @@ def solve(
     relative_gap_limit
         Stop once the roster is proven within this relative gap.
     """
-    built = RosterModel(scenario, formulation)
+    search = _Search(scenario, formulation, time_limit, workers, seed, relative_gap_limit)
+    search.recorder.on_progress = on_progress
+    staggered = scenario.rules.max_on_break is not None
+    # With a staggering cap, search first on its linear relaxation (much faster to good
+    # rosters), then repair any interval over the exact cap and go on with the exact model.
+    first = RosterModel(scenario, formulation, relax_break_cap=staggered)
     if hint:
-        built.hint(hint)
-    solver = cp_model.CpSolver()
-    _configure(solver, time_limit, workers, seed)
-    solver.parameters.relative_gap_limit = relative_gap_limit
-    recorder = _Recorder(on_progress)
-    solver.best_bound_callback = recorder.on_bound
-    with _stop_on_interrupt(solver):
-        code = solver.solve(built.model, recorder)
-    proto = built.model.proto
-    result = Result(
-        scenario,
-        status=_STATUS.get(code, "unknown"),
-        solve_seconds=solver.wall_time,
-        num_variables=len(proto.variables),
-        num_constraints=len(proto.constraints),
-        history=recorder.history,
-    )
-    if result.found:
-        result.assignments = built.assignments(solver.value)
-        # Every objective term is integral; presolve's rescaling leaves float noise.
-        result.objective = round(solver.objective_value)
-        result.best_bound = round(solver.best_objective_bound)
-        result.report = verify(scenario, result.roster)
-    elif code == cp_model.INFEASIBLE:
-        result.conflicts = explain_infeasible(scenario, time_limit, seed)
-    elif code == cp_model.MODEL_INVALID:
-        raise RuntimeError(f"CP-SAT rejected the model: {built.model.validate()}")
+        first.hint(hint)
+    code = search.run(first, time_limit * (RELAXED_SHARE if staggered else 1.0), check=staggered)
+    if code == cp_model.INFEASIBLE:
+        return search.result(first, "infeasible", conflicts=explain_infeasible(scenario, seed=seed))
+    if staggered and not (search.best and not first.break_cap_violations(search.best[1])):
+        search.repair_and_refine(first)
+    if search.best is None:
+        return search.result(first, "unknown")
+    built, value = search.best
+    proven = search.recorder.bound is not None and search.recorder.bound >= search.best_objective
+    result = search.result(first, "optimal" if proven else "feasible")
+    result.assignments = built.assignments(value)
+    result.objective = search.best_objective
+    result.best_bound = min(search.recorder.bound or 0, search.best_objective)
+    result.report = verify(scenario, result.roster)
     return result
+
+
+RELAXED_SHARE = 0.7
+"""Share of the time limit spent on the relaxed staggering cap before repairing."""
+
+
+class _Search:
+    """Runs the phases of a solve on one clock and keeps the best valid roster."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        formulation: Formulation,
+        time_limit: float,
+        workers: int | None,
+        seed: int,
+        relative_gap_limit: float,
+    ) -> None:
+        self.scenario = scenario
+        self.formulation = formulation
+        self.time_limit = time_limit
+        self.workers = workers
+        self.seed = seed
+        self.relative_gap_limit = relative_gap_limit
+        self.recorder = _Recorder(None)
+        self.started = time.perf_counter()
+        self.best: tuple[RosterModel, Callable[[Any], int]] | None = None
+        self.last: Callable[[Any], int] | None = None
+        self.best_objective = 0
+
+    def remaining(self) -> float:
+        """Seconds left of the time limit."""
+        return max(0.0, self.time_limit - (time.perf_counter() - self.started))
+
+    def run(self, built: RosterModel, seconds: float, check: bool = False) -> int:
+        """Solve one phase; keep its roster if it is valid and the best so far."""
+        solver = cp_model.CpSolver()
+        _configure(solver, max(seconds, 0.1), self.workers, self.seed)
+        solver.parameters.relative_gap_limit = self.relative_gap_limit
+        self.recorder.check = built if check else None
+        solver.best_bound_callback = self.recorder.on_bound
+        with _stop_on_interrupt(solver, self.recorder):
+            code = solver.solve(built.model, self.recorder)
+        if code == cp_model.MODEL_INVALID:
+            raise RuntimeError(f"CP-SAT rejected the model: {built.model.validate()}")
+        if code == cp_model.OPTIMAL and self.recorder.bound_holds:
+            self.recorder.on_bound(solver.objective_value)
+        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            objective = round(solver.objective_value)
+            self.last = _frozen_values(built, solver)
+            valid = not (check and built.break_cap_violations(self.last))
+            if valid and (self.best is None or objective < self.best_objective):
+                self.best = (built, self.last)
+                self.best_objective = objective
+        return int(code)
+
+    def repair_and_refine(self, relaxed: RosterModel) -> None:
+        """Re-place breaks under the exact cap for the relaxed roster's shifts, then improve."""
+        exact = RosterModel(self.scenario, self.formulation)
+        relaxed_roster = self.last
+        if relaxed_roster is not None:
+            repair = RosterModel(self.scenario, self.formulation)
+            repair.fix_shifts(relaxed.assignments(relaxed_roster))
+            repair.hint_from(relaxed, relaxed_roster)
+            self.recorder.bound_holds = False
+            code = self.run(repair, max(REPAIR_SHARE * self.remaining(), MIN_REPAIR_SECONDS))
+            self.recorder.bound_holds = True
+            if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) and self.last is not None:
+                exact.hint_from(repair, self.last)
+            else:
+                exact.hint_from(relaxed, relaxed_roster)
+        if self.remaining() > 0 and not self.recorder.interrupted:
+            self.run(exact, self.remaining())
+
+    def result(self, built: RosterModel, status: str, conflicts: list[str] | None = None) -> Result:
+        """A Result with the search's statistics."""
+        proto = built.model.proto
+        return Result(
+            self.scenario,
+            status=status,
+            solve_seconds=time.perf_counter() - self.started,
+            num_variables=len(proto.variables),
+            num_constraints=len(proto.constraints),
+            history=self.recorder.history,
+            conflicts=conflicts or [],
+        )
+
+
+REPAIR_SHARE = 0.3
+"""Share of the remaining time for re-placing breaks; the exact model gets the rest."""
+MIN_REPAIR_SECONDS = 2.0
+"""Time granted to re-placing breaks even when the time limit has run out."""
+
+
+def _frozen_values(built: RosterModel, solver: cp_model.CpSolver) -> Callable[[Any], int]:
+    """A value lookup that outlives the solver: the solution as a dict by variable index."""
+    values = {var.index: solver.value(var) for var in _decision_vars(built)}
+    return lambda var: values[var.index]
+
+
+def _decision_vars(built: RosterModel) -> list[cp_model.IntVar]:
+    variables = list(built.x.values())
+    for slots in built.break_vars.values():
+        variables.extend(var for _, var in slots)
+    variables.extend(built.count.values())
+    return variables
 
 
 _STATUS = {

@@ -55,6 +55,9 @@ class RosterModel:
     explain
         Switch each hard rule family per person with an assumption literal and leave out the
         objective, so an infeasible model yields a core of conflicting rule groups.
+    relax_break_cap
+        State the staggering cap as ``floor(share x working) + 1``, a linear relaxation of
+        ``max(1, floor(share x working))``; its rosters must be checked and repaired.
     """
 
     def __init__(
@@ -62,13 +65,15 @@ class RosterModel:
         scenario: Scenario,
         formulation: Formulation = "aggregated",
         explain: bool = False,
-        place_breaks: bool = True,
+        relax_break_cap: bool = False,
     ) -> None:
         if formulation not in FORMULATIONS:
             raise ValueError(f"formulation must be one of {FORMULATIONS}")
         self.scenario = scenario
         self.formulation = formulation
         self.explain = explain
+        self.relax_break_cap = relax_break_cap
+        self._working_cache: dict[int, list[cp_model.IntVar]] | None = None
         self.model = cp_model.CpModel()
         self.step = scenario.horizon.interval_minutes
         self.num_intervals = scenario.horizon.num_intervals
@@ -97,9 +102,7 @@ class RosterModel:
         self.add_max_consecutive_days()
         self.add_hours()
         self.add_preferences()
-        if not place_breaks:
-            pass  # a relaxation: coverage as if nobody took a break
-        elif formulation == "aggregated":
+        if formulation == "aggregated":
             self.add_breaks_aggregated()
         else:
             self.add_breaks_individual()
@@ -357,11 +360,14 @@ class RosterModel:
             self._add_break_order(slots, option, per_person=True)
 
     def _working(self) -> dict[int, list[cp_model.IntVar]]:
+        if self._working_cache is not None:
+            return self._working_cache
         working: dict[int, list[cp_model.IntVar]] = defaultdict(list)
         for (option_index, _), count in self.count.items():
             option = self.options[option_index]
             for t in self._intervals(option.start, option.end, clip=False):
                 working[t].append(count)
+        self._working_cache = working
         return working
 
     def add_break_staggering(self) -> None:
@@ -373,6 +379,13 @@ class RosterModel:
         for t, terms in sorted(self.break_terms.items()):
             on_break = cp_model.LinearExpr.sum([var for var, _ in terms])
             staff = cp_model.LinearExpr.sum(working[t])
+            if self.relax_break_cap:
+                # Purely linear, so the LP-guided search keeps its strength; the exact
+                # max(1, ...) needs a literal per interval, which stalls the search.
+                self.model.add(
+                    share.denominator * on_break <= share.numerator * staff + share.denominator
+                )
+                continue
             large = self.model.new_bool_var(f"large_team_{t}")
             self.model.add(share.denominator * on_break <= share.numerator * staff).only_enforce_if(
                 large
@@ -480,6 +493,35 @@ class RosterModel:
         rule = option.breaks[b].rule
         start = option.start + offset
         return PlacedBreak(rule.name, start, start + rule.minutes, rule.paid)
+
+    def break_cap_violations(self, value: Callable[[cp_model.IntVar], int]) -> list[int]:
+        """Intervals where a solution puts more people on a break than the exact cap allows."""
+        rules = self.scenario.rules
+        if rules.max_on_break is None:
+            return []
+        working = self._working()
+        return [
+            t
+            for t, terms in sorted(self.break_terms.items())
+            if sum(value(v) for v, _ in terms) > rules.break_cap(sum(value(v) for v in working[t]))
+        ]
+
+    def fix_shifts(self, assignments: Iterable[Assignment]) -> None:
+        """Keep exactly these shifts; only the breaks stay to be placed."""
+        chosen = {(a.employee_id, a.day, a.shift_id) for a in assignments}
+        for (employee_id, option_index), var in self.x.items():
+            option = self.options[option_index]
+            self.model.add(
+                var == int((employee_id, option.day, option.template.shift_id) in chosen)
+            )
+
+    def hint_from(self, other: RosterModel, value: Callable[[cp_model.IntVar], int]) -> None:
+        """Start from another model's solution (built on the same scenario and formulation)."""
+        for key, var in self.x.items():
+            self.model.add_hint(var, value(other.x[key]))
+        for slot_key, slots in self.break_vars.items():
+            for (_, var), (_, theirs) in zip(slots, other.break_vars[slot_key], strict=True):
+                self.model.add_hint(var, value(theirs))
 
     def hint(self, assignments: Iterable[Assignment]) -> None:
         """Start the search from a known roster (its shifts; breaks are left to the solver)."""
