@@ -36,7 +36,9 @@ def run(size: int, formulation: str, time_limit: float, seed: int) -> dict[str, 
     within_1 = next((p.seconds for p in result.history if p.gap <= 0.01), None)
     if within_1 is None and result.status == "optimal":
         within_1 = result.solve_seconds
-    assert result.report is not None and result.report.ok, "verifier rejected the roster"
+    if result.report is not None and not result.report.ok:
+        raise SystemExit(f"verifier rejected the roster at N={size}: {result.report.violations[0]}")
+    shortfall = None if result.report is None else result.report.costs.shortfall_minutes / 60
     return {
         "N": size,
         "formulation": formulation,
@@ -48,7 +50,7 @@ def run(size: int, formulation: str, time_limit: float, seed: int) -> dict[str, 
         "status": result.status,
         "objective": result.objective,
         "bound": result.best_bound,
-        "shortfall_h": result.report.costs.shortfall_minutes / 60,
+        "shortfall_h": shortfall,
         "wall_s": round(wall, 1),
     }
 
