@@ -71,6 +71,11 @@ class Agent:
     min_hours: float
     max_hours: float
     max_days: int
+    office: str = "front"
+    remote_ok: bool = False
+    team: str = ""
+    remote_days: tuple[str, ...] = ()
+    prefers: str = ""
 
 
 _MON_FRI = WEEKDAYS[:5]
@@ -288,6 +293,69 @@ def make_staff(num_staff: int, rng: random.Random) -> list[Agent]:
     return staff
 
 
+TEAMS = ("finance", "ops", "it")
+
+
+def make_back_office(
+    num_front: int, back_share: float, cross_share: float, rng: random.Random
+) -> list[Agent]:
+    """Back-office staff so they are ``back_share`` of everyone, ``cross_share`` cross-trained.
+
+    Back-office people work 40 h of flex days; 70 % may telework, half of those prefer a
+    weekday at home; a fifth have skill ``lead`` (the front office escalates to them).
+    Cross-trained people (office ``both``) also take front-office shifts.
+    """
+    if not back_share:
+        return []
+    total = round(num_front / (1 - back_share))
+    num_back = total - num_front
+    num_both = min(num_back, round(total * cross_share))
+    width = max(3, len(str(total)))
+    staff = []
+    for i in range(num_back):
+        remote_ok = rng.random() < 0.7
+        office = "both" if i < num_both else "back"
+        staff.append(
+            Agent(
+                employee_id=f"B{i + 1:0{width}d}",
+                name=f"Back office {i + 1:0{width}d}",
+                skills=("lead",) if i % 5 == 0 else (),
+                contract_hours=40.0,
+                min_hours=32.0,
+                max_hours=40.0,
+                max_days=5,
+                office=office,
+                remote_ok=remote_ok,
+                team=TEAMS[i % len(TEAMS)],
+                remote_days=(rng.choice(_MON_FRI),) if remote_ok and rng.random() < 0.5 else (),
+                prefers=rng.choice(("front", "back", "")) if office == "both" else "",
+            )
+        )
+    return staff
+
+
+def back_office_toml(back: Sequence[Agent]) -> str:
+    """The ``[back_office]`` policy for these back-office people."""
+    desks = max(1, round(0.75 * len(back)))
+    lines = [
+        "",
+        "[back_office]",
+        'flex_band = "07:00-19:00"',
+        'core_hours = "10:00-15:00"',
+        "daily_hours = 8",
+        "min_onsite_days = 2",
+        "max_remote_days = 3",
+        f"desks = {desks}",
+        "",
+        "[[back_office.anchor]]",
+        'team = "finance"',
+        'weekday = "tue"',
+    ]
+    if sum("lead" in a.skills for a in back) >= 3:
+        lines += ["", "[[back_office.cover]]", 'skill = "lead"', "min = 1"]
+    return "\n".join(lines) + "\n"
+
+
 def make_availability(
     staff: Sequence[Agent], rng: random.Random, start: date, days: int
 ) -> list[tuple[str, str, str, str, str]]:
@@ -410,6 +478,8 @@ def write_contact_centre(
     days: int = 7,
     start: date = date(2026, 12, 7),
     skill_demand: bool = False,
+    back_share: float = 0.0,
+    cross_share: float = 0.0,
 ) -> None:
     """Write a complete contact-centre scenario folder.
 
@@ -427,6 +497,10 @@ def write_contact_centre(
         First day of the horizon (a Monday by default).
     skill_demand
         Also demand one ``lead`` at every open interval.
+    back_share
+        Share of all staff in the back office (added to the ``num_staff`` agents).
+    cross_share
+        Share of all staff cross-trained (office ``both``), taken from the back office.
     """
     if num_staff < 1:
         raise ValueError(f"num_staff must be at least 1, got {num_staff}")
@@ -435,6 +509,7 @@ def write_contact_centre(
     directory.mkdir(parents=True, exist_ok=True)
 
     staff = make_staff(num_staff, rng)
+    back = make_back_office(num_staff, back_share, cross_share, rng)
     _write_csv(
         directory / "staff.csv",
         (
@@ -446,19 +521,27 @@ def write_contact_centre(
             "min_hours",
             "max_hours",
             "max_days",
+            "remote_ok",
+            "team",
+            "remote_days",
+            "prefers",
         ),
         [
             (
                 a.employee_id,
                 a.name,
-                "front",
+                a.office,
                 ";".join(a.skills),
                 _hours(a.contract_hours),
                 _hours(a.min_hours),
                 _hours(a.max_hours),
                 a.max_days,
+                "true" if a.remote_ok else "false",
+                a.team,
+                ";".join(a.remote_days),
+                a.prefers,
             )
-            for a in staff
+            for a in [*staff, *back]
         ],
     )
 
@@ -494,7 +577,8 @@ def write_contact_centre(
     )
 
     (directory / "scenario.toml").write_text(
-        scenario_toml(start, days, name=f"Contact centre, {num_staff} agents, seed {seed}"),
+        scenario_toml(start, days, name=f"Contact centre, {num_staff} agents, seed {seed}")
+        + (back_office_toml(back) if back else ""),
         encoding="utf-8",
     )
 
@@ -509,9 +593,21 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--skill-demand", action="store_true", help="also demand one lead at every open interval"
     )
+    parser.add_argument(
+        "--back-office", type=float, default=0.0, help="share of all staff in the back office"
+    )
+    parser.add_argument(
+        "--cross-trained", type=float, default=0.0, help="share of all staff cross-trained"
+    )
     args = parser.parse_args(argv)
     write_contact_centre(
-        args.out_dir, args.num_staff, seed=args.seed, days=args.days, skill_demand=args.skill_demand
+        args.out_dir,
+        args.num_staff,
+        seed=args.seed,
+        days=args.days,
+        skill_demand=args.skill_demand,
+        back_share=args.back_office,
+        cross_share=args.cross_trained,
     )
 
 

@@ -106,11 +106,20 @@ class Employee:
     min_minutes: int = 0
     max_minutes: int | None = None
     max_days: int | None = None
+    remote_ok: bool = False
+    team: str | None = None
+    remote_days: frozenset[int] = frozenset()
+    prefers: Office | None = None
 
     @property
     def works_front(self) -> bool:
         """Whether the person may take front-office shifts."""
         return self.office in (Office.FRONT, Office.BOTH)
+
+    @property
+    def works_back(self) -> bool:
+        """Whether the person may work back-office flex days."""
+        return self.office in (Office.BACK, Office.BOTH)
 
     @property
     def weekly_max_minutes(self) -> int:
@@ -223,6 +232,59 @@ class Weights:
     surplus: int = 1
 
 
+class Location(StrEnum):
+    """Where a back-office day is worked."""
+
+    ONSITE = "onsite"
+    REMOTE = "remote"
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A team that works on site on a weekday (0 = Monday)."""
+
+    team: str
+    weekday: int
+
+
+@dataclass(frozen=True)
+class Cover:
+    """At least ``min`` back-office people with ``skill`` work on each of ``weekdays``."""
+
+    skill: str
+    weekdays: frozenset[int]
+    min: int
+
+
+WORKING_WEEKDAYS = frozenset(range(5))
+"""Monday to Friday: when the back office works, unless the policy says otherwise."""
+
+
+@dataclass(frozen=True)
+class BackOffice:
+    """Back-office policy: flex days inside a band, telework, desks, anchors and cover.
+
+    ``flex_start``/``flex_end`` and ``core_start``/``core_end`` are minutes of the day.
+    ``weekdays`` are the days a flex day may be worked. ``desks`` None means no limit.
+    """
+
+    flex_start: int = 7 * 60
+    flex_end: int = 19 * 60
+    core_start: int | None = None
+    core_end: int | None = None
+    daily_minutes: int = 8 * 60
+    min_onsite_days: int = 0
+    max_remote_days: int | None = None
+    desks: int | None = None
+    anchors: tuple[Anchor, ...] = ()
+    covers: tuple[Cover, ...] = ()
+    weekdays: frozenset[int] = WORKING_WEEKDAYS
+
+    def band_on(self, day: int) -> tuple[int, int]:
+        """Horizon minutes ``[start, end)`` of the flex band on ``day``."""
+        return day * MINUTES_PER_DAY + self.flex_start, day * MINUTES_PER_DAY + self.flex_end
+
+
 @dataclass(frozen=True)
 class Scenario:
     """Everything a solve needs: the horizon, people, templates, demand and policy."""
@@ -235,6 +297,7 @@ class Scenario:
     availability: tuple[AvailabilitySpan, ...] = ()
     rules: Rules = field(default_factory=Rules)
     weights: Weights = field(default_factory=Weights)
+    back_office: BackOffice = field(default_factory=BackOffice)
     name: str = ""
 
     def __post_init__(self) -> None:
@@ -294,6 +357,18 @@ class PlacedBreak:
     start: int
     end: int
     paid: bool = True
+
+
+@dataclass(frozen=True)
+class FlexDay:
+    """A back-office day: the flex band in horizon minutes ``[start, end)``, paid minutes."""
+
+    employee_id: str
+    day: int
+    location: Location
+    start: int
+    end: int
+    paid_minutes: int
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 from ortools.sat.python import cp_model
 
-from scheduler.data import Assignment, Scenario
+from scheduler.data import Assignment, FlexDay, Scenario
 from scheduler.io.roster import roster_frame
 from scheduler.model.construct import greedy_roster
 from scheduler.model.roster import Formulation, Guard, RosterModel
@@ -61,6 +61,7 @@ class Result:
     scenario: Scenario
     status: str
     assignments: list[Assignment] = field(default_factory=list)
+    flex_days: list[FlexDay] = field(default_factory=list)
     objective: int | None = None
     best_bound: int | None = None
     solve_seconds: float = 0.0
@@ -85,7 +86,7 @@ class Result:
     @property
     def roster(self) -> pd.DataFrame:
         """One row per shift and break."""
-        return roster_frame(self.scenario, self.assignments)
+        return roster_frame(self.scenario, self.assignments, self.flex_days)
 
     @property
     def coverage(self) -> pd.DataFrame:
@@ -128,7 +129,8 @@ class _Recorder(cp_model.CpSolverSolutionCallback):
 
     def _record(self) -> None:
         assert self.objective is not None
-        bound = self.objective if self.bound is None else min(self.bound, self.objective)
+        # Every objective term is a non-negative cost, so 0 bounds it before the solver does.
+        bound = 0 if self.bound is None else min(self.bound, self.objective)
         progress = Progress(time.perf_counter() - self.started, self.objective, bound)
         self.history.append(progress)
         if self.on_progress is not None:
@@ -219,6 +221,7 @@ def solve(
     proven = search.recorder.bound is not None and search.recorder.bound >= search.best_objective
     result = search.result(first, "optimal" if proven else "feasible")
     result.assignments = built.assignments(value)
+    result.flex_days = built.flex_days(value)
     result.objective = search.best_objective
     result.best_bound = min(search.recorder.bound or 0, search.best_objective)
     result.report = verify(scenario, result.roster)
@@ -289,12 +292,7 @@ class _Search:
     def warm_start(self, first: RosterModel, hint: list[Assignment] | None) -> None:
         """Hint the first model with a complete roster: the given one or a greedy one."""
         if hint is None:
-            hint = [
-                Assignment(e, o.day, o.template.shift_id, o.start, o.end)
-                for e, o in (
-                    (e, first.options[i]) for e, i in greedy_roster(self.scenario, first.options)
-                )
-            ]
+            hint = greedy_roster(self.scenario, first.options)
         start = RosterModel(self.scenario, self.formulation)
         start.fix_shifts(hint)
         values = self._place(start, WARM_START_SHARE * self.time_limit)
@@ -379,7 +377,14 @@ def _guard_key(guard: Guard) -> tuple[str, str, str]:
 
 def describe_guard(scenario: Scenario, guard: Guard) -> str:
     """A rule group in the planner's words."""
+    if not guard.employee_id:
+        skill, _, day = guard.detail.partition(":")
+        when = scenario.horizon.date_of(int(day)).isoformat()
+        return f"back-office cover: at least the required people with skill {skill} on {when}"
     person = scenario.employee(guard.employee_id)
+    if guard.family == "anchor":
+        day = scenario.horizon.date_of(int(guard.detail.removeprefix("day")))
+        return f"{person.employee_id} ({person.name}): team {person.team} on site on {day}"
     rules = scenario.rules
     where = f" in {guard.detail.replace('block', 'week ')}" if guard.detail else ""
     texts = {
@@ -389,5 +394,7 @@ def describe_guard(scenario: Scenario, guard: Guard) -> str:
         "min_rest": f"min_rest_hours {rules.min_rest_minutes / 60:g} between shifts",
         "weekly_rest": f"weekly_rest_hours {rules.weekly_rest_minutes / 60:g}{where}",
         "max_consecutive_days": f"max_consecutive_days {rules.max_consecutive_days}",
+        "max_remote_days": f"max_remote_days {scenario.back_office.max_remote_days}{where}",
+        "min_onsite_days": f"min_onsite_days {scenario.back_office.min_onsite_days}{where}",
     }
     return f"{guard.employee_id} ({person.name}): {texts.get(guard.family, guard.family)}"

@@ -5,6 +5,11 @@ It re-reads a roster (as built by :func:`scheduler.io.roster.roster_frame` or re
 roster rows alone. It deliberately shares no code with the model: it imports neither OR-Tools
 nor :mod:`scheduler.model`.
 
+A row with activity ``flex`` is a back-office day. Its ``start`` and ``end`` are exactly its day's
+flex band (the roster does not fix start times inside the band), it is worked ``onsite`` or
+``remote``, and it pays ``back_office.daily_minutes``. For rest, consecutive days, hours, days
+and availability it counts as work over its whole band; it never counts on the floor.
+
 A roster row covers interval ``t`` in two senses. A *shift* covers ``t`` when it spans the whole
 interval; a *break* covers ``t`` when it touches any part of it. So a person counts on the floor
 in ``t`` only when working all of ``t`` and not on a break at any moment of it. Rosters on the
@@ -25,18 +30,29 @@ import pandas as pd
 
 from scheduler.data import (
     MINUTES_PER_DAY,
+    WEEKDAYS,
     AvailabilityKind,
     BreakRule,
     Employee,
+    Location,
+    Office,
     Scenario,
     ShiftTemplate,
     scale_to_block,
 )
-from scheduler.io.roster import ISO_FORMAT, SHIFT_ACTIVITY, RosterRow, read_roster, roster_rows
+from scheduler.io.roster import (
+    FLEX_ACTIVITY,
+    ISO_FORMAT,
+    SHIFT_ACTIVITY,
+    RosterRow,
+    read_roster,
+    roster_rows,
+)
 
 RULES = (
     "unknown-employee",
     "office",
+    "flex",
     "template",
     "one-shift-per-day",
     "break-outside-shift",
@@ -48,6 +64,11 @@ RULES = (
     "hours",
     "max-days",
     "availability",
+    "desks",
+    "anchor",
+    "cover",
+    "onsite-days",
+    "remote-days",
 )
 """The rule ids a violation may carry, in the order the report lists them."""
 
@@ -69,7 +90,13 @@ HOURS_COLUMNS = [
     "min_hours",
     "max_hours",
     "days",
+    "flex_days",
+    "onsite_days",
+    "remote_days",
 ]
+DAYS_COLUMNS = ["date", "onsite", "remote", "desks"]
+"""Leading columns of :attr:`Report.days`; one ``cover_<skill>`` column per cover skill follows."""
+LOCATIONS = frozenset(location.value for location in Location)
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 WHEN_FORMAT = "%Y-%m-%d %H:%M"
 
@@ -88,7 +115,8 @@ class Violation:
     employee_id
         The person concerned, or None for a rule about the whole floor.
     when
-        Local wall-clock time it happens, like ``2026-12-08 07:00``.
+        Local wall-clock time it happens, like ``2026-12-08 07:00``, or just the date, like
+        ``2026-12-08``, for a rule about a whole day (``desks``, ``anchor``, ``cover``).
     message
         What was found and what the rule requires.
     """
@@ -114,9 +142,11 @@ class Costs:
     surplus_minutes
         Person-minutes above demand on the total line.
     contract_deviation_minutes
-        Sum over rostered people and blocks of ``|paid - scaled contract|``.
+        Sum over every person and block of ``|paid - scaled contract|``, flex days included.
     preference_penalty
-        Weight of prefer/avoid requests not granted.
+        Weight of prefer/avoid requests not granted, plus one for each on-site flex day of a
+        ``remote_ok`` person on one of their ``remote_days``, each flex day of a ``both`` person
+        who prefers the front office and each shift of a ``both`` person who prefers the back.
     objective
         The weighted sum of the four terms above.
     """
@@ -142,14 +172,20 @@ class Report:
     costs
         The recomputed objective and its terms.
     hours
-        One row per rostered person and block: ``employee_id, block`` (1-based),
-        ``paid_hours, contract_hours, min_hours`` (scaled to the block), ``max_hours, days``.
+        One row per person and block: ``employee_id, block`` (1-based), ``paid_hours,
+        contract_hours, min_hours`` (scaled to the block), ``max_hours, days`` (shifts and flex
+        days), ``flex_days, onsite_days, remote_days``.
+    days
+        One row per horizon day: ``date``, ``onsite`` and ``remote`` (people on a flex day there),
+        ``desks`` (the limit or None), then ``cover_<skill>`` per cover skill: people with that
+        skill on a flex day (on site or remote).
     """
 
     violations: tuple[Violation, ...]
     coverage: pd.DataFrame
     costs: Costs
     hours: pd.DataFrame
+    days: pd.DataFrame
 
     @property
     def ok(self) -> bool:
@@ -188,6 +224,58 @@ class _Shift:
 Shifts = dict[str, list[_Shift]]
 
 
+@dataclass(frozen=True)
+class _Flex:
+    """A flex row: a back-office day."""
+
+    row: RosterRow
+
+    @property
+    def start(self) -> int:
+        return self.row.start
+
+    @property
+    def end(self) -> int:
+        return self.row.end
+
+    @property
+    def day(self) -> int:
+        return self.row.start // MINUTES_PER_DAY
+
+    @property
+    def location(self) -> str | None:
+        return self.row.location
+
+    @property
+    def onsite(self) -> bool:
+        return self.row.location == Location.ONSITE.value
+
+    @property
+    def remote(self) -> bool:
+        return self.row.location == Location.REMOTE.value
+
+
+Flexes = dict[str, list[_Flex]]
+
+
+@dataclass(frozen=True)
+class _Work:
+    """A span a person works: a shift or a flex day (over the row's span)."""
+
+    kind: str
+    start: int
+    end: int
+
+    @property
+    def day(self) -> int:
+        return self.start // MINUTES_PER_DAY
+
+
+Work = dict[str, list[_Work]]
+SHIFT_KIND = "shift"
+FLEX_KIND = "flex day"
+
+
 class _Issues:
     """Collects violations with a sort key (rule, minute, person)."""
 
@@ -195,8 +283,18 @@ class _Issues:
         self.horizon = scenario.horizon
         self.found: list[tuple[int, int, str, Violation]] = []
 
-    def add(self, rule: str, employee_id: str | None, minute: int, message: str) -> None:
-        when = self.horizon.to_datetime(minute).strftime(WHEN_FORMAT)
+    def add(
+        self,
+        rule: str,
+        employee_id: str | None,
+        minute: int,
+        message: str,
+        *,
+        whole_day: bool = False,
+    ) -> None:
+        """Record a violation at ``minute``; with ``whole_day`` its ``when`` is just the date."""
+        moment = self.horizon.to_datetime(minute)
+        when = moment.strftime("%Y-%m-%d" if whole_day else WHEN_FORMAT)
         violation = Violation(rule, employee_id, when, message)
         self.found.append((RULES.index(rule), minute, employee_id or "", violation))
 
@@ -233,6 +331,16 @@ def _span(scenario: Scenario, start: int, end: int) -> str:
     return f"{_clock(scenario, start)}-{_clock(scenario, end)}"
 
 
+def _count(number: int, singular: str, plural: str | None = None) -> str:
+    """``1 shift``, ``2 shifts``."""
+    return f"{number} {singular if number == 1 else plural or singular + 's'}"
+
+
+def _date(scenario: Scenario, day: int) -> str:
+    """ISO date of horizon day ``day``."""
+    return scenario.horizon.date_of(day).isoformat()
+
+
 def _block_text(scenario: Scenario, first_day: int, num_days: int) -> str:
     """``the 7-day block 2026-12-07 to 2026-12-13``."""
     first = scenario.horizon.date_of(first_day).isoformat()
@@ -252,7 +360,12 @@ def _load(roster: pd.DataFrame | str | Path) -> tuple[pd.DataFrame, str]:
 
 
 def _check_people(scenario: Scenario, rows: list[RosterRow], issues: _Issues) -> list[RosterRow]:
-    """Every row names a known person, and only front-office people are rostered."""
+    """Every row names a known person working in the row's office.
+
+    Shifts and breaks are front-office rows (for ``front`` and ``both`` people), flex rows are
+    back-office rows (for ``back`` and ``both`` people). Rows breaking this are reported and
+    dropped, so they count for no other rule.
+    """
     people = {e.employee_id: e for e in scenario.employees}
     kept = []
     for row in rows:
@@ -264,16 +377,22 @@ def _check_people(scenario: Scenario, rows: list[RosterRow], issues: _Issues) ->
                 row.start,
                 f"row {row.row}: employee {row.employee_id!r} is not in the scenario",
             )
-        elif not person.works_front:
+            continue
+        if row.activity == FLEX_ACTIVITY:
+            allowed, what = person.works_back, "a flex day (back office)"
+        else:
+            kind = "a shift" if row.activity == SHIFT_ACTIVITY else f"break {row.activity!r}"
+            allowed, what = person.works_front, f"{kind} (front office)"
+        if allowed:
+            kept.append(row)
+        else:
             issues.add(
                 "office",
                 row.employee_id,
                 row.start,
-                f"row {row.row}: {row.employee_id} works in the back office, "
-                "which this version does not roster",
+                f"row {row.row}: {row.employee_id} works in the {person.office.value} office "
+                f"only, not {what}",
             )
-        else:
-            kept.append(row)
     return kept
 
 
@@ -282,15 +401,15 @@ def _check_break_inside_shift(
 ) -> tuple[Shifts, list[RosterRow]]:
     """A break lies inside one of the same person's shifts.
 
-    Returns the shifts per rostered person (in start order, breaks attached to the first shift
-    containing them) and every break row of a rostered person.
+    Returns the shifts per person (in start order, breaks attached to the first shift
+    containing them) and every break row. Flex rows are left out.
     """
-    shifts: Shifts = {e.employee_id: [] for e in scenario.employees if e.works_front}
+    shifts: Shifts = {e.employee_id: [] for e in scenario.employees}
     breaks = []
     for row in rows:
         if row.activity == SHIFT_ACTIVITY:
             shifts[row.employee_id].append(_Shift(row))
-        else:
+        elif row.activity != FLEX_ACTIVITY:
             breaks.append(row)
     for own in shifts.values():
         own.sort(key=lambda s: (s.start, s.end, s.row.row))
@@ -375,19 +494,101 @@ def _check_template(scenario: Scenario, shifts: Shifts, issues: _Issues) -> None
                 issues.add("template", employee_id, s.start, f"{what} matches no shift template")
 
 
-def _check_one_shift_per_day(scenario: Scenario, shifts: Shifts, issues: _Issues) -> None:
-    """A person starts at most one shift per day."""
+def _flexes(scenario: Scenario, rows: list[RosterRow]) -> Flexes:
+    """The flex rows per person, in start order."""
+    flexes: Flexes = {e.employee_id: [] for e in scenario.employees}
+    for row in rows:
+        if row.activity == FLEX_ACTIVITY:
+            flexes[row.employee_id].append(_Flex(row))
+    for own in flexes.values():
+        own.sort(key=lambda f: (f.start, f.end, f.row.row))
+    return flexes
+
+
+def _check_flex(scenario: Scenario, flexes: Flexes, issues: _Issues) -> None:
+    """A flex row lies on its day's band, on a back-office working day of the horizon, on site
+    or remote if allowed."""
+    horizon = scenario.horizon
+    people = {e.employee_id: e for e in scenario.employees}
+    for employee_id, own in flexes.items():
+        for f in own:
+            what = f"row {f.row.row}: flex day {_span(scenario, f.start, f.end)}"
+            if not 0 <= f.day < horizon.days:
+                issues.add(
+                    "flex",
+                    employee_id,
+                    f.start,
+                    f"{what} on {_date(scenario, f.day)} lies outside the horizon "
+                    f"{horizon.start.isoformat()} to {_date(scenario, horizon.days - 1)}",
+                )
+            elif horizon.weekday_of(f.day) not in scenario.back_office.weekdays:
+                issues.add(
+                    "flex",
+                    employee_id,
+                    f.start,
+                    f"{what} falls on a {WEEKDAYS[horizon.weekday_of(f.day)]}, "
+                    "when the back office does not work",
+                )
+            band_start, band_end = scenario.back_office.band_on(f.day)
+            if (f.start, f.end) != (band_start, band_end):
+                issues.add(
+                    "flex",
+                    employee_id,
+                    f.start,
+                    f"{what} is not its day's flex band {_span(scenario, band_start, band_end)}"
+                    f" on {_date(scenario, f.day)}",
+                )
+            if f.location not in LOCATIONS:
+                found = "no location" if f.location is None else f"location {f.location!r}"
+                issues.add(
+                    "flex",
+                    employee_id,
+                    f.start,
+                    f"{what} has {found}, expected onsite or remote",
+                )
+            elif f.remote and not people[employee_id].remote_ok:
+                issues.add(
+                    "flex",
+                    employee_id,
+                    f.start,
+                    f"{what} is remote, but {employee_id} may not work remotely",
+                )
+
+
+def _work(shifts: Shifts, flexes: Flexes) -> Work:
+    """Shifts and flex days per person, in start order."""
+    work: Work = {}
     for employee_id, own in shifts.items():
-        by_day: dict[int, list[_Shift]] = defaultdict(list)
-        for s in own:
-            by_day[s.day].append(s)
+        spans = [_Work(SHIFT_KIND, s.start, s.end) for s in own]
+        spans += [_Work(FLEX_KIND, f.start, f.end) for f in flexes[employee_id]]
+        work[employee_id] = sorted(spans, key=lambda w: (w.start, w.end, w.kind))
+    return work
+
+
+def _kinds_text(kinds: Iterable[str]) -> str:
+    """``2 shifts``, ``1 shift and 1 flex day``."""
+    listed = list(kinds)
+    parts = [
+        _count(listed.count(kind), kind, plural)
+        for kind, plural in ((SHIFT_KIND, "shifts"), (FLEX_KIND, "flex days"))
+        if kind in listed
+    ]
+    return " and ".join(parts)
+
+
+def _check_one_shift_per_day(scenario: Scenario, work: Work, issues: _Issues) -> None:
+    """A person starts at most one activity (shift or flex day) per day."""
+    for employee_id, own in work.items():
+        by_day: dict[int, list[_Work]] = defaultdict(list)
+        for w in own:
+            by_day[w.day].append(w)
         for day, same in by_day.items():
             if len(same) > 1:
                 issues.add(
                     "one-shift-per-day",
                     employee_id,
                     same[1].start,
-                    f"{len(same)} shifts start on {scenario.horizon.date_of(day).isoformat()}, "
+                    f"{_kinds_text(w.kind for w in same)} start on {_date(scenario, day)}, "
                     "at most 1 allowed",
                 )
 
@@ -480,18 +681,22 @@ def _check_breaks(scenario: Scenario, shifts: Shifts, issues: _Issues) -> None:
 # --------------------------------------------------------------------------- per-person rules
 
 
-def _check_min_rest(scenario: Scenario, shifts: Shifts, issues: _Issues) -> None:
-    """Consecutive shifts of a person are at least ``min_rest_minutes`` apart."""
+def _check_min_rest(scenario: Scenario, work: Work, issues: _Issues) -> None:
+    """Consecutive shifts and flex days of a person are at least ``min_rest_minutes`` apart."""
     required = scenario.rules.min_rest_minutes
-    for employee_id, own in shifts.items():
+    for employee_id, own in work.items():
         for previous, following in pairwise(own):
             gap = following.start - previous.end
             if gap >= required:
                 continue
-            if gap < 0:
-                found = f"shifts overlap by {_duration(-gap)}"
+            if previous.kind == following.kind == SHIFT_KIND:
+                pair, between = "shifts", "shifts"
             else:
-                found = f"{_duration(gap)} between shifts"
+                pair = between = f"{previous.kind} and {following.kind}"
+            if gap < 0:
+                found = f"{pair} overlap by {_duration(-gap)}"
+            else:
+                found = f"{_duration(gap)} between {between}"
             issues.add(
                 "min-rest",
                 employee_id,
@@ -513,7 +718,7 @@ def _longest_rest(spans: Iterable[tuple[int, int]], begin: int, end: int) -> int
     return max(longest, end - cursor)
 
 
-def _check_weekly_rest(scenario: Scenario, shifts: Shifts, issues: _Issues) -> None:
+def _check_weekly_rest(scenario: Scenario, work: Work, issues: _Issues) -> None:
     """Every complete 7-day block holds one rest of at least ``weekly_rest_minutes``."""
     required = scenario.rules.weekly_rest_minutes
     for first_day, num_days in scenario.horizon.blocks():
@@ -521,8 +726,8 @@ def _check_weekly_rest(scenario: Scenario, shifts: Shifts, issues: _Issues) -> N
             continue
         begin = first_day * MINUTES_PER_DAY
         end = begin + 7 * MINUTES_PER_DAY
-        for employee_id, own in shifts.items():
-            rest = _longest_rest(((s.start, s.end) for s in own), begin, end)
+        for employee_id, own in work.items():
+            rest = _longest_rest(((w.start, w.end) for w in own), begin, end)
             if rest < required:
                 issues.add(
                     "weekly-rest",
@@ -533,25 +738,26 @@ def _check_weekly_rest(scenario: Scenario, shifts: Shifts, issues: _Issues) -> N
                 )
 
 
-def _check_consecutive_days(scenario: Scenario, shifts: Shifts, issues: _Issues) -> None:
-    """A person works at most ``max_consecutive_days`` days in a row (by shift start day)."""
+def _check_consecutive_days(scenario: Scenario, work: Work, issues: _Issues) -> None:
+    """A person works at most ``max_consecutive_days`` days in a row (by start day)."""
     limit = scenario.rules.max_consecutive_days
-    horizon = scenario.horizon
-    for employee_id, own in shifts.items():
-        days = sorted({s.day for s in own})
+    for employee_id, own in work.items():
+        days = sorted({w.day for w in own})
         run_start = 0
         for i in range(1, len(days) + 1):
             if i < len(days) and days[i] == days[i - 1] + 1:
                 continue
             run = days[run_start:i]
             if len(run) > limit:
-                first_shift = next(s for s in own if s.day == run[0])
+                first = next(w for w in own if w.day == run[0])
+                flex = any(w.kind == FLEX_KIND for w in own if run[0] <= w.day <= run[-1])
+                what = "a shift or flex day" if flex else "a shift"
                 issues.add(
                     "max-consecutive-days",
                     employee_id,
-                    first_shift.start,
-                    f"{len(run)} consecutive days with a shift ({horizon.date_of(run[0])} to "
-                    f"{horizon.date_of(run[-1])}), at most {limit} allowed",
+                    first.start,
+                    f"{len(run)} consecutive days with {what} ({_date(scenario, run[0])} to "
+                    f"{_date(scenario, run[-1])}), at most {limit} allowed",
                 )
             run_start = i
 
@@ -563,14 +769,21 @@ def _paid_minutes(shift: _Shift, unpaid: set[str]) -> int:
 
 @dataclass(frozen=True)
 class _BlockTotals:
-    """Paid minutes and shift count of one person in one block."""
+    """Paid minutes, shifts and flex days of one person in one block."""
 
     employee: Employee
     block: int
     first_day: int
     num_days: int
     paid: int
-    days: int
+    shifts: int
+    flex: int
+    onsite: int
+    remote: int
+
+    @property
+    def days(self) -> int:
+        return self.shifts + self.flex
 
     @property
     def contract(self) -> int:
@@ -580,25 +793,56 @@ class _BlockTotals:
     def minimum(self) -> int:
         return scale_to_block(self.employee.min_minutes, self.num_days)
 
+    @property
+    def text(self) -> str:
+        """``2 shifts`` or ``3 working days (1 shift and 2 flex days)``."""
+        if not self.flex:
+            return _count(self.shifts, "shift")
+        kinds = [SHIFT_KIND] * self.shifts + [FLEX_KIND] * self.flex
+        return f"{_count(self.days, 'working day')} ({_kinds_text(kinds)})"
 
-def _block_totals(scenario: Scenario, shifts: Shifts) -> list[_BlockTotals]:
-    """Paid minutes and shifts per rostered person and block (a shift counts at its start day)."""
-    blocks = scenario.horizon.blocks()
+
+def _block_totals(scenario: Scenario, shifts: Shifts, flexes: Flexes) -> list[_BlockTotals]:
+    """Totals per person and block; an activity counts at its start day, in the horizon only.
+
+    A shift pays its length less unpaid breaks, a flex day ``back_office.daily_minutes``.
+    """
+    horizon = scenario.horizon
+    blocks = horizon.blocks()
     unpaid = {rule.name for rule in scenario.breaks if not rule.paid}
+    daily = scenario.back_office.daily_minutes
     totals = []
     for employee in scenario.employees:
-        if not employee.works_front:
-            continue
         paid = [0] * len(blocks)
         count = [0] * len(blocks)
+        flex = [0] * len(blocks)
+        onsite = [0] * len(blocks)
+        remote = [0] * len(blocks)
         for s in shifts[employee.employee_id]:
-            if 0 <= s.day < scenario.horizon.days:
+            if 0 <= s.day < horizon.days:
                 index = s.day // 7
                 paid[index] += _paid_minutes(s, unpaid)
                 count[index] += 1
+        for f in flexes[employee.employee_id]:
+            if 0 <= f.day < horizon.days:
+                index = f.day // 7
+                paid[index] += daily
+                flex[index] += 1
+                onsite[index] += f.onsite
+                remote[index] += f.remote
         for index, (first_day, num_days) in enumerate(blocks):
             totals.append(
-                _BlockTotals(employee, index + 1, first_day, num_days, paid[index], count[index])
+                _BlockTotals(
+                    employee,
+                    index + 1,
+                    first_day,
+                    num_days,
+                    paid[index],
+                    count[index],
+                    flex[index],
+                    onsite[index],
+                    remote[index],
+                )
             )
     return totals
 
@@ -628,7 +872,7 @@ def _check_hours(scenario: Scenario, totals: list[_BlockTotals], issues: _Issues
 
 
 def _check_max_days(scenario: Scenario, totals: list[_BlockTotals], issues: _Issues) -> None:
-    """A person works at most ``max_days`` shifts per block, when set."""
+    """A person works at most ``max_days`` shifts and flex days per block, when set."""
     for total in totals:
         limit = total.employee.max_days
         if limit is not None and total.days > limit:
@@ -636,7 +880,7 @@ def _check_max_days(scenario: Scenario, totals: list[_BlockTotals], issues: _Iss
                 "max-days",
                 total.employee.employee_id,
                 total.first_day * MINUTES_PER_DAY,
-                f"{total.days} shifts in {_block_text(scenario, total.first_day, total.num_days)}"
+                f"{total.text} in {_block_text(scenario, total.first_day, total.num_days)}"
                 f", at most {limit} allowed",
             )
 
@@ -646,21 +890,183 @@ def _overlaps(start: int, end: int, other_start: int, other_end: int) -> bool:
     return start < other_end and other_start < end
 
 
-def _check_availability(scenario: Scenario, shifts: Shifts, issues: _Issues) -> None:
-    """No shift overlaps a span the person is unavailable."""
+def _check_availability(
+    scenario: Scenario, shifts: Shifts, flexes: Flexes, issues: _Issues
+) -> None:
+    """No shift or flex day (over its band) overlaps a span the person is unavailable."""
     for span in scenario.availability:
-        if span.kind != AvailabilityKind.UNAVAILABLE or span.employee_id not in shifts:
+        if span.kind != AvailabilityKind.UNAVAILABLE:
             continue
-        for s in shifts[span.employee_id]:
-            if _overlaps(s.start, s.end, span.start, span.end):
+        rows = [(s.row, "shift") for s in shifts[span.employee_id]]
+        rows += [(f.row, "flex day") for f in flexes[span.employee_id]]
+        for row, kind in sorted(rows, key=lambda item: (item[0].start, item[0].row)):
+            if _overlaps(row.start, row.end, span.start, span.end):
                 issues.add(
                     "availability",
                     span.employee_id,
-                    s.start,
-                    f"row {s.row.row}: shift {_span(scenario, s.start, s.end)} overlaps "
+                    row.start,
+                    f"row {row.row}: {kind} {_span(scenario, row.start, row.end)} overlaps "
                     f"unavailable time {_stamp(scenario, span.start)} to "
                     f"{_stamp(scenario, span.end)}",
                 )
+
+
+# --------------------------------------------------------------------------- back office
+
+
+@dataclass(frozen=True)
+class _BackOfficeDays:
+    """Who works a flex day where, per horizon day (people, not rows)."""
+
+    onsite: list[set[str]]
+    remote: list[set[str]]
+
+    def working(self, day: int) -> set[str]:
+        """People on a flex day on ``day``, on site or remote."""
+        return self.onsite[day] | self.remote[day]
+
+
+def _back_office_days(scenario: Scenario, flexes: Flexes) -> _BackOfficeDays:
+    """People on site and remote per horizon day; rows without a valid location count nowhere."""
+    days = scenario.horizon.days
+    onsite: list[set[str]] = [set() for _ in range(days)]
+    remote: list[set[str]] = [set() for _ in range(days)]
+    for employee_id, own in flexes.items():
+        for f in own:
+            if 0 <= f.day < days:
+                if f.onsite:
+                    onsite[f.day].add(employee_id)
+                elif f.remote:
+                    remote[f.day].add(employee_id)
+    return _BackOfficeDays(onsite, remote)
+
+
+def _check_desks(scenario: Scenario, present: _BackOfficeDays, issues: _Issues) -> None:
+    """At most ``back_office.desks`` people on site per day, when set."""
+    desks = scenario.back_office.desks
+    if desks is None:
+        return
+    for day, people in enumerate(present.onsite):
+        if len(people) > desks:
+            issues.add(
+                "desks",
+                None,
+                day * MINUTES_PER_DAY,
+                f"{_count(len(people), 'person', 'people')} on site, {_count(desks, 'desk')} "
+                f"({', '.join(sorted(people))})",
+                whole_day=True,
+            )
+
+
+def _check_anchors(scenario: Scenario, shifts: Shifts, flexes: Flexes, issues: _Issues) -> None:
+    """Each back-office member of an anchored team works on site on every anchor weekday.
+
+    An unavailable span overlapping the day's flex band excuses the day.
+    """
+    horizon = scenario.horizon
+    back_office = scenario.back_office
+    anchors = sorted({(a.team, a.weekday) for a in back_office.anchors})
+    for team, weekday in anchors:
+        members = [e for e in scenario.employees if e.works_back and e.team == team]
+        for day in range(horizon.days):
+            if horizon.weekday_of(day) != weekday:
+                continue
+            band_start, band_end = back_office.band_on(day)
+            for member in members:
+                own = [f for f in flexes[member.employee_id] if f.day == day]
+                if any(f.onsite for f in own):
+                    continue
+                if any(
+                    _overlaps(span.start, span.end, band_start, band_end)
+                    for span in scenario.spans_of(member.employee_id, AvailabilityKind.UNAVAILABLE)
+                ):
+                    continue
+                if any(f.remote for f in own):
+                    found = "a remote flex day"
+                elif any(s.day == day for s in shifts[member.employee_id]):
+                    found = "a shift"
+                elif own:
+                    found = "a flex day without a location"
+                else:
+                    found = "no flex day"
+                issues.add(
+                    "anchor",
+                    member.employee_id,
+                    day * MINUTES_PER_DAY,
+                    f"{found}, but team {team} works on site on {WEEKDAY_NAMES[weekday]}s",
+                    whole_day=True,
+                )
+
+
+def _check_covers(scenario: Scenario, present: _BackOfficeDays, issues: _Issues) -> None:
+    """Enough back-office people with each cover skill work on each of its weekdays."""
+    horizon = scenario.horizon
+    skills_of = {e.employee_id: e.skills for e in scenario.employees}
+    for cover in scenario.back_office.covers:
+        for day in range(horizon.days):
+            if horizon.weekday_of(day) not in cover.weekdays:
+                continue
+            count = sum(cover.skill in skills_of[e] for e in present.working(day))
+            if count < cover.min:
+                issues.add(
+                    "cover",
+                    None,
+                    day * MINUTES_PER_DAY,
+                    f"{_count(count, 'back-office person', 'back-office people')} with skill "
+                    f"{cover.skill!r} working, at least {cover.min} required",
+                    whole_day=True,
+                )
+
+
+def _check_telework(scenario: Scenario, totals: list[_BlockTotals], issues: _Issues) -> None:
+    """On-site days per block of ``remote_ok`` people, and remote days of everyone per block.
+
+    ``min_onsite_days`` is scaled to a short block and capped by the flex days worked in it.
+    """
+    back_office = scenario.back_office
+    for total in totals:
+        employee = total.employee
+        block = _block_text(scenario, total.first_day, total.num_days)
+        begin = total.first_day * MINUTES_PER_DAY
+        if employee.remote_ok:
+            scaled = scale_to_block(back_office.min_onsite_days, total.num_days)
+            required = min(scaled, total.flex)
+            if total.onsite < required:
+                issues.add(
+                    "onsite-days",
+                    employee.employee_id,
+                    begin,
+                    f"{_count(total.onsite, 'on-site day')} of "
+                    f"{_count(total.flex, 'flex day')} in {block}, at least {required} required",
+                )
+        limit = back_office.max_remote_days
+        if limit is not None and total.remote > limit:
+            issues.add(
+                "remote-days",
+                employee.employee_id,
+                begin,
+                f"{_count(total.remote, 'remote day')} in {block}, at most {limit} allowed",
+            )
+
+
+def _days(scenario: Scenario, present: _BackOfficeDays) -> pd.DataFrame:
+    """Per horizon day: people on site and remote, the desk limit and each cover skill's count."""
+    horizon = scenario.horizon
+    skills_of = {e.employee_id: e.skills for e in scenario.employees}
+    cover_skills = list(dict.fromkeys(c.skill for c in scenario.back_office.covers))
+    records = []
+    for day in range(horizon.days):
+        record: dict[str, object] = {
+            "date": _date(scenario, day),
+            "onsite": len(present.onsite[day]),
+            "remote": len(present.remote[day]),
+            "desks": scenario.back_office.desks,
+        }
+        for skill in cover_skills:
+            record[f"cover_{skill}"] = sum(skill in skills_of[e] for e in present.working(day))
+        records.append(record)
+    columns = DAYS_COLUMNS + [f"cover_{skill}" for skill in cover_skills]
+    return pd.DataFrame.from_records(records, columns=columns)
 
 
 # --------------------------------------------------------------------------- floor presence
@@ -697,7 +1103,7 @@ def _cover(
 
 
 def _presence(scenario: Scenario, shifts: Shifts, breaks: list[RosterRow]) -> _Presence:
-    """Shift cover (whole intervals) and break cover (any touched interval) of rostered people."""
+    """Shift cover (whole intervals) and break cover (any touched interval) of every person."""
     step = scenario.horizon.interval_minutes
     ids = list(shifts)
     index = {employee_id: i for i, employee_id in enumerate(ids)}
@@ -792,22 +1198,45 @@ def _coverage(scenario: Scenario, presence: _Presence) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)[COVERAGE_COLUMNS]
 
 
-def _preference_penalty(scenario: Scenario, shifts: Shifts) -> int:
-    """Weight of avoid spans worked into and prefer spans left without any shift."""
+def _preference_penalty(scenario: Scenario, work: Work, shifts: Shifts, flexes: Flexes) -> int:
+    """Refused prefer/avoid weight plus one per day worked against an office or remote wish.
+
+    A prefer/avoid span is judged against shifts and flex days (over their bands) alike.
+    The office and remote wishes count horizon days only.
+    """
     penalty = 0
     for span in scenario.availability:
-        if span.kind == AvailabilityKind.UNAVAILABLE or span.employee_id not in shifts:
+        if span.kind == AvailabilityKind.UNAVAILABLE:
             continue
         worked = any(
-            _overlaps(s.start, s.end, span.start, span.end) for s in shifts[span.employee_id]
+            _overlaps(w.start, w.end, span.start, span.end) for w in work[span.employee_id]
         )
         refused = worked if span.kind == AvailabilityKind.AVOID else not worked
         penalty += span.weight * refused
+    horizon = scenario.horizon
+
+    def inside(day: int) -> bool:
+        return 0 <= day < horizon.days
+
+    for employee in scenario.employees:
+        own_flex = [f for f in flexes[employee.employee_id] if inside(f.day)]
+        own_shifts = [s for s in shifts[employee.employee_id] if inside(s.day)]
+        if employee.remote_ok:
+            penalty += sum(
+                f.onsite and horizon.weekday_of(f.day) in employee.remote_days for f in own_flex
+            )
+        if employee.office == Office.BOTH and employee.prefers == Office.FRONT:
+            penalty += len(own_flex)
+        if employee.office == Office.BOTH and employee.prefers == Office.BACK:
+            penalty += len(own_shifts)
     return penalty
 
 
 def _costs(
-    scenario: Scenario, coverage: pd.DataFrame, totals: list[_BlockTotals], shifts: Shifts
+    scenario: Scenario,
+    coverage: pd.DataFrame,
+    totals: list[_BlockTotals],
+    preference: int,
 ) -> Costs:
     """The objective terms and their weighted sum."""
     step = scenario.horizon.interval_minutes
@@ -815,7 +1244,6 @@ def _costs(
     shortfall = step * int(coverage["shortfall"].sum())
     surplus = step * int(coverage.loc[coverage["skill"] == "", "surplus"].sum())
     deviation = sum(abs(t.paid - t.contract) for t in totals)
-    preference = _preference_penalty(scenario, shifts)
     objective = (
         weights.shortfall * shortfall
         + weights.surplus * surplus
@@ -826,7 +1254,7 @@ def _costs(
 
 
 def _hours(totals: list[_BlockTotals]) -> pd.DataFrame:
-    """Per-person, per-block paid hours against the scaled contract and limits."""
+    """Per-person, per-block paid hours against the scaled contract and limits, and days."""
     records = [
         {
             "employee_id": t.employee.employee_id,
@@ -836,6 +1264,9 @@ def _hours(totals: list[_BlockTotals]) -> pd.DataFrame:
             "min_hours": t.minimum / 60,
             "max_hours": t.employee.weekly_max_minutes / 60,
             "days": t.days,
+            "flex_days": t.flex,
+            "onsite_days": t.onsite,
+            "remote_days": t.remote,
         }
         for t in totals
     ]
@@ -859,7 +1290,8 @@ def verify(scenario: Scenario, roster: pd.DataFrame | str | Path) -> Report:
     Returns
     -------
     Report
-        Every violation with who and when, the coverage table, the costs and hours per block.
+        Every violation with who and when, the coverage table, the costs, hours per block and
+        the back office per day.
 
     Raises
     ------
@@ -870,22 +1302,32 @@ def verify(scenario: Scenario, roster: pd.DataFrame | str | Path) -> Report:
     issues = _Issues(scenario)
     rows = _check_people(scenario, roster_rows(scenario, frame, file), issues)
     shifts, breaks = _check_break_inside_shift(scenario, rows, issues)
+    flexes = _flexes(scenario, rows)
+    work = _work(shifts, flexes)
+    _check_flex(scenario, flexes, issues)
     _check_template(scenario, shifts, issues)
-    _check_one_shift_per_day(scenario, shifts, issues)
+    _check_one_shift_per_day(scenario, work, issues)
     _check_breaks(scenario, shifts, issues)
     presence = _presence(scenario, shifts, breaks)
     _check_max_on_break(scenario, presence, issues)
-    _check_min_rest(scenario, shifts, issues)
-    _check_weekly_rest(scenario, shifts, issues)
-    _check_consecutive_days(scenario, shifts, issues)
-    totals = _block_totals(scenario, shifts)
+    _check_min_rest(scenario, work, issues)
+    _check_weekly_rest(scenario, work, issues)
+    _check_consecutive_days(scenario, work, issues)
+    totals = _block_totals(scenario, shifts, flexes)
     _check_hours(scenario, totals, issues)
     _check_max_days(scenario, totals, issues)
-    _check_availability(scenario, shifts, issues)
+    _check_availability(scenario, shifts, flexes, issues)
+    present = _back_office_days(scenario, flexes)
+    _check_desks(scenario, present, issues)
+    _check_anchors(scenario, shifts, flexes, issues)
+    _check_covers(scenario, present, issues)
+    _check_telework(scenario, totals, issues)
     coverage = _coverage(scenario, presence)
+    preference = _preference_penalty(scenario, work, shifts, flexes)
     return Report(
         violations=issues.sorted(),
         coverage=coverage,
-        costs=_costs(scenario, coverage, totals, shifts),
+        costs=_costs(scenario, coverage, totals, preference),
         hours=_hours(totals),
+        days=_days(scenario, present),
     )

@@ -22,7 +22,7 @@ from scheduler.data import (
     Scenario,
     ShiftTemplate,
 )
-from scheduler.io.roster import roster_frame
+from scheduler.io.roster import FLEX_ACTIVITY, ROSTER_COLUMNS, roster_frame
 
 START = date(2026, 12, 7)
 """First day of the default horizon, a Monday."""
@@ -129,3 +129,51 @@ def assign(
 def roster(scenario: Scenario, *assignments: Assignment) -> pd.DataFrame:
     """The roster table of these assignments."""
     return roster_frame(scenario, list(assignments))
+
+
+def flex(
+    scenario: Scenario,
+    employee_id: str,
+    day: int,
+    location: str = "onsite",
+    start: str | None = None,
+    end: str | None = None,
+) -> dict[str, Any]:
+    """A roster row of ``employee_id`` on a back-office (flex) day ``day``.
+
+    The row spans the day's flex band unless ``start``/``end`` (``HH:MM`` on ``day``) move it.
+    """
+    horizon = scenario.horizon
+    band_start, band_end = scenario.back_office.band_on(day)
+    begin = band_start if start is None else at(day, start)
+    finish = band_end if end is None else at(day, end)
+    return {
+        "employee_id": employee_id,
+        "name": f"Person {employee_id}",
+        "date": horizon.date_of(day).isoformat(),
+        "office": "back",
+        "location": location,
+        "activity": FLEX_ACTIVITY,
+        "shift_id": "",
+        "start": pd.Timestamp(horizon.to_datetime(begin)),
+        "end": pd.Timestamp(horizon.to_datetime(finish)),
+        "hours": scenario.back_office.daily_minutes / 60,
+        "paid": "",
+    }
+
+
+def with_flex(frame: pd.DataFrame, *rows: dict[str, Any]) -> pd.DataFrame:
+    """The roster table ``frame`` with these flex rows (from :func:`flex`) appended."""
+    extra = pd.DataFrame.from_records(list(rows), columns=ROSTER_COLUMNS)
+    if frame.empty:
+        return extra
+    if extra.empty:
+        return frame
+    return pd.concat([frame, extra], ignore_index=True)
+
+
+def flex_roster(
+    scenario: Scenario, *assignments: Assignment, flex_rows: tuple[dict[str, Any], ...] = ()
+) -> pd.DataFrame:
+    """The roster table of these assignments and flex rows."""
+    return with_flex(roster(scenario, *assignments), *flex_rows)

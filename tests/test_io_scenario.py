@@ -12,9 +12,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scheduler.data import (
+    WEEKDAYS,
+    WORKING_WEEKDAYS,
+    Anchor,
     AvailabilityKind,
     AvailabilitySpan,
+    BackOffice,
     BreakRule,
+    Cover,
     DemandSpan,
     Employee,
     Office,
@@ -92,6 +97,8 @@ E3,2026-12-10,20:00,02:00,Avoid,
 E99,2025-01-01,,,unavailable,
 """
 
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+
 FILES = {
     "scenario.toml": SCENARIO_TOML,
     "staff.csv": STAFF_CSV,
@@ -99,6 +106,51 @@ FILES = {
     "demand.csv": DEMAND_CSV,
     "availability.csv": AVAILABILITY_CSV,
 }
+
+
+# A back-office variant: staff with the optional columns and a full [back_office] table.
+BACK_STAFF_CSV = """\
+employee_id,name,office,skills,contract_hours,min_hours,max_hours,max_days,Remote_OK,team,remote_days,prefers
+E1,Ada,front,phone,37.5,,,,,,,
+E2,Bob,back,desk,40,32,,5,Yes, finance ,fri; MON,
+E3,Cy,both,desk;lead,40,,,,0,ops,,Front
+E4,Di,back,,40,,,,TRUE,finance,wed,
+E5,Ed,back,lead,40,,,,no,,,
+"""
+
+BACK_OFFICE_TOML = """
+[back_office]
+flex_band = "07:30-18:00"
+core_hours = "10:00-15:00"
+daily_hours = 7.5
+min_onsite_days = 2
+max_remote_days = 3
+desks = 4
+
+[[back_office.anchor]]
+team = "finance"
+weekday = "Tue"
+
+[[back_office.anchor]]
+team = "ops"
+weekday = "thu"
+
+[[back_office.cover]]
+skill = "lead"
+min = 1
+
+[[back_office.cover]]
+skill = "desk"
+weekdays = "mon; WED"
+min = 2
+
+[[back_office.cover]]
+skill = "phone"
+weekdays = ""
+min = 3
+"""
+
+BACK_TOML = SCENARIO_TOML + BACK_OFFICE_TOML
 
 
 def write_scenario_files(folder: Path, **overrides: str | None) -> Path:
@@ -225,6 +277,126 @@ def test_defaults_and_optional_parts(tmp_path: Path) -> None:
     assert scenario.availability == ()
 
 
+def test_valid_back_office_staff(tmp_path: Path) -> None:
+    """The optional staff columns load: booleans, stripped teams, weekday sets, preferences."""
+    folder = write_scenario_files(tmp_path, staff_csv=BACK_STAFF_CSV, scenario_toml=BACK_TOML)
+    assert read_scenario(folder).employees == (
+        Employee("E1", "Ada", Office.FRONT, frozenset({"phone"}), 2250),
+        Employee(
+            "E2",
+            "Bob",
+            Office.BACK,
+            frozenset({"desk"}),
+            2400,
+            1920,
+            None,
+            5,
+            remote_ok=True,
+            team="finance",
+            remote_days=frozenset({0, 4}),
+        ),
+        Employee(
+            "E3",
+            "Cy",
+            Office.BOTH,
+            frozenset({"desk", "lead"}),
+            2400,
+            team="ops",
+            prefers=Office.FRONT,
+        ),
+        Employee(
+            "E4",
+            "Di",
+            Office.BACK,
+            frozenset(),
+            2400,
+            remote_ok=True,
+            team="finance",
+            remote_days=frozenset({2}),
+        ),
+        Employee("E5", "Ed", Office.BACK, frozenset({"lead"}), 2400),
+    )
+
+
+def test_valid_back_office_table(tmp_path: Path) -> None:
+    """A full [back_office] table loads into exact band, core, hours, anchors and covers."""
+    folder = write_scenario_files(tmp_path, staff_csv=BACK_STAFF_CSV, scenario_toml=BACK_TOML)
+    assert read_scenario(folder).back_office == BackOffice(
+        flex_start=450,
+        flex_end=1080,
+        core_start=600,
+        core_end=900,
+        daily_minutes=450,
+        min_onsite_days=2,
+        max_remote_days=3,
+        desks=4,
+        anchors=(Anchor("finance", 1), Anchor("ops", 3)),
+        covers=(
+            Cover("lead", WORKING_WEEKDAYS, 1),
+            Cover("desk", frozenset({0, 2}), 2),
+            Cover("phone", WORKING_WEEKDAYS, 3),
+        ),
+    )
+
+
+def test_back_office_defaults_when_absent(scenario_dir: Path) -> None:
+    """Without the staff columns or a [back_office] table everything takes its default."""
+    scenario = read_scenario(scenario_dir)
+    assert scenario.back_office == BackOffice()
+    for employee in scenario.employees:
+        assert (employee.remote_ok, employee.team, employee.remote_days, employee.prefers) == (
+            False,
+            None,
+            frozenset(),
+            None,
+        )
+
+
+def test_back_office_partial_table_and_columns(tmp_path: Path) -> None:
+    """Keys left out of [back_office] and staff columns left out take their defaults."""
+    toml = SCENARIO_TOML + '\n[back_office]\ncore_hours = ""\ndaily_hours = 6\n'
+    staff = "employee_id,name,office,skills,contract_hours,team\nE1,Ada,back,,40,ops\n"
+    folder = write_scenario_files(
+        tmp_path, staff_csv=staff, scenario_toml=toml, availability_csv=None
+    )
+    scenario = read_scenario(folder)
+    assert scenario.back_office == BackOffice(daily_minutes=360)
+    assert scenario.employees == (
+        Employee("E1", "Ada", Office.BACK, frozenset(), 2400, team="ops"),
+    )
+
+
+def test_sample_back_office_is_consistent() -> None:
+    """data/sample's back-office policy loads and its anchor, desks and lead cover can be met."""
+    scenario = read_scenario(SAMPLE)
+    policy = scenario.back_office
+    assert policy == BackOffice(
+        flex_start=420,
+        flex_end=1140,
+        core_start=600,
+        core_end=900,
+        daily_minutes=480,
+        min_onsite_days=2,
+        max_remote_days=3,
+        desks=4,
+        anchors=(Anchor("finance", 1),),
+        covers=(Cover("lead", WORKING_WEEKDAYS, 1),),
+    )
+    back = [e for e in scenario.employees if e.works_back]
+    assert sum(e.office == Office.BACK for e in back) >= 5
+    finance = [e for e in back if e.team == "finance"]
+    assert finance and policy.desks is not None and len(finance) <= policy.desks
+    off = {
+        (a.employee_id, scenario.horizon.weekday_of(a.start // 1440))
+        for a in scenario.availability
+        if a.kind == AvailabilityKind.UNAVAILABLE
+    }
+    leads = [e for e in back if "lead" in e.skills and e.office == Office.BACK]
+    assert any(all((e.employee_id, day) not in off for day in WORKING_WEEKDAYS) for e in leads)
+    assert {e.team for e in back if e.office == Office.BOTH} == {"ops"}
+    assert any(e.prefers == Office.FRONT for e in back)
+
+
 def test_demand_with_only_a_weekday_column(tmp_path: Path) -> None:
     """A demand file may have just the weekday column; start == end is a 24-hour span."""
     demand = "weekday,start,end,required\nWED,00:00,00:00,1\n"
@@ -334,6 +506,30 @@ def test_bad_csv_cell(
     assert phrase in error.message
 
 
+BACK_CSV_CASES = [
+    ("Yes, finance", "maybe, finance", 3, "remote_ok", "expected true or false"),
+    ("TRUE,finance", "2,finance", 5, "remote_ok", "(or yes/no, 1/0), got '2'"),
+    ("fri; MON", "fri; monday", 3, "remote_days", "unknown weekday 'monday'"),
+    ("no,,,", "no,,fri,", 6, "remote_days", "without remote_ok"),
+    ("ops,,Front", "ops,,middle", 4, "prefers", "front | back or blank, got 'middle'"),
+    ("ops,,Front", "ops,,both", 4, "prefers", "front | back or blank, got 'both'"),
+    ("no,,,", "no,,,back", 6, "prefers", "only office both"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "row", "column", "phrase"), BACK_CSV_CASES)
+def test_bad_back_office_staff_cell(
+    tmp_path: Path, old: str, new: str, row: int, column: str, phrase: str
+) -> None:
+    """A bad back-office staff cell names staff.csv, its row and column and what was expected."""
+    assert BACK_STAFF_CSV.count(old) == 1, old
+    staff = BACK_STAFF_CSV.replace(old, new)
+    folder = write_scenario_files(tmp_path, staff_csv=staff, scenario_toml=BACK_TOML)
+    error = load_error(folder)
+    assert (error.file, error.row, error.column) == ("staff.csv", row, column)
+    assert phrase in error.message
+
+
 @pytest.mark.parametrize(
     ("text", "row", "phrase"),
     [
@@ -440,9 +636,90 @@ def test_bad_toml(
     assert phrase in error.message
 
 
+BAND = 'flex_band = "07:30-18:00"'
+CORE = 'core_hours = "10:00-15:00"'
+FINANCE = 'team = "finance"\nweekday = "Tue"'
+OPS = 'team = "ops"\nweekday = "thu"'
+LEAD = 'skill = "lead"\nmin = 1'
+PHONE = 'skill = "phone"\nweekdays = ""\nmin = 3'
+
+BACK_TOML_CASES = [
+    (BAND, 'flex_band = "19:00-07:00"', "back_office.flex_band", "no overnight band"),
+    (BAND, 'flex_band = "07:30-07:30"', "back_office.flex_band", "no overnight band"),
+    (BAND, 'flex_band = "7-18"', "back_office.flex_band", "expected a band HH:MM-HH:MM"),
+    (BAND, 'flex_band = "07:30 to 18:00"', "back_office.flex_band", "got '07:30 to 18:00'"),
+    (BAND, 'flex_band = "07:30-18:00-20:00"', "back_office.flex_band", "expected a band"),
+    (BAND, 'flex_band = "07:30-24:00"', "back_office.flex_band", "00:00 to 23:59"),
+    (BAND, 'flex_band = ""', "back_office.flex_band", "expected a band"),
+    (BAND, "flex_band = 7", "back_office.flex_band", "got an integer 7"),
+    (BAND, 'flex_band = "07:35-18:00"', "back_office.flex_band", "15-minute interval grid"),
+    (CORE, 'core_hours = "06:00-15:00"', "back_office.core_hours", "inside the flex band"),
+    (CORE, 'core_hours = "10:00-18:15"', "back_office.core_hours", "band 07:30-18:00"),
+    (CORE, 'core_hours = "15:00-10:00"', "back_office.core_hours", "no overnight band"),
+    (CORE, 'core_hours = "10am-3pm"', "back_office.core_hours", "expected a band"),
+    ("daily_hours = 7.5", "daily_hours = 11", "back_office.daily_hours", "10.5 hours"),
+    ("daily_hours = 7.5", "daily_hours = 4.5", "back_office.daily_hours", "core hours' 5 hours"),
+    ("daily_hours = 7.5", "daily_hours = 0", "back_office.daily_hours", "> 0"),
+    ("daily_hours = 7.5", "daily_hours = 7.51", "back_office.daily_hours", "whole minutes"),
+    ("daily_hours = 7.5", 'daily_hours = "8"', "back_office.daily_hours", "a number"),
+    ("min_onsite_days = 2", "min_onsite_days = 8", "back_office.min_onsite_days", "0 to 7"),
+    ("max_remote_days = 3", "max_remote_days = -1", "back_office.max_remote_days", "0 to 7"),
+    ("desks = 4", "desks = -1", "back_office.desks", ">= 0"),
+    ("desks = 4", "desks = 2.5", "back_office.desks", "expected an integer"),
+    ("desks = 4", "seats = 4", "back_office.seats", "unknown key 'seats'"),
+    (OPS, 'team = "hr"\nweekday = "thu"', "back_office.anchor[2].team", "no staff in team 'hr'"),
+    (OPS, 'team = "Ops"\nweekday = "thu"', "back_office.anchor[2].team", "team 'Ops'"),
+    (OPS, 'team = "ops"\nweekday = "thursday"', "back_office.anchor[2].weekday", "'thursday'"),
+    (OPS, 'team = "ops"', "back_office.anchor[2].weekday", "missing required key"),
+    (OPS, 'team = "ops"\nday = "thu"', "back_office.anchor[2].day", "unknown key"),
+    (OPS, 'team = "finance"\nweekday = "TUE"', "back_office.anchor[2].weekday", "unique"),
+    (FINANCE, 'team = ""\nweekday = "Tue"', "back_office.anchor[1].team", "non-empty string"),
+    (LEAD, 'skill = "lead"\nmin = 0', "back_office.cover[1].min", "integer >= 1, got 0"),
+    (LEAD, 'skill = "lead"', "back_office.cover[1].min", "missing required key"),
+    (LEAD, 'skill = " "\nmin = 1', "back_office.cover[1].skill", "non-empty string"),
+    (LEAD, "min = 1", "back_office.cover[1].skill", "missing required key"),
+    (
+        PHONE,
+        'skill = "phone"\nweekdays = "mon;xyz"\nmin = 3',
+        "back_office.cover[3].weekdays",
+        "'xyz'",
+    ),
+    (
+        PHONE,
+        'skill = "phone"\nweekdays = ["mon"]\nmin = 3',
+        "back_office.cover[3].weekdays",
+        "string",
+    ),
+    (PHONE, 'skill = "phone"\nmin = 3\nmax = 4', "back_office.cover[3].max", "unknown key"),
+    (
+        '[[back_office.anchor]]\nteam = "ops"',
+        '[back_office.anchors]\nteam = "ops"',
+        "back_office.anchors",
+        "unknown key",
+    ),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "column", "phrase"), BACK_TOML_CASES)
+def test_bad_back_office_toml(tmp_path: Path, old: str, new: str, column: str, phrase: str) -> None:
+    """A bad [back_office] key or value names the key and what was expected."""
+    assert BACK_TOML.count(old) == 1, old
+    toml = BACK_TOML.replace(old, new)
+    folder = write_scenario_files(tmp_path, staff_csv=BACK_STAFF_CSV, scenario_toml=toml)
+    error = load_error(folder)
+    assert (error.file, error.row, error.column) == ("scenario.toml", None, column)
+    assert phrase in error.message
+
+
 @pytest.mark.parametrize(
     ("toml", "column", "phrase"),
     [
+        (
+            "[horizon]\nstart = 2026-12-07\n[back_office.anchor]\nteam = 'x'\n",
+            "back_office.anchor",
+            "[[back_office.anchor]]",
+        ),
+        ("back_office = 3\n[horizon]\nstart = 2026-12-07\n", "back_office", "[back_office]"),
         ('name = "x"\n', "horizon.start", "missing required key"),
         ("horizon = 3\n", "horizon", "expected a table [horizon]"),
         ("[horizon]\nstart = 2026-12-07\nbreaks = 1\n", "horizon.breaks", "unknown key"),
@@ -499,7 +776,10 @@ _WORD = st.text(
 def staff_rows(draw: st.DrawFn) -> tuple[str, list[Employee]]:
     """A valid staff.csv text and the employees it must load into."""
     ids = draw(st.lists(_WORD, min_size=1, max_size=6, unique=True))
-    lines = ["employee_id,name,office,skills,contract_hours,min_hours,max_hours,max_days"]
+    lines = [
+        "employee_id,name,office,skills,contract_hours,min_hours,max_hours,max_days,"
+        "remote_ok,team,remote_days,prefers"
+    ]
     employees = []
     for employee_id in ids:
         name = draw(
@@ -512,6 +792,15 @@ def staff_rows(draw: st.DrawFn) -> tuple[str, list[Employee]]:
         ceiling = contract if maximum is None else maximum
         minimum = draw(st.one_of(st.none(), st.integers(0, ceiling)))
         max_days = draw(st.one_of(st.none(), st.integers(0, 7)))
+        remote_ok = draw(st.booleans())
+        spelled = draw(
+            st.sampled_from(("true", "yes", "1") if remote_ok else ("", "false", "no", "0"))
+        )
+        team = draw(st.one_of(st.none(), _WORD))
+        remote_days = draw(st.sets(st.integers(0, 6))) if remote_ok else set()
+        prefers = draw(st.sampled_from([None, Office.FRONT, Office.BACK]))
+        if office != Office.BOTH:
+            prefers = None
 
         def hours(quarters: int | None) -> str:
             """Quarters of an hour written as decimal hours ("" for None)."""
@@ -528,6 +817,10 @@ def staff_rows(draw: st.DrawFn) -> tuple[str, list[Employee]]:
                     hours(minimum),
                     hours(maximum),
                     "" if max_days is None else str(max_days),
+                    draw(st.sampled_from([spelled, spelled.upper(), spelled.title()])),
+                    "" if team is None else f" {team} ",
+                    " ; ".join(draw(st.sampled_from([w, w.upper()])) for w in _names(remote_days)),
+                    "" if prefers is None else prefers.value.title(),
                 ]
             )
         )
@@ -541,9 +834,18 @@ def staff_rows(draw: st.DrawFn) -> tuple[str, list[Employee]]:
                 min_minutes=0 if minimum is None else minimum * 15,
                 max_minutes=None if maximum is None else maximum * 15,
                 max_days=max_days,
+                remote_ok=remote_ok,
+                team=team,
+                remote_days=frozenset(remote_days),
+                prefers=prefers,
             )
         )
     return "\n".join(lines) + "\n", employees
+
+
+def _names(days: set[int]) -> list[str]:
+    """Weekday names of ``days`` in a fixed order."""
+    return [WEEKDAYS[day] for day in sorted(days)]
 
 
 @PROPERTY_SETTINGS
@@ -559,24 +861,30 @@ def test_property_staff_round_trip(table: tuple[str, list[Employee]]) -> None:
 @PROPERTY_SETTINGS
 @given(
     file=st.sampled_from(["staff.csv", "shifts.csv", "demand.csv", "availability.csv"]),
+    back_office=st.booleans(),
     line=st.integers(0, 5),
-    column=st.integers(0, 8),
+    column=st.integers(0, 12),
     cell=st.one_of(
         st.text(alphabet=st.characters(codec="utf-8"), max_size=12),
         st.sampled_from(["", "-1", "1e9", "nan", "24:00", "7:5", "mon;xyz", '"', ",", "\n", "E1"]),
     ),
 )
 def test_property_corrupt_cell_loads_or_raises_input_error(
-    file: str, line: int, column: int, cell: str
+    file: str, back_office: bool, line: int, column: int, cell: str
 ) -> None:
     """Replacing any one cell of a valid table either loads or raises InputError."""
-    lines = FILES[file].splitlines()
+    back_staff = back_office and file == "staff.csv"
+    lines = (BACK_STAFF_CSV if back_staff else FILES[file]).splitlines()
     cells = lines[line % len(lines)].split(",")
     cells[column % len(cells)] = cell
     lines[line % len(lines)] = ",".join(cells)
     text = "\n".join(lines) + "\n"
     with tempfile.TemporaryDirectory() as tmp:
-        folder = write_scenario_files(Path(tmp), **{file.replace(".", "_"): text})
+        overrides = {file.replace(".", "_"): text}
+        if back_office:
+            overrides["scenario_toml"] = BACK_TOML
+            overrides.setdefault("staff_csv", BACK_STAFF_CSV)
+        folder = write_scenario_files(Path(tmp), **overrides)
         try:
             read_scenario(folder)
         except InputError as error:

@@ -15,7 +15,7 @@ from scheduler.data import (
     Office,
 )
 from scheduler.errors import InputError
-from scheduler.model.options import break_slots, shift_options
+from scheduler.model.options import ShiftOption, break_slots, shift_options
 from scheduler.model.roster import RosterModel
 
 
@@ -109,20 +109,30 @@ def test_no_assignment_variable_for_an_unavailable_option() -> None:
     assert all(("E2", o.index) in model.x for o in model.options)
 
 
-def test_back_office_people_get_no_variables() -> None:
-    """A `back` person has no assignment variables; a `both` person has them for every option."""
+def test_offices_decide_which_options_get_variables() -> None:
+    """Front: shifts only; back: flex days only (remote only if remote_ok); both: either."""
     scenario = make_scenario(
         horizon=Horizon(START, days=1),
         employees=(
             employee("F1"),
             employee("B1", office=Office.BACK),
+            employee("R1", office=Office.BACK, remote_ok=True),
             employee("X1", office=Office.BOTH),
         ),
     )
     for formulation in ("aggregated", "individual"):
         model = RosterModel(scenario, formulation)
-        people = {employee_id for employee_id, _ in model.x}
-        assert people == {"F1", "X1"}
+        kinds: dict[str, set[str]] = {}
+        for employee_id, index in model.x:
+            option = model.work[index]
+            kind = "shift" if isinstance(option, ShiftOption) else str(option.location)
+            kinds.setdefault(employee_id, set()).add(kind)
+        assert kinds == {
+            "F1": {"shift"},
+            "B1": {"onsite"},
+            "R1": {"onsite", "remote"},
+            "X1": {"shift", "onsite"},
+        }
         assert all("B1" not in ids for ids in model.members.values())
         assert not any(k for k in model.break_vars if k[1] == "B1")
 

@@ -13,21 +13,35 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from conftest import assign, at, employee, make_scenario, roster, shift
+from conftest import assign, at, employee, flex, flex_roster, make_scenario, roster, shift
 
 from scheduler.data import (
+    WORKING_WEEKDAYS,
+    Anchor,
     AvailabilityKind,
     AvailabilitySpan,
+    BackOffice,
     BreakRule,
+    Cover,
     DemandSpan,
+    FlexDay,
     Horizon,
+    Location,
     Office,
     Rules,
     Scenario,
 )
 from scheduler.errors import InputError
-from scheduler.io.roster import format_roster
-from scheduler.verify import COVERAGE_COLUMNS, HOURS_COLUMNS, Report, Violation, verify
+from scheduler.io.roster import format_roster, roster_frame
+from scheduler.verify import (
+    COVERAGE_COLUMNS,
+    DAYS_COLUMNS,
+    HOURS_COLUMNS,
+    RULES,
+    Report,
+    Violation,
+    verify,
+)
 
 
 def rules_of(report: Report) -> set[str]:
@@ -221,18 +235,23 @@ def test_unknown_employee() -> None:
     assert len(report.violations) == 3
 
 
-def test_back_office_person_is_not_rostered() -> None:
-    """Any row for a back-office person is an office violation; they get no hours row."""
+def test_office_shift_of_back_person() -> None:
+    """A shift row of a back-office person is an office violation and counts for nothing else."""
     scenario = make_scenario(
         employees=(employee("E1"), employee("E2", office=Office.BACK)),
     )
     report = verify(scenario, roster(scenario, assign(scenario, "E2", 1, "LATE")))
     assert rules_of(report) == {"office"}
+    shift_row, break1, lunch = report.violations
     assert {v.employee_id for v in report.violations} == {"E2"}
-    assert only(report, "office")[0].when == "2026-12-08 13:30"
-    assert list(report.hours["employee_id"]) == ["E1"]
+    assert shift_row.when == "2026-12-08 13:30"
+    assert "E2 works in the back office only, not a shift (front office)" in shift_row.message
+    assert "not break 'break1' (front office)" in break1.message
+    assert "not break 'lunch' (front office)" in lunch.message
+    assert list(report.hours["employee_id"]) == ["E1", "E2"]
+    assert list(report.hours["paid_hours"]) == [0, 0]
     assert report.coverage["on_floor"].sum() == 0
-    assert report.costs.contract_deviation_minutes == 2400
+    assert report.costs.contract_deviation_minutes == 2 * 2400
 
 
 def test_template_shift_id_mismatch() -> None:
@@ -631,6 +650,629 @@ def test_availability() -> None:
     assert violation.employee_id == "E1"
     assert violation.when == "2026-12-07 07:00"
     assert "2026-12-07 12:00 to 2026-12-07 13:00" in violation.message
+
+
+# --------------------------------------------------------------------------- back office
+
+
+def office_scenario(**policy: Any) -> Scenario:
+    """F1 front; B1 back (remote_ok, team ops, payroll); B2 back (team ops); X1 both (payroll).
+
+    All on 40 h contracts without a minimum, no demand; ``policy`` sets BackOffice fields
+    (band 07:00-19:00, 8 paid hours a day by default).
+    """
+    payroll = frozenset({"payroll"})
+    return make_scenario(
+        employees=(
+            employee("F1"),
+            employee("B1", office=Office.BACK, remote_ok=True, team="ops", skills=payroll),
+            employee("B2", office=Office.BACK, team="ops"),
+            employee("X1", office=Office.BOTH, skills=payroll),
+        ),
+        demand=(),
+        back_office=BackOffice(**policy),
+    )
+
+
+def changed(scenario: Scenario, employee_id: str, **changes: Any) -> Scenario:
+    """The scenario with one person's fields changed."""
+    people = tuple(
+        dataclasses.replace(e, **changes) if e.employee_id == employee_id else e
+        for e in scenario.employees
+    )
+    return dataclasses.replace(scenario, employees=people)
+
+
+def hours_of(report: Report, employee_id: str, block: int = 1) -> dict[str, Any]:
+    """The hours row of one person and block."""
+    table = report.hours
+    rows = table[(table["employee_id"] == employee_id) & (table["block"] == block)]
+    (record,) = rows.to_dict("records")
+    return {str(key): value for key, value in record.items()}
+
+
+def test_rule_ids_include_back_office_rules() -> None:
+    """The back-office rule ids are part of the public list, in report order."""
+    assert RULES[RULES.index("office") + 1] == "flex"
+    assert RULES[-5:] == ("desks", "anchor", "cover", "onsite-days", "remote-days")
+
+
+def test_flex_days_verify_cleanly() -> None:
+    """Back-office and both people on flex days beside front shifts break no rule."""
+    scenario = office_scenario()
+    frame = flex_roster(
+        scenario,
+        *(assign(scenario, "F1", d, "LATE") for d in range(5)),
+        assign(scenario, "X1", 0, "EARLY"),
+        flex_rows=(
+            flex(scenario, "B1", 0, "remote"),
+            flex(scenario, "B1", 1),
+            *(flex(scenario, "B2", d) for d in range(5)),
+            flex(scenario, "X1", 2),
+        ),
+    )
+    frame.loc[frame["activity"] == "flex", "hours"] = 99  # paid time comes from the scenario
+    report = verify(scenario, frame)
+    assert report.ok, report.summary_lines()
+    assert list(report.hours.columns) == HOURS_COLUMNS
+    b1 = hours_of(report, "B1")
+    assert (b1["paid_hours"], b1["days"], b1["flex_days"]) == (16, 2, 2)
+    assert (b1["onsite_days"], b1["remote_days"]) == (1, 1)
+    b2 = hours_of(report, "B2")
+    assert (b2["paid_hours"], b2["days"], b2["onsite_days"], b2["remote_days"]) == (40, 5, 5, 0)
+    x1 = hours_of(report, "X1")
+    assert (x1["paid_hours"], x1["days"], x1["flex_days"]) == (16, 2, 1)
+    f1 = hours_of(report, "F1")
+    assert (f1["paid_hours"], f1["days"], f1["flex_days"]) == (40, 5, 0)
+    by_start = report.coverage.set_index("start")
+    assert by_start.loc["2026-12-08T08:00:00", "on_floor"] == 0  # flex days are not on the floor
+    assert by_start.loc["2026-12-07T08:00:00", "on_floor"] == 1
+    assert report.costs.contract_deviation_minutes == 0 + 1440 + 0 + 1440  # F1, B1, B2, X1
+
+
+def test_office_flex_of_front_person_and_break_of_back_person() -> None:
+    """A flex row of a front person and a break row of a back person are office violations."""
+    scenario = office_scenario()
+    frame = flex_roster(scenario, flex_rows=(flex(scenario, "F1", 1),))
+    frame = pd.concat(
+        [
+            frame,
+            pd.DataFrame(
+                {
+                    "employee_id": ["B1"],
+                    "activity": ["lunch"],
+                    "start": [stamp(2, "12:00")],
+                    "end": [stamp(2, "12:30")],
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    report = verify(scenario, frame)
+    assert report.summary_lines() == [
+        "office: F1 on 2026-12-08 07:00: row 2: F1 works in the front office only, "
+        "not a flex day (back office)",
+        "office: B1 on 2026-12-09 12:00: row 3: B1 works in the back office only, "
+        "not break 'lunch' (front office)",
+    ]
+    assert hours_of(report, "F1")["paid_hours"] == 0
+    assert report.days["onsite"].sum() == 0
+
+
+def test_flex_off_band() -> None:
+    """A flex row not exactly on its day's band is a flex violation at its start."""
+    scenario = office_scenario()
+    report = verify(
+        scenario,
+        flex_roster(
+            scenario,
+            flex_rows=(
+                flex(scenario, "B1", 1, start="07:30"),
+                flex(scenario, "B2", 2, start="09:00", end="17:00"),
+                flex(scenario, "X1", 3),
+            ),
+        ),
+    )
+    assert rules_of(report) == {"flex"}
+    first, second = report.violations
+    assert str(first) == (
+        "flex: B1 on 2026-12-08 07:30: row 2: flex day 07:30-19:00 is not its day's flex band "
+        "07:00-19:00 on 2026-12-08"
+    )
+    assert second.employee_id == "B2"
+    assert second.when == "2026-12-09 09:00"
+    assert hours_of(report, "B2")["paid_hours"] == 8  # still a paid flex day
+
+
+def test_flex_band_from_policy() -> None:
+    """The band comes from back_office; the default band is then off it."""
+    scenario = office_scenario(flex_start=8 * 60, flex_end=18 * 60, daily_minutes=7 * 60)
+    good = verify(scenario, flex_roster(scenario, flex_rows=(flex(scenario, "B2", 0),)))
+    assert good.ok
+    assert hours_of(good, "B2")["paid_hours"] == 7
+    bad = verify(
+        scenario,
+        flex_roster(scenario, flex_rows=(flex(scenario, "B2", 0, start="07:00", end="19:00"),)),
+    )
+    (violation,) = bad.violations
+    assert violation.rule == "flex"
+    assert "flex band 08:00-18:00" in violation.message
+
+
+def test_flex_outside_horizon() -> None:
+    """A flex day after the horizon is a flex violation and pays nothing in any block."""
+    scenario = office_scenario()
+    report = verify(scenario, flex_roster(scenario, flex_rows=(flex(scenario, "B2", 7),)))
+    (violation,) = report.violations
+    assert violation.rule == "flex"
+    assert violation.when == "2026-12-14 07:00"
+    assert "on 2026-12-14 lies outside the horizon 2026-12-07 to 2026-12-13" in violation.message
+    assert hours_of(report, "B2")["paid_hours"] == 0
+    assert hours_of(report, "B2")["flex_days"] == 0
+
+
+def test_flex_location() -> None:
+    """A flex row needs onsite or remote, and remote only for a remote_ok person."""
+    scenario = office_scenario()
+    report = verify(
+        scenario,
+        flex_roster(
+            scenario,
+            flex_rows=(
+                flex(scenario, "B1", 0, "home"),
+                flex(scenario, "B1", 1, ""),
+                flex(scenario, "B2", 2, "remote"),
+                flex(scenario, "B1", 3, "remote"),
+                flex(scenario, "B2", 4, "onsite"),
+            ),
+        ),
+    )
+    assert rules_of(report) == {"flex"}
+    messages = [(v.employee_id, v.when, v.message) for v in report.violations]
+    assert messages == [
+        (
+            "B1",
+            "2026-12-07 07:00",
+            "row 2: flex day 07:00-19:00 has location 'home', expected onsite or remote",
+        ),
+        (
+            "B1",
+            "2026-12-08 07:00",
+            "row 3: flex day 07:00-19:00 has no location, expected onsite or remote",
+        ),
+        (
+            "B2",
+            "2026-12-09 07:00",
+            "row 4: flex day 07:00-19:00 is remote, but B2 may not work remotely",
+        ),
+    ]
+    b1 = hours_of(report, "B1")
+    assert (b1["flex_days"], b1["onsite_days"], b1["remote_days"]) == (3, 0, 1)
+
+
+def test_one_shift_per_day_shift_and_flex() -> None:
+    """A shift and a flex day on one day, or two flex days, break one-shift-per-day."""
+    scenario = office_scenario()
+    report = verify(
+        scenario,
+        flex_roster(
+            scenario,
+            assign(scenario, "X1", 0, "EARLY"),
+            flex_rows=(flex(scenario, "X1", 0), flex(scenario, "B1", 2), flex(scenario, "B1", 2)),
+        ),
+    )
+    assert rules_of(report) == {"one-shift-per-day", "min-rest"}
+    x1, b1 = only(report, "one-shift-per-day")
+    assert str(x1) == (
+        "one-shift-per-day: X1 on 2026-12-07 07:00: 1 shift and 1 flex day start on 2026-12-07, "
+        "at most 1 allowed"
+    )
+    assert b1.employee_id == "B1"
+    assert "2 flex days start on 2026-12-09" in b1.message
+    rest = {v.employee_id: v.message for v in only(report, "min-rest")}
+    assert rest["X1"].startswith("shift and flex day overlap by 8 h 30 min")
+    assert rest["B1"].startswith("flex day and flex day overlap by 12 h")
+
+
+def test_min_rest_with_flex_day() -> None:
+    """A flex day's whole band counts: flex then EARLY is fine, LATE then flex is not."""
+    scenario = office_scenario()
+    fine = flex_roster(
+        scenario, assign(scenario, "X1", 1, "EARLY"), flex_rows=(flex(scenario, "X1", 0),)
+    )
+    assert verify(scenario, fine).ok  # 19:00 to 07:00 is 12 h
+    short = flex_roster(
+        scenario, assign(scenario, "X1", 0, "LATE"), flex_rows=(flex(scenario, "X1", 1),)
+    )
+    assert verify(scenario, short).summary_lines() == [
+        "min-rest: X1 on 2026-12-07 22:00: 9 h between shift and flex day, at least 11 h required"
+    ]
+    night = flex_roster(
+        scenario, assign(scenario, "X1", 0, "NIGHT"), flex_rows=(flex(scenario, "X1", 1),)
+    )
+    (violation,) = verify(scenario, night).violations
+    assert violation.message.startswith("1 h between shift and flex day")
+
+
+def test_weekly_rest_with_flex_days() -> None:
+    """Six flex days leave 29 h rest in the week; five leave 53 h."""
+    scenario = changed(office_scenario(), "B2", max_minutes=3000)
+    every_day = dataclasses.replace(scenario.back_office, weekdays=frozenset(range(7)))
+    scenario = dataclasses.replace(scenario, back_office=every_day)
+    six = verify(
+        scenario, flex_roster(scenario, flex_rows=tuple(flex(scenario, "B2", d) for d in range(6)))
+    )
+    assert six.summary_lines() == [
+        "weekly-rest: B2 on 2026-12-07 00:00: longest rest in the 7-day block 2026-12-07 to "
+        "2026-12-13 is 29 h, at least 35 h required"
+    ]
+    five = flex_roster(scenario, flex_rows=tuple(flex(scenario, "B2", d) for d in range(5)))
+    assert verify(scenario, five).ok
+
+
+def test_flex_day_outside_the_back_office_week() -> None:
+    """A flex day on a Saturday breaks the flex rule when the back office works Monday-Friday."""
+    scenario = office_scenario()
+    frame = flex_roster(scenario, flex_rows=(flex(scenario, "B2", 5),))
+    assert [v.rule for v in verify(scenario, frame).violations] == ["flex"]
+
+
+def test_max_consecutive_days_with_flex_days() -> None:
+    """Shifts and flex days together make a run of consecutive working days."""
+    scenario = dataclasses.replace(office_scenario(), rules=Rules(max_consecutive_days=3))
+    frame = flex_roster(
+        scenario,
+        assign(scenario, "X1", 0, "EARLY"),
+        assign(scenario, "X1", 3, "EARLY"),
+        flex_rows=(flex(scenario, "X1", 1), flex(scenario, "X1", 2)),
+    )
+    assert verify(scenario, frame).summary_lines() == [
+        "max-consecutive-days: X1 on 2026-12-07 07:00: 4 consecutive days with a shift or flex "
+        "day (2026-12-07 to 2026-12-10), at most 3 allowed"
+    ]
+    three = flex_roster(
+        scenario,
+        assign(scenario, "X1", 0, "EARLY"),
+        flex_rows=(flex(scenario, "X1", 1), flex(scenario, "X1", 2)),
+    )
+    assert verify(scenario, three).ok
+
+
+def test_hours_with_flex_days() -> None:
+    """Flex days pay daily_minutes toward the minimum and the maximum."""
+    scenario = changed(office_scenario(), "B2", min_minutes=2400)
+    scenario = changed(scenario, "B1", contract_minutes=1200)
+    scenario = changed(scenario, "X1", min_minutes=960)
+    frame = flex_roster(
+        scenario,
+        assign(scenario, "X1", 0, "EARLY"),
+        flex_rows=(
+            *(flex(scenario, "B2", d) for d in range(4)),
+            *(flex(scenario, "B1", d) for d in range(3)),
+            flex(scenario, "X1", 1),
+        ),
+    )
+    report = verify(scenario, frame)
+    assert report.summary_lines() == [
+        "hours: B1 on 2026-12-07 00:00: 24 h paid in the 7-day block 2026-12-07 to 2026-12-13, "
+        "at most 20 h allowed",
+        "hours: B2 on 2026-12-07 00:00: 32 h paid in the 7-day block 2026-12-07 to 2026-12-13, "
+        "at least 40 h required",
+    ]
+    assert hours_of(report, "X1")["paid_hours"] == 16
+
+
+def test_max_days_with_flex_days() -> None:
+    """A shift and two flex days are three working days against a limit of two."""
+    scenario = changed(office_scenario(), "X1", max_days=2)
+    frame = flex_roster(
+        scenario,
+        assign(scenario, "X1", 0, "EARLY"),
+        flex_rows=(flex(scenario, "X1", 1), flex(scenario, "X1", 2)),
+    )
+    assert verify(scenario, frame).summary_lines() == [
+        "max-days: X1 on 2026-12-07 00:00: 3 working days (1 shift and 2 flex days) in the 7-day "
+        "block 2026-12-07 to 2026-12-13, at most 2 allowed"
+    ]
+    two = flex_roster(
+        scenario, assign(scenario, "X1", 0, "EARLY"), flex_rows=(flex(scenario, "X1", 1),)
+    )
+    assert verify(scenario, two).ok
+
+
+def test_availability_over_flex_band() -> None:
+    """Unavailable time inside the band breaks availability; touching the band's end does not."""
+    unavailable = AvailabilityKind.UNAVAILABLE
+    scenario = dataclasses.replace(
+        office_scenario(),
+        availability=(
+            AvailabilitySpan("B1", at(1, "18:00"), at(1, "20:00"), unavailable),
+            AvailabilitySpan("B1", at(2, "19:00"), at(2, "23:00"), unavailable),
+        ),
+    )
+    frame = flex_roster(scenario, flex_rows=(flex(scenario, "B1", 1), flex(scenario, "B1", 2)))
+    assert verify(scenario, frame).summary_lines() == [
+        "availability: B1 on 2026-12-08 07:00: row 2: flex day 07:00-19:00 overlaps unavailable "
+        "time 2026-12-08 18:00 to 2026-12-08 20:00"
+    ]
+
+
+def test_desks() -> None:
+    """More people on site than desks is reported per day; remote people need no desk."""
+    scenario = office_scenario(desks=1)
+    crowded = flex_roster(scenario, flex_rows=(flex(scenario, "B1", 1), flex(scenario, "B2", 1)))
+    report = verify(scenario, crowded)
+    (violation,) = report.violations
+    assert violation.employee_id is None
+    assert violation.when == "2026-12-08"
+    assert str(violation) == "desks: 2026-12-08: 2 people on site, 1 desk (B1, B2)"
+    spread = flex_roster(
+        scenario, flex_rows=(flex(scenario, "B1", 1, "remote"), flex(scenario, "B2", 1))
+    )
+    assert verify(scenario, spread).ok
+    unlimited = office_scenario()
+    assert verify(unlimited, crowded).ok
+
+
+def test_anchor() -> None:
+    """Every member of an anchored team is on site on each anchor weekday of the horizon."""
+    scenario = changed(office_scenario(anchors=(Anchor("ops", 1),)), "X1", team="ops")
+    scenario = dataclasses.replace(scenario, horizon=Horizon(date(2026, 12, 7), days=14))
+    frame = flex_roster(
+        scenario,
+        assign(scenario, "X1", 1, "EARLY"),
+        flex_rows=(
+            flex(scenario, "B1", 1, "remote"),
+            flex(scenario, "B2", 1),
+            flex(scenario, "B1", 8),
+            flex(scenario, "X1", 8),
+        ),
+    )
+    report = verify(scenario, frame)
+    assert rules_of(report) == {"anchor"}
+    assert report.summary_lines() == [
+        "anchor: B1 on 2026-12-08: a remote flex day, but team ops works on site on Tuesdays",
+        "anchor: X1 on 2026-12-08: a shift, but team ops works on site on Tuesdays",
+        "anchor: B2 on 2026-12-15: no flex day, but team ops works on site on Tuesdays",
+    ]
+    on_site = flex_roster(
+        scenario,
+        flex_rows=tuple(flex(scenario, e, d) for e in ("B1", "B2", "X1") for d in (1, 8)),
+    )
+    assert verify(scenario, on_site).ok
+
+
+def test_anchor_excused_by_unavailability() -> None:
+    """Unavailable time overlapping the anchor day's band excuses it; outside the band does not."""
+    unavailable = AvailabilityKind.UNAVAILABLE
+    scenario = dataclasses.replace(
+        office_scenario(anchors=(Anchor("ops", 1),)),
+        availability=(
+            AvailabilitySpan("B1", at(1, "18:00"), at(1, "20:00"), unavailable),
+            AvailabilitySpan("B2", at(1, "19:00"), at(1, "23:00"), unavailable),
+        ),
+    )
+    report = verify(scenario, roster(scenario))
+    (violation,) = report.violations
+    assert (violation.rule, violation.employee_id) == ("anchor", "B2")
+
+
+def test_cover() -> None:
+    """Each covered weekday needs enough back-office people with the skill, remote counting."""
+    scenario = office_scenario(covers=(Cover("payroll", frozenset({0, 1}), 1),))
+    frame = flex_roster(
+        scenario,
+        assign(scenario, "X1", 1, "EARLY"),  # payroll, but on the front floor
+        flex_rows=(flex(scenario, "B1", 0, "remote"), flex(scenario, "B2", 1)),
+    )
+    report = verify(scenario, frame)
+    assert report.summary_lines() == [
+        "cover: 2026-12-08: 0 back-office people with skill 'payroll' working, at least 1 required"
+    ]
+    two = office_scenario(covers=(Cover("payroll", WORKING_WEEKDAYS, 2),))
+    pair = flex_roster(two, flex_rows=(flex(two, "B1", 0), flex(two, "X1", 0)))
+    violations = verify(two, pair).violations
+    assert [v.when for v in violations] == [f"2026-12-{d:02d}" for d in range(8, 12)]
+    assert violations[0].message.startswith("0 back-office people")
+
+
+def test_onsite_days() -> None:
+    """A remote_ok person is on site min_onsite_days per block, or every flex day if fewer."""
+    scenario = office_scenario(min_onsite_days=2)
+
+    def check(*rows: dict[str, Any]) -> list[str]:
+        """The violation lines of B1's flex rows."""
+        return verify(scenario, flex_roster(scenario, flex_rows=rows)).summary_lines()
+
+    assert check(
+        flex(scenario, "B1", 0, "remote"),
+        flex(scenario, "B1", 1, "remote"),
+        flex(scenario, "B1", 2),
+    ) == [
+        "onsite-days: B1 on 2026-12-07 00:00: 1 on-site day of 3 flex days in the 7-day block "
+        "2026-12-07 to 2026-12-13, at least 2 required"
+    ]
+    (single,) = check(flex(scenario, "B1", 0, "remote"))
+    assert "0 on-site days of 1 flex day" in single
+    assert "at least 1 required" in single
+    assert check(flex(scenario, "B1", 0)) == []
+    assert (
+        check(flex(scenario, "B1", 0), flex(scenario, "B1", 1), flex(scenario, "B1", 2, "remote"))
+        == []
+    )
+    assert check() == []
+
+
+def test_onsite_days_scaled_in_short_block() -> None:
+    """A 3-day final block needs floor(3 x 3 / 7) = 1 on-site day of a weekly 3."""
+    scenario = dataclasses.replace(
+        office_scenario(min_onsite_days=3), horizon=Horizon(date(2026, 12, 7), days=10)
+    )
+    first_block = [flex(scenario, "B1", d) for d in range(3)]
+    remote = flex_roster(
+        scenario,
+        flex_rows=(
+            *first_block,
+            flex(scenario, "B1", 7, "remote"),
+            flex(scenario, "B1", 8, "remote"),
+        ),
+    )
+    (violation,) = verify(scenario, remote).violations
+    assert str(violation) == (
+        "onsite-days: B1 on 2026-12-14 00:00: 0 on-site days of 2 flex days in the 3-day block "
+        "2026-12-14 to 2026-12-16, at least 1 required"
+    )
+    mixed = flex_roster(
+        scenario,
+        flex_rows=(*first_block, flex(scenario, "B1", 7), flex(scenario, "B1", 8, "remote")),
+    )
+    assert verify(scenario, mixed).ok
+
+
+def test_remote_days() -> None:
+    """Remote flex days per block are at most max_remote_days."""
+    scenario = office_scenario(max_remote_days=1)
+    two = flex_roster(
+        scenario, flex_rows=(flex(scenario, "B1", 0, "remote"), flex(scenario, "B1", 1, "remote"))
+    )
+    assert verify(scenario, two).summary_lines() == [
+        "remote-days: B1 on 2026-12-07 00:00: 2 remote days in the 7-day block 2026-12-07 to "
+        "2026-12-13, at most 1 allowed"
+    ]
+    one = flex_roster(
+        scenario, flex_rows=(flex(scenario, "B1", 0, "remote"), flex(scenario, "B1", 1))
+    )
+    assert verify(scenario, one).ok
+
+
+def test_costs_of_mixed_roster() -> None:
+    """Exact costs: contract deviation with flex hours, office and telework wishes, requests."""
+    scenario = make_scenario(
+        employees=(
+            employee("X1", office=Office.BOTH, prefers=Office.BACK),
+            employee("B1", 20, office=Office.BACK, remote_ok=True, remote_days=frozenset({0})),
+            employee("X2", 10, office=Office.BOTH, prefers=Office.FRONT),
+        ),
+        demand=(),
+        availability=(
+            AvailabilitySpan("B1", at(1, "12:00"), at(1, "13:00"), AvailabilityKind.AVOID, 2),
+            AvailabilitySpan("B1", at(1, "18:00"), at(1, "20:00"), AvailabilityKind.PREFER, 4),
+        ),
+    )
+    frame = flex_roster(
+        scenario,
+        assign(scenario, "X1", 0, "EARLY"),  # prefers back: 1
+        flex_rows=(
+            flex(scenario, "X1", 1),
+            flex(scenario, "B1", 0),  # on site on a remote day: 1
+            flex(scenario, "B1", 1, "remote"),  # avoid refused: 2, prefer granted
+            flex(scenario, "X2", 2),  # prefers front: 1
+        ),
+    )
+    report = verify(scenario, frame)
+    assert report.ok, report.summary_lines()
+    costs = report.costs
+    assert costs.shortfall_minutes == 0
+    assert costs.surplus_minutes == 510 - 15 - 30  # X1's EARLY less its breaks
+    # X1 |960 - 2400|, B1 |960 - 1200|, X2 |480 - 600|
+    assert costs.contract_deviation_minutes == 1440 + 240 + 120
+    assert costs.preference_penalty == 1 + 1 + 2 + 1
+    assert costs.objective == 465 + 10 * 1800 + 600 * 5
+    x1 = hours_of(report, "X1")
+    assert (x1["paid_hours"], x1["days"], x1["flex_days"], x1["onsite_days"]) == (16, 2, 1, 1)
+    b1 = hours_of(report, "B1")
+    assert (b1["paid_hours"], b1["onsite_days"], b1["remote_days"]) == (16, 1, 1)
+
+
+def test_office_wishes_apply_only_where_set() -> None:
+    """Remote days count only for remote_ok people and office preference only for both people."""
+    scenario = make_scenario(
+        employees=(
+            employee("B2", office=Office.BACK, remote_days=frozenset({0}), prefers=Office.FRONT),
+            employee("F1", prefers=Office.BACK),
+            employee("X1", office=Office.BOTH),
+        ),
+        demand=(),
+    )
+    frame = flex_roster(
+        scenario,
+        assign(scenario, "F1", 0, "EARLY"),
+        assign(scenario, "X1", 0, "LATE"),
+        flex_rows=(flex(scenario, "B2", 0), flex(scenario, "X1", 2)),
+    )
+    report = verify(scenario, frame)
+    assert report.ok, report.summary_lines()
+    assert report.costs.preference_penalty == 0
+
+
+def test_days_table() -> None:
+    """report.days counts people on site and remote, the desk limit and each cover skill."""
+    covers = (
+        Cover("payroll", frozenset({0}), 1),
+        Cover("payroll", frozenset({1}), 1),
+        Cover("audit", WORKING_WEEKDAYS, 0),
+    )
+    scenario = office_scenario(desks=3, covers=covers)
+    frame = flex_roster(
+        scenario,
+        flex_rows=(
+            flex(scenario, "B1", 0),
+            flex(scenario, "B2", 0),
+            flex(scenario, "X1", 0),
+            flex(scenario, "B1", 1, "remote"),
+        ),
+    )
+    report = verify(scenario, frame)
+    assert report.ok, report.summary_lines()
+    days = report.days
+    assert list(days.columns) == [*DAYS_COLUMNS, "cover_payroll", "cover_audit"]
+    assert list(days["date"]) == [f"2026-12-{d:02d}" for d in range(7, 14)]
+    assert list(days["onsite"]) == [3, 0, 0, 0, 0, 0, 0]
+    assert list(days["remote"]) == [0, 1, 0, 0, 0, 0, 0]
+    assert list(days["desks"]) == [3] * 7
+    assert list(days["cover_payroll"]) == [2, 1, 0, 0, 0, 0, 0]
+    assert list(days["cover_audit"]) == [0] * 7
+    no_limit = verify(office_scenario(), frame).days
+    assert list(no_limit.columns) == DAYS_COLUMNS
+    assert list(no_limit["desks"]) == [None] * 7
+
+
+def test_flex_rows_read_from_csv(tmp_path: Path) -> None:
+    """A roster.csv with flex rows gives the same report as the table."""
+    scenario = office_scenario(desks=1)
+    frame = flex_roster(
+        scenario,
+        assign(scenario, "X1", 0, "LATE"),
+        flex_rows=(
+            flex(scenario, "X1", 1),
+            flex(scenario, "B1", 1),
+            flex(scenario, "B1", 2, "remote"),
+        ),
+    )
+    path = tmp_path / "roster.csv"
+    format_roster(frame).to_csv(path, index=False)
+    from_table = verify(scenario, frame)
+    from_file = verify(scenario, path)
+    assert rules_of(from_table) == {"min-rest", "desks"}
+    assert from_file.violations == from_table.violations
+    assert from_file.costs == from_table.costs
+    pd.testing.assert_frame_equal(from_file.hours, from_table.hours)
+    pd.testing.assert_frame_equal(from_file.days, from_table.days)
+
+
+def test_roster_frame_flex_days_verify() -> None:
+    """Flex days written by roster_frame verify cleanly and pay daily_minutes."""
+    scenario = office_scenario()
+    start, end = scenario.back_office.band_on(2)
+    frame = roster_frame(
+        scenario,
+        [assign(scenario, "X1", 0, "EARLY")],
+        flex_days=[FlexDay("B1", 2, Location.REMOTE, start, end, 480)],
+    )
+    report = verify(scenario, frame)
+    assert report.ok, report.summary_lines()
+    assert hours_of(report, "B1")["remote_days"] == 1
+    assert hours_of(report, "B1")["paid_hours"] == 8
 
 
 # --------------------------------------------------------------------------- overnight

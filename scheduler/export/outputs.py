@@ -42,6 +42,9 @@ def summary(result: Result) -> dict[str, Any]:
             "employees": result.report.hours.to_dict("records"),
         }
     )
+    if any(e.works_back for e in result.scenario.employees):
+        # Desk use, remote days and back-office cover per day, as the verifier counted them.
+        data["back_office_days"] = result.report.days.to_dict("records")
     return data
 
 

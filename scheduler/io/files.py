@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
 from collections.abc import Callable
@@ -51,5 +52,18 @@ def write_csv(path: Path, frame: pd.DataFrame) -> None:
 
 
 def write_json(path: Path, data: Any) -> None:
-    """Write indented JSON atomically."""
-    write_text_atomic(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    """Write indented JSON atomically; NaN (a blank cell in pandas) becomes null."""
+    text = json.dumps(_plain(data), indent=2, ensure_ascii=False, allow_nan=False, default=str)
+    write_text_atomic(path, text + "\n")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "item"):  # numpy scalars
+        return _plain(value.item())
+    return value

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 
-from scheduler.data import Assignment, Scenario
+from scheduler.data import Assignment, FlexDay, Scenario
 from scheduler.errors import InputError
 
 ROSTER_COLUMNS = [
@@ -26,6 +27,7 @@ ROSTER_COLUMNS = [
 ]
 REQUIRED_COLUMNS = ["employee_id", "activity", "start", "end"]
 SHIFT_ACTIVITY = "shift"
+FLEX_ACTIVITY = "flex"
 ISO_FORMAT = "%Y-%m-%dT%H:%M:%S"
 
 
@@ -39,17 +41,35 @@ class RosterRow:
     start: int
     end: int
     shift_id: str | None = None
+    location: str | None = None
 
 
-def roster_frame(scenario: Scenario, assignments: list[Assignment]) -> pd.DataFrame:
-    """One row per activity: each shift, then its breaks, sorted by person and time.
+def roster_frame(
+    scenario: Scenario, assignments: list[Assignment], flex_days: Iterable[FlexDay] = ()
+) -> pd.DataFrame:
+    """One row per activity: each shift then its breaks, and each flex day; by person and time.
 
-    ``start`` and ``end`` are local wall-clock Timestamps; ``hours`` is the shift's paid hours
-    (a break row gives its own length).
+    ``start`` and ``end`` are local wall-clock Timestamps; ``hours`` is a shift's or flex day's
+    paid hours (a break row gives its own length). A flex row spans the day's flex band.
     """
     horizon = scenario.horizon
     people = {e.employee_id: e for e in scenario.employees}
-    records = []
+    records = [
+        {
+            "employee_id": f.employee_id,
+            "name": people[f.employee_id].name,
+            "date": horizon.date_of(f.day).isoformat(),
+            "office": "back",
+            "location": f.location.value,
+            "activity": FLEX_ACTIVITY,
+            "shift_id": "",
+            "start": horizon.to_datetime(f.start),
+            "end": horizon.to_datetime(f.end),
+            "hours": f.paid_minutes / 60,
+            "paid": "",
+        }
+        for f in flex_days
+    ]
     for a in sorted(assignments, key=lambda a: (a.employee_id, a.start)):
         person = people[a.employee_id]
         common = {
@@ -82,6 +102,8 @@ def roster_frame(scenario: Scenario, assignments: list[Assignment]) -> pd.DataFr
                 }
             )
     frame = pd.DataFrame.from_records(records, columns=ROSTER_COLUMNS)
+    # Stable sort keeps each shift's breaks right after it.
+    frame = frame.sort_values(["employee_id", "date"], kind="stable", ignore_index=True)
     frame["start"] = pd.to_datetime(frame["start"])
     frame["end"] = pd.to_datetime(frame["end"])
     return frame
@@ -134,6 +156,7 @@ def roster_rows(scenario: Scenario, frame: pd.DataFrame, file: str = "roster") -
         if column not in frame.columns:
             raise InputError(file, "missing column", column=column)
     has_shift_id = "shift_id" in frame.columns
+    has_location = "location" in frame.columns
     rows = []
     for offset, record in enumerate(frame.to_dict("records")):
         line = offset + 2
@@ -150,5 +173,8 @@ def roster_rows(scenario: Scenario, frame: pd.DataFrame, file: str = "roster") -
         if end <= start:
             raise InputError(file, "expected end after start", line, "end")
         shift_id = str(record["shift_id"]).strip() if has_shift_id else ""
-        rows.append(RosterRow(line, employee_id, activity, start, end, shift_id or None))
+        location = str(record["location"]).strip() if has_location else ""
+        rows.append(
+            RosterRow(line, employee_id, activity, start, end, shift_id or None, location or None)
+        )
     return rows

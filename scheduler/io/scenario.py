@@ -1,9 +1,10 @@
 """Read a scenario folder (four CSV tables and ``scenario.toml``) into a :class:`Scenario`.
 
 The folder holds ``staff.csv``, ``shifts.csv``, ``demand.csv``, an optional
-``availability.csv`` and ``scenario.toml``. Every problem with the input is raised as one
-:class:`~scheduler.errors.InputError` naming the file, the line (``row``; a CSV header is
-line 1) and the column or TOML key, and saying what was expected and what was found.
+``availability.csv`` and ``scenario.toml`` (whose ``[back_office]`` table is optional). Every
+problem with the input is raised as one :class:`~scheduler.errors.InputError` naming the
+file, the line (``row``; a CSV header is line 1) and the column or TOML key, and saying what
+was expected and what was found.
 Files are only read, never written. Unknown CSV columns are ignored; unknown TOML keys are
 an error.
 """
@@ -29,9 +30,13 @@ from scheduler.data import (
     INTERVAL_CHOICES,
     MINUTES_PER_DAY,
     WEEKDAYS,
+    WORKING_WEEKDAYS,
+    Anchor,
     AvailabilityKind,
     AvailabilitySpan,
+    BackOffice,
     BreakRule,
+    Cover,
     DemandSpan,
     Employee,
     Horizon,
@@ -69,10 +74,15 @@ _DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 _TOML_WHERE = re.compile(r"\s*\((?:at line (\d+), column (\d+)|at end of document)\)$")
 _PANDAS_WHERE = re.compile(r"\b(line|row) (\d+)")
 
+_TRUE = ("true", "yes", "1")
+_FALSE = ("false", "no", "0")
+_PREFERENCES = (Office.FRONT, Office.BACK)
+_BAND = "a band HH:MM-HH:MM such as '07:00-19:00'"
+
 _E = TypeVar("_E", bound=StrEnum)
 
 
-def parse_hhmm(text: str, file: str, row: int, column: str) -> int:
+def parse_hhmm(text: str, file: str, row: int | None, column: str) -> int:
     """Minutes after midnight of a time written ``H:MM``, ``HH:MM`` or ``HH:MM:00``.
 
     Parameters
@@ -80,7 +90,7 @@ def parse_hhmm(text: str, file: str, row: int, column: str) -> int:
     text
         The cell's text; surrounding whitespace is ignored.
     file, row, column
-        Where the text came from, for the error.
+        Where the text came from, for the error (``row`` None for a TOML key).
 
     Returns
     -------
@@ -114,6 +124,26 @@ def _minutes_from_hours(hours: Fraction) -> int | None:
     """Whole minutes in ``hours``, or None when it is not a whole number of minutes."""
     minutes = hours * 60
     return int(minutes) if minutes.denominator == 1 else None
+
+
+def _hours_text(minutes: int) -> str:
+    """Minutes written as hours for a message: 720 -> "12", 450 -> "7.5"."""
+    return f"{minutes / 60:g}"
+
+
+def _hhmm(minutes: int) -> str:
+    """Minutes of the day written ``HH:MM``."""
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _unknown_weekday(word: str) -> str:
+    """The message for a word that is not a weekday name."""
+    return f"unknown weekday {word!r}; expected one of {', '.join(WEEKDAYS)}"
+
+
+def _weekday_words(text: str) -> list[str]:
+    """The non-blank, stripped items of a ``;``-separated list."""
+    return [word.strip() for word in text.split(";") if word.strip()]
 
 
 # --------------------------------------------------------------------------------------------
@@ -210,16 +240,25 @@ class _Cells:
         """A weekday name ``mon``..``sun`` (case-insensitive) as 0 = Monday."""
         word = self.required(column, "a weekday") if text is None else text
         if word.lower() not in WEEKDAYS:
-            allowed = ", ".join(WEEKDAYS)
-            raise self.error(column, f"unknown weekday {word!r}; expected one of {allowed}")
+            raise self.error(column, _unknown_weekday(word))
         return WEEKDAYS.index(word.lower())
+
+    def weekday_set(self, column: str) -> frozenset[int]:
+        """A ``;``-separated weekday list; blank means no day."""
+        return frozenset(self.weekday(column, word) for word in _weekday_words(self.text(column)))
 
     def weekdays(self, column: str) -> frozenset[int]:
         """A ``;``-separated weekday list; blank means every day."""
-        words = [word.strip() for word in self.text(column).split(";") if word.strip()]
-        if not words:
-            return frozenset(range(7))
-        return frozenset(self.weekday(column, word) for word in words)
+        return self.weekday_set(column) or frozenset(range(7))
+
+    def boolean(self, column: str) -> bool:
+        """``true``/``yes``/``1`` or ``false``/``no``/``0`` (any case); blank means false."""
+        text = self.text(column)
+        if text.lower() in _TRUE:
+            return True
+        if not text or text.lower() in _FALSE:
+            return False
+        raise self.error(column, f"expected true or false (or yes/no, 1/0), got {text!r}")
 
 
 @dataclass(frozen=True)
@@ -323,6 +362,15 @@ def _read_staff(path: Path) -> tuple[Employee, ...]:
                 f"got {cells.text('min_hours')!r}"
             )
             raise cells.error("min_hours", message)
+        remote_ok = cells.boolean("remote_ok")
+        remote_days = cells.weekday_set("remote_days")
+        if remote_days and not remote_ok:
+            message = (
+                "expected blank remote_days for a person without remote_ok, "
+                f"got {cells.text('remote_days')!r}"
+            )
+            raise cells.error("remote_days", message)
+        prefers = _read_preference(cells, office)
         employees.append(
             Employee(
                 employee_id=employee_id,
@@ -333,9 +381,31 @@ def _read_staff(path: Path) -> tuple[Employee, ...]:
                 min_minutes=minimum,
                 max_minutes=maximum,
                 max_days=max_days,
+                remote_ok=remote_ok,
+                team=cells.text("team") or None,
+                remote_days=remote_days,
+                prefers=prefers,
             )
         )
     return tuple(employees)
+
+
+def _read_preference(cells: _Cells, office: Office) -> Office | None:
+    """The ``prefers`` cell: front, back or blank; only office ``both`` people may choose."""
+    if cells.blank("prefers"):
+        return None
+    text = cells.text("prefers")
+    values = [choice.value for choice in _PREFERENCES]
+    if text.lower() not in values:
+        allowed = " | ".join(values)
+        raise cells.error("prefers", f"expected one of {allowed} or blank, got {text!r}")
+    if office != Office.BOTH:
+        message = (
+            f"expected a blank prefers for office {office.value!r} (only office both "
+            f"chooses), got {text!r}"
+        )
+        raise cells.error("prefers", message)
+    return Office(text.lower())
 
 
 def _read_shifts(path: Path, horizon: Horizon) -> tuple[ShiftTemplate, ...]:
@@ -574,6 +644,66 @@ class _Keys:
             raise self.error(name, f"expected a non-empty string, got {_describe(value)}")
         return value.strip()
 
+    def tables(self, name: str) -> list[_Keys]:
+        """An array of tables (empty when missing); ``name[1]`` is the first."""
+        value = self.get(name, "an array of tables", [])
+        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+            message = f"expected an array of tables [[{self.key(name)}]], got {_describe(value)}"
+            raise self.error(name, message)
+        return [
+            _Keys(self.file, f"{self.key(name)}[{number}]", item)
+            for number, item in enumerate(value, start=1)
+        ]
+
+    def weekday(self, name: str) -> int:
+        """A weekday name ``mon``..``sun`` (case-insensitive) as 0 = Monday."""
+        word = self.string(name)
+        if word.lower() not in WEEKDAYS:
+            raise self.error(name, _unknown_weekday(word))
+        return WEEKDAYS.index(word.lower())
+
+    def weekdays(self, name: str, default: frozenset[int]) -> frozenset[int]:
+        """A ``;``-separated weekday string such as ``"mon;wed"``; blank means ``default``."""
+        value = self.values.get(name, "")
+        if not isinstance(value, str):
+            message = f"expected weekdays as a string such as 'mon;wed', got {_describe(value)}"
+            raise self.error(name, message)
+        words = _weekday_words(value)
+        for word in words:
+            if word.lower() not in WEEKDAYS:
+                raise self.error(name, _unknown_weekday(word))
+        return frozenset(WEEKDAYS.index(word.lower()) for word in words) or default
+
+    def band(self, name: str, default: str, grid: int) -> tuple[int, int] | None:
+        """A same-day span ``HH:MM-HH:MM`` on the ``grid``-minute grid; None for ``""``."""
+        value = self.get(name, _BAND, default)
+        if not isinstance(value, str):
+            raise self.error(name, f"expected {_BAND}, got {_describe(value)}")
+        text = value.strip()
+        if not text:
+            return None
+        parts = text.split("-")
+        if len(parts) != 2:
+            raise self.error(name, f"expected {_BAND}, got {text!r}")
+        try:
+            start, end = (parse_hhmm(part, self.file, None, self.key(name)) for part in parts)
+        except InputError:
+            message = f"expected {_BAND} with times from 00:00 to 23:59, got {text!r}"
+            raise self.error(name, message) from None
+        if end <= start:
+            message = (
+                f"expected the end after the start on the same day (no overnight band), "
+                f"got {text!r}"
+            )
+            raise self.error(name, message)
+        if start % grid or end % grid:
+            message = (
+                f"expected times on a multiple of {grid} minutes, got {text!r}, "
+                f"which is off the {grid}-minute interval grid"
+            )
+            raise self.error(name, message)
+        return start, end
+
 
 @dataclass(frozen=True)
 class _Policy:
@@ -583,14 +713,28 @@ class _Policy:
     rules: Rules
     breaks: tuple[BreakRule, ...]
     weights: Weights
+    back_office: BackOffice
     name: str | None
 
 
-_TOP_KEYS = ("name", "horizon", "rules", "breaks", "weights")
+_TOP_KEYS = ("name", "horizon", "rules", "breaks", "weights", "back_office")
 _HORIZON_KEYS = ("start", "days", "interval_minutes", "timezone")
 _RULES_KEYS = ("min_rest_hours", "weekly_rest_hours", "max_consecutive_days", "max_on_break")
 _BREAK_KEYS = ("name", "minutes", "earliest", "latest", "min_shift_minutes", "paid")
 _WEIGHT_KEYS = ("shortfall", "contract", "preference", "surplus")
+_BACK_OFFICE_KEYS = (
+    "flex_band",
+    "core_hours",
+    "daily_hours",
+    "min_onsite_days",
+    "max_remote_days",
+    "desks",
+    "anchor",
+    "cover",
+    "weekdays",
+)
+_ANCHOR_KEYS = ("team", "weekday")
+_COVER_KEYS = ("skill", "weekdays", "min")
 
 
 def _load_toml(path: Path) -> dict[str, Any]:
@@ -657,15 +801,10 @@ def _read_rules(keys: _Keys) -> Rules:
 
 def _read_breaks(keys: _Keys, horizon: Horizon) -> tuple[BreakRule, ...]:
     """The ``[[breaks]]`` array of tables; ``breaks[1]`` is the first."""
-    value = keys.get("breaks", "an array of tables", [])
-    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
-        message = f"expected an array of tables [[breaks]], got {_describe(value)}"
-        raise keys.error("breaks", message)
     grid = horizon.interval_minutes
     names: dict[str, str] = {}
     rules = []
-    for number, item in enumerate(value, start=1):
-        table = _Keys(keys.file, f"breaks[{number}]", item)
+    for table in keys.tables("breaks"):
         table.only(_BREAK_KEYS)
         name = table.string("name")
         if name in names:
@@ -710,8 +849,100 @@ def _read_weights(keys: _Keys) -> Weights:
     return weights
 
 
+def _read_back_office(keys: _Keys, horizon: Horizon) -> BackOffice:
+    """The ``[back_office]`` table with its ``[[back_office.anchor]]`` and ``cover`` arrays.
+
+    Anchor teams are checked against the staff later, by :func:`_check_anchor_teams`.
+    """
+    keys.only(_BACK_OFFICE_KEYS)
+    defaults = BackOffice()
+    grid = horizon.interval_minutes
+    default_band = f"{_hhmm(defaults.flex_start)}-{_hhmm(defaults.flex_end)}"
+    band = keys.band("flex_band", default_band, grid)
+    if band is None:
+        message = f"expected {_BAND}, got {keys.values['flex_band']!r}"
+        raise keys.error("flex_band", message)
+    flex_start, flex_end = band
+    core = keys.band("core_hours", "", grid)
+    if core is not None and not (flex_start <= core[0] and core[1] <= flex_end):
+        band_text = f"{_hhmm(flex_start)}-{_hhmm(flex_end)}"
+        message = (
+            f"expected core hours inside the flex band {band_text}, "
+            f"got {keys.values['core_hours'].strip()!r}"
+        )
+        raise keys.error("core_hours", message)
+    hours = keys.number("daily_hours", Fraction(defaults.daily_minutes, 60))
+    daily = _minutes_from_hours(hours)
+    if hours <= 0 or daily is None:
+        message = f"expected hours > 0 in whole minutes, got {float(hours):g}"
+        raise keys.error("daily_hours", message)
+    if daily > flex_end - flex_start:
+        message = (
+            f"expected daily_hours <= the flex band's {_hours_text(flex_end - flex_start)} hours "
+            f"({_hhmm(flex_start)}-{_hhmm(flex_end)}), got {float(hours):g}"
+        )
+        raise keys.error("daily_hours", message)
+    if core is not None and daily < core[1] - core[0]:
+        message = (
+            f"expected daily_hours >= the core hours' {_hours_text(core[1] - core[0])} hours "
+            f"({_hhmm(core[0])}-{_hhmm(core[1])}), got {float(hours):g}"
+        )
+        raise keys.error("daily_hours", message)
+    weekdays = keys.weekdays("weekdays", WORKING_WEEKDAYS)
+    anchors: dict[Anchor, str] = {}
+    for table in keys.tables("anchor"):
+        table.only(_ANCHOR_KEYS)
+        anchor = Anchor(table.string("team"), table.weekday("weekday"))
+        if anchor.weekday not in weekdays:
+            message = f"expected a back-office working day, got {WEEKDAYS[anchor.weekday]}"
+            raise table.error("weekday", message)
+        if anchor in anchors:
+            message = (
+                f"expected a unique anchor, got team {anchor.team!r} on "
+                f"{WEEKDAYS[anchor.weekday]} again (also {anchors[anchor]})"
+            )
+            raise table.error("weekday", message)
+        anchors[anchor] = table.prefix
+    covers = []
+    for table in keys.tables("cover"):
+        table.only(_COVER_KEYS)
+        covers.append(
+            Cover(
+                skill=table.string("skill"),
+                weekdays=table.weekdays("weekdays", WORKING_WEEKDAYS),
+                min=table.integer("min", None, 1),
+            )
+        )
+    optional = {
+        name: keys.integer(name, None, 0, high) if name in keys.values else None
+        for name, high in (("max_remote_days", 7), ("desks", None))
+    }
+    return BackOffice(
+        flex_start=flex_start,
+        flex_end=flex_end,
+        core_start=None if core is None else core[0],
+        core_end=None if core is None else core[1],
+        daily_minutes=daily,
+        min_onsite_days=keys.integer("min_onsite_days", defaults.min_onsite_days, 0, 7),
+        max_remote_days=optional["max_remote_days"],
+        desks=optional["desks"],
+        anchors=tuple(anchors),
+        covers=tuple(covers),
+        weekdays=weekdays,
+    )
+
+
+def _check_anchor_teams(file: str, policy: BackOffice, employees: Sequence[Employee]) -> None:
+    """Every anchored team must be the team of at least one staff row."""
+    teams = {employee.team for employee in employees}
+    for number, anchor in enumerate(policy.anchors, start=1):
+        if anchor.team not in teams:
+            message = f"expected a team named in staff.csv, got no staff in team {anchor.team!r}"
+            raise InputError(file, message, column=f"back_office.anchor[{number}].team")
+
+
 def _read_policy(path: Path) -> _Policy:
-    """Horizon, rules, breaks, weights and name from ``scenario.toml``."""
+    """Horizon, rules, breaks, weights, back-office policy and name from ``scenario.toml``."""
     top = _Keys(path.name, "", _load_toml(path))
     top.only(_TOP_KEYS)
     if "horizon" not in top.values:
@@ -722,6 +953,7 @@ def _read_policy(path: Path) -> _Policy:
         rules=_read_rules(top.table("rules")),
         breaks=_read_breaks(top, horizon),
         weights=_read_weights(top.table("weights")),
+        back_office=_read_back_office(top.table("back_office"), horizon),
         name=top.string("name") if "name" in top.values else None,
     )
 
@@ -753,6 +985,7 @@ def read_scenario(path: str | Path) -> Scenario:
         raise InputError(folder.name or str(folder), f"expected a scenario folder at {folder}")
     policy = _read_policy(folder / POLICY_FILE)
     employees = _read_staff(folder / STAFF_FILE)
+    _check_anchor_teams(POLICY_FILE, policy.back_office, employees)
     known = {employee.employee_id for employee in employees}
     return Scenario(
         horizon=policy.horizon,
@@ -763,5 +996,6 @@ def read_scenario(path: str | Path) -> Scenario:
         availability=_read_availability(folder / AVAILABILITY_FILE, policy.horizon, known),
         rules=policy.rules,
         weights=policy.weights,
+        back_office=policy.back_office,
         name=policy.name or folder.resolve().name,
     )

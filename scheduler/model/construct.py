@@ -14,7 +14,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from scheduler.data import MINUTES_PER_DAY, AvailabilityKind, Employee, Scenario, scale_to_block
+from scheduler.data import (
+    MINUTES_PER_DAY,
+    Assignment,
+    AvailabilityKind,
+    Employee,
+    Scenario,
+    scale_to_block,
+)
 from scheduler.model.options import ShiftOption
 
 MIN_DENSITY = 0.5
@@ -85,8 +92,8 @@ def _has_weekly_rest(scenario: Scenario, shifts: list[ShiftOption], first_day: i
     return longest >= scenario.rules.weekly_rest_minutes
 
 
-def greedy_roster(scenario: Scenario, options: list[ShiftOption]) -> list[tuple[str, int]]:
-    """Pairs ``(employee_id, option index)`` of a quick, rule-abiding roster."""
+def greedy_roster(scenario: Scenario, options: list[ShiftOption]) -> list[Assignment]:
+    """A quick roster that keeps every per-person rule; its shifts carry no breaks yet."""
     step = scenario.horizon.interval_minutes
     num_intervals = scenario.horizon.num_intervals
     required = scenario.required()
@@ -148,7 +155,11 @@ def greedy_roster(scenario: Scenario, options: list[ShiftOption]) -> list[tuple[
                     break
                 pick = max(candidates, key=lambda o: gain(o.index, residual))
                 _assign(person, pick, spans, floor_share, residual, skill_residual)
-    return [(p.employee.employee_id, s.index) for p in people for s in p.shifts]
+    return [
+        Assignment(p.employee.employee_id, s.day, s.template.shift_id, s.start, s.end)
+        for p in people
+        for s in p.shifts
+    ]
 
 
 def _appeal(

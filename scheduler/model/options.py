@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scheduler.data import BreakRule, Scenario, ShiftTemplate
+from scheduler.data import BreakRule, Location, Scenario, ShiftTemplate
 from scheduler.errors import InputError
 
 
@@ -96,4 +96,37 @@ def shift_options(scenario: Scenario) -> list[ShiftOption]:
                         len(options), day, template, start, end, per_template[template.shift_id]
                     )
                 )
+    return options
+
+
+@dataclass(frozen=True)
+class FlexOption:
+    """A back-office day at one location: the flex band in horizon minutes ``[start, end)``."""
+
+    index: int
+    day: int
+    location: Location
+    start: int
+    end: int
+    paid_minutes: int
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether the band overlaps horizon minutes ``[start, end)``."""
+        return self.start < end and start < self.end
+
+
+WorkOption = ShiftOption | FlexOption
+
+
+def flex_options(scenario: Scenario, first_index: int) -> list[FlexOption]:
+    """A flex day on site and one remote for each back-office working day, numbered on."""
+    policy = scenario.back_office
+    options: list[FlexOption] = []
+    for day in range(scenario.horizon.days):
+        if scenario.horizon.weekday_of(day) not in policy.weekdays:
+            continue
+        start, end = policy.band_on(day)
+        for location in Location:
+            index = first_index + len(options)
+            options.append(FlexOption(index, day, location, start, end, policy.daily_minutes))
     return options

@@ -10,7 +10,7 @@ people get the placements afterwards) or per person (the individual formulation)
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -21,11 +21,20 @@ from scheduler.data import (
     Assignment,
     AvailabilityKind,
     Employee,
+    FlexDay,
+    Location,
+    Office,
     PlacedBreak,
     Scenario,
     scale_to_block,
 )
-from scheduler.model.options import ShiftOption, shift_options
+from scheduler.model.options import (
+    FlexOption,
+    ShiftOption,
+    WorkOption,
+    flex_options,
+    shift_options,
+)
 
 Formulation = Literal["aggregated", "individual"]
 FORMULATIONS: tuple[Formulation, ...] = ("aggregated", "individual")
@@ -78,7 +87,9 @@ class RosterModel:
         self.step = scenario.horizon.interval_minutes
         self.num_intervals = scenario.horizon.num_intervals
         self.options = shift_options(scenario)
-        self.people = [e for e in scenario.employees if e.works_front]
+        self.flex_options = flex_options(scenario, len(self.options))
+        self.work: list[WorkOption] = [*self.options, *self.flex_options]
+        self.people = list(scenario.employees)
         self.required = scenario.required()
         self.lines: list[Line] = list(self.required)
         demanded = set(scenario.skills_demanded())
@@ -102,6 +113,11 @@ class RosterModel:
         self.add_max_consecutive_days()
         self.add_hours()
         self.add_preferences()
+        self.add_desks()
+        self.add_anchors()
+        self.add_back_office_cover()
+        self.add_telework_limits()
+        self.add_office_preferences()
         if formulation == "aggregated":
             self.add_breaks_aggregated()
         else:
@@ -112,6 +128,14 @@ class RosterModel:
             self.add_objective()
 
     # ----------------------------------------------------------------- helpers
+    def _guard_group(self, family: str, detail: str) -> list[cp_model.IntVar]:
+        """The enforcement literal of a rule group that belongs to nobody in particular."""
+        if not self.explain:
+            return []
+        literal = self.model.new_bool_var(f"assume_{family}_{detail}")
+        self.guards[literal.index] = Guard(family, "", detail)
+        return [literal]
+
     def _guard(self, family: str, employee: Employee, detail: str = "") -> list[cp_model.IntVar]:
         """The enforcement literal of a rule group when explaining; none otherwise."""
         if not self.explain:
@@ -130,15 +154,15 @@ class RosterModel:
         else:
             self.model.add_at_most_one(literals)
 
-    def _person_options(self, employee: Employee) -> list[tuple[ShiftOption, cp_model.IntVar]]:
+    def _person_options(self, employee: Employee) -> list[tuple[WorkOption, cp_model.IntVar]]:
         return [
             (o, self.x[employee.employee_id, o.index])
-            for o in self.options
+            for o in self.work
             if (employee.employee_id, o.index) in self.x
         ]
 
-    def _by_day(self, employee: Employee) -> dict[int, list[tuple[ShiftOption, cp_model.IntVar]]]:
-        days: dict[int, list[tuple[ShiftOption, cp_model.IntVar]]] = defaultdict(list)
+    def _by_day(self, employee: Employee) -> dict[int, list[tuple[WorkOption, cp_model.IntVar]]]:
+        days: dict[int, list[tuple[WorkOption, cp_model.IntVar]]] = defaultdict(list)
         for option, var in self._person_options(employee):
             days[option.day].append((option, var))
         return days
@@ -154,24 +178,33 @@ class RosterModel:
 
     # ------------------------------------------------------------------- rules
     def add_assignments(self) -> None:
-        """A person may work an option only if they work front office and are available."""
+        """Shifts for front-office people, flex days (remote if allowed) for back-office people,
+        never overlapping an unavailable span."""
         for employee in self.people:
             unavailable = self.scenario.spans_of(employee.employee_id, AvailabilityKind.UNAVAILABLE)
-            for option in self.options:
+            for option in self.work:
+                if isinstance(option, ShiftOption):
+                    if not employee.works_front:
+                        continue
+                elif not employee.works_back or (
+                    option.location == Location.REMOTE and not employee.remote_ok
+                ):
+                    continue
                 if any(option.overlaps(s.start, s.end) for s in unavailable):
                     continue
                 var = self.model.new_bool_var(f"x_{employee.employee_id}_{option.index}")
                 self.x[employee.employee_id, option.index] = var
-                self.members[option.index, self.skill_class[employee.employee_id]].append(
-                    employee.employee_id
-                )
+                if isinstance(option, ShiftOption):
+                    self.members[option.index, self.skill_class[employee.employee_id]].append(
+                        employee.employee_id
+                    )
         for (option_index, skill_class), ids in self.members.items():
             count = self.model.new_int_var(0, len(ids), f"n_{option_index}_{sorted(skill_class)}")
             self.model.add(count == sum(self.x[e, option_index] for e in ids))
             self.count[option_index, skill_class] = count
 
     def add_one_shift_per_day(self) -> None:
-        """A person works at most one shift per day."""
+        """A person works at most one shift or flex day per day."""
         for employee in self.people:
             for day_options in self._by_day(employee).values():
                 self.model.add_at_most_one(var for _, var in day_options)
@@ -298,6 +331,102 @@ class RosterModel:
                             self.model.add(granted <= sum(touching))
                             self.objective_terms.append((granted, -weight * span.weight))
 
+    def _flex_vars(
+        self, day: int, location: Location | None = None
+    ) -> list[tuple[Employee, cp_model.IntVar]]:
+        result = []
+        for employee in self.people:
+            for option in self.flex_options:
+                if option.day != day or (location is not None and option.location != location):
+                    continue
+                var = self.x.get((employee.employee_id, option.index))
+                if var is not None:
+                    result.append((employee, var))
+        return result
+
+    def add_desks(self) -> None:
+        """People on site in the back office on a day are at most the desks."""
+        desks = self.scenario.back_office.desks
+        if desks is None:
+            return
+        for day in range(self.scenario.horizon.days):
+            onsite = [var for _, var in self._flex_vars(day, Location.ONSITE)]
+            if len(onsite) > desks:
+                self.model.add(cp_model.LinearExpr.sum(onsite) <= desks)
+
+    def add_anchors(self) -> None:
+        """An anchored team works on site on its weekday, unless a member is unavailable."""
+        for anchor in self.scenario.back_office.anchors:
+            for day in range(self.scenario.horizon.days):
+                if self.scenario.horizon.weekday_of(day) != anchor.weekday:
+                    continue
+                for employee, var in self._flex_vars(day, Location.ONSITE):
+                    if employee.team == anchor.team:
+                        guard = self._guard("anchor", employee, f"day{day}")
+                        self.model.add(var == 1).only_enforce_if(guard)
+
+    def add_back_office_cover(self) -> None:
+        """Each covered weekday has at least `min` back-office people with the skill working."""
+        for cover in self.scenario.back_office.covers:
+            for day in range(self.scenario.horizon.days):
+                if self.scenario.horizon.weekday_of(day) not in cover.weekdays:
+                    continue
+                skilled = [var for e, var in self._flex_vars(day) if cover.skill in e.skills]
+                guard = self._guard_group("cover", f"{cover.skill}:{day}")
+                self.model.add(cp_model.LinearExpr.sum(skilled) >= cover.min).only_enforce_if(guard)
+
+    def add_telework_limits(self) -> None:
+        """Per block, remote_ok people spend min_onsite_days on site (of the back-office days
+        they work) and telework at most max_remote_days."""
+        policy = self.scenario.back_office
+        for employee in self.people:
+            if not (employee.works_back and employee.remote_ok):
+                continue
+            days = self._by_day(employee)
+            for block, (first_day, num_days) in enumerate(self.scenario.horizon.blocks()):
+                flex = [
+                    (o, var)
+                    for d in range(first_day, first_day + num_days)
+                    for o, var in days.get(d, [])
+                    if isinstance(o, FlexOption)
+                ]
+                onsite = [v for o, v in flex if o.location == Location.ONSITE]
+                remote = [v for o, v in flex if o.location == Location.REMOTE]
+                label = f"block{block + 1}"
+                if policy.max_remote_days is not None and len(remote) > policy.max_remote_days:
+                    self.model.add(
+                        cp_model.LinearExpr.sum(remote) <= policy.max_remote_days
+                    ).only_enforce_if(self._guard("max_remote_days", employee, label))
+                needed = policy.min_onsite_days * num_days // 7
+                if needed <= 0 or not remote:
+                    continue
+                # On site at least `needed` days, or no remote day at all.
+                enough = self.model.new_bool_var(f"onsite_{employee.employee_id}_{block}")
+                guard = self._guard("min_onsite_days", employee, label)
+                self.model.add(cp_model.LinearExpr.sum(onsite) >= needed).only_enforce_if(
+                    [enough, *guard]
+                )
+                self.model.add(cp_model.LinearExpr.sum(remote) == 0).only_enforce_if(
+                    [~enough, *guard]
+                )
+
+    def add_office_preferences(self) -> None:
+        """Soft: telework on one's remote_days; `both` staff work in the office they prefer."""
+        weight = self.scenario.weights.preference
+        for employee in self.people:
+            for option, var in self._person_options(employee):
+                in_back = isinstance(option, FlexOption)
+                refused = int(
+                    isinstance(option, FlexOption)
+                    and option.location == Location.ONSITE
+                    and employee.remote_ok
+                    and self.scenario.horizon.weekday_of(option.day) in employee.remote_days
+                )
+                if employee.office == Office.BOTH and employee.prefers is not None:
+                    refused += int((employee.prefers == Office.FRONT) == in_back)
+                if refused:
+                    self.objective_terms.append((var, weight * refused))
+
     def _add_break_order(
         self, slots: list[list[tuple[int, cp_model.IntVar]]], option: ShiftOption, per_person: bool
     ) -> None:
@@ -341,8 +470,8 @@ class RosterModel:
 
     def add_breaks_individual(self) -> None:
         """Every applicable break is placed in its window, in order, per person."""
-        for (employee_id, option_index), x in self.x.items():
-            option = self.options[option_index]
+        for employee_id, option, x in list(self._shift_vars()):
+            option_index = option.index
             skill_class = self.skill_class[employee_id]
             slots = []
             for b, slot in enumerate(option.breaks):
@@ -452,9 +581,9 @@ class RosterModel:
     def assignments(self, value: Callable[[cp_model.IntVar], int]) -> list[Assignment]:
         """The roster in a solution, with breaks handed to named people."""
         working: dict[int, list[str]] = defaultdict(list)
-        for (employee_id, option_index), var in self.x.items():
+        for employee_id, option, var in self._shift_vars():
             if value(var):
-                working[option_index].append(employee_id)
+                working[option.index].append(employee_id)
         result = []
         for option_index, ids in sorted(working.items()):
             option = self.options[option_index]
@@ -506,11 +635,24 @@ class RosterModel:
             if sum(value(v) for v, _ in terms) > rules.break_cap(sum(value(v) for v in working[t]))
         ]
 
+    def flex_days(self, value: Callable[[cp_model.IntVar], int]) -> list[FlexDay]:
+        """The back-office days in a solution."""
+        return [
+            FlexDay(employee_id, o.day, o.location, o.start, o.end, o.paid_minutes)
+            for (employee_id, index), var in sorted(self.x.items())
+            if isinstance(o := self.work[index], FlexOption) and value(var)
+        ]
+
+    def _shift_vars(self) -> Iterator[tuple[str, ShiftOption, cp_model.IntVar]]:
+        for (employee_id, index), var in self.x.items():
+            option = self.work[index]
+            if isinstance(option, ShiftOption):
+                yield employee_id, option, var
+
     def fix_shifts(self, assignments: Iterable[Assignment]) -> None:
-        """Keep exactly these shifts; only the breaks stay to be placed."""
+        """Keep exactly these front-office shifts; breaks and back-office days stay open."""
         chosen = {(a.employee_id, a.day, a.shift_id) for a in assignments}
-        for (employee_id, option_index), var in self.x.items():
-            option = self.options[option_index]
+        for employee_id, option, var in self._shift_vars():
             self.model.add(
                 var == int((employee_id, option.day, option.template.shift_id) in chosen)
             )
@@ -526,6 +668,5 @@ class RosterModel:
     def hint(self, assignments: Iterable[Assignment]) -> None:
         """Start the search from a known roster (its shifts; breaks are left to the solver)."""
         chosen = {(a.employee_id, a.day, a.shift_id) for a in assignments}
-        for (employee_id, option_index), var in self.x.items():
-            option = self.options[option_index]
+        for employee_id, option, var in self._shift_vars():
             self.model.add_hint(var, (employee_id, option.day, option.template.shift_id) in chosen)

@@ -1,0 +1,166 @@
+"""Back office in the same roster: flex days, telework, desks, anchors, cover, cross-training.
+
+Each scenario is a 7-day week from Monday 2026-12-07 with the default policy (flex band
+07:00-19:00, 8 h a day, Monday to Friday) and default weights (shortfall 1000, contract 10,
+preference 600, surplus 1). Back-office people have 40 h contracts, so five flex days meet the
+contract exactly; every solve must be optimal, verified, and match the verifier's objective.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from conftest import at, employee, make_scenario, shift
+
+from scheduler.data import (
+    Anchor,
+    AvailabilityKind,
+    AvailabilitySpan,
+    BackOffice,
+    Cover,
+    DemandSpan,
+    Location,
+    Office,
+    Scenario,
+)
+from scheduler.solve import Result, solve
+
+DAY = shift("DAY", "09:00", "17:00")
+
+
+def back(employee_id: str, **changes: Any) -> Any:
+    """A back-office person with a 40 h contract."""
+    return employee(employee_id, 40, office=Office.BACK, **changes)
+
+
+def week(**changes: Any) -> Scenario:
+    """A week with no breaks, template DAY and no demand unless given."""
+    fields: dict[str, Any] = {"shifts": (DAY,), "breaks": (), "demand": (), "name": "back"}
+    fields.update(changes)
+    return make_scenario(**fields)
+
+
+def solved(scenario: Scenario) -> Result:
+    """Solve to optimality; the verifier agrees on every rule and on the objective."""
+    result = solve(scenario, time_limit=20.0, workers=2, seed=0)
+    assert result.status == "optimal", f"status {result.status}, conflicts {result.conflicts}"
+    assert result.report is not None
+    assert result.report.ok, "verifier found:\n" + "\n".join(result.report.summary_lines())
+    assert result.objective == result.report.costs.objective
+    return result
+
+
+def days_at(result: Result, employee_id: str, location: Location) -> list[int]:
+    """The days a person works flex at a location."""
+    return sorted(
+        f.day for f in result.flex_days if f.employee_id == employee_id and f.location == location
+    )
+
+
+def test_five_flex_days_meet_a_forty_hour_contract() -> None:
+    """A lone back-office person works Monday to Friday on site: objective 0."""
+    result = solved(week(employees=(back("B1"),)))
+    assert result.objective == 0
+    assert days_at(result, "B1", Location.ONSITE) == [0, 1, 2, 3, 4]
+    assert result.assignments == []
+
+
+def test_desks_bind_when_onsite_days_outnumber_them() -> None:
+    """Three teleworkers owe 2 on-site days each (6) but 1 desk gives 5: one works 1 day."""
+    # A person below min_onsite_days may not telework at all, so the third works one on-site
+    # day: 32 h short of contract, 10 x 1920 = 19200. Without the desk limit: 0.
+    people = tuple(back(f"B{i}", remote_ok=True) for i in (1, 2, 3))
+    policy = BackOffice(min_onsite_days=2, desks=1)
+    result = solved(week(employees=people, back_office=policy))
+    assert result.objective == 19200
+    onsite = [f.day for f in result.flex_days if f.location == Location.ONSITE]
+    assert len(onsite) == 5 and len(set(onsite)) == 5
+    unlimited = solved(week(employees=people, back_office=dataclasses.replace(policy, desks=None)))
+    assert unlimited.objective == 0
+
+
+def test_anchor_day_overrides_a_telework_wish() -> None:
+    """Team fin works on site on Tuesdays although B1 would telework then: one refusal, 600."""
+    people = (
+        back("B1", remote_ok=True, team="fin", remote_days=frozenset({1})),
+        back("B2", remote_ok=True, team="fin"),
+    )
+    anchored = solved(week(employees=people, back_office=BackOffice(anchors=(Anchor("fin", 1),))))
+    assert anchored.objective == 600
+    assert 1 in days_at(anchored, "B1", Location.ONSITE)
+    assert 1 in days_at(anchored, "B2", Location.ONSITE)
+    assert solved(week(employees=people)).objective == 0
+
+
+def test_min_onsite_days_against_remote_wishes() -> None:
+    """B1 would telework every day; min_onsite_days 2 costs exactly two refusals: 1200."""
+    person = back("B1", remote_ok=True, remote_days=frozenset(range(5)))
+    result = solved(week(employees=(person,), back_office=BackOffice(min_onsite_days=2)))
+    assert result.objective == 1200
+    assert len(days_at(result, "B1", Location.ONSITE)) == 2
+    assert len(days_at(result, "B1", Location.REMOTE)) == 3
+
+
+def test_max_remote_days_caps_telework() -> None:
+    """max_remote_days 1 leaves four wished-for remote days on site: 2400."""
+    person = back("B1", remote_ok=True, remote_days=frozenset(range(5)))
+    result = solved(week(employees=(person,), back_office=BackOffice(max_remote_days=1)))
+    assert result.objective == 2400
+    assert len(days_at(result, "B1", Location.REMOTE)) == 1
+
+
+def test_cover_holds_while_the_only_back_office_lead_is_on_leave() -> None:
+    """L1 (lead) is off on Wednesday, so cross-trained L2 (lead) covers the back office then."""
+    # No front demand, so a front shift only adds surplus: L2 works five flex days (cost 0),
+    # L1 works four (8 h short: 10 x 480 = 4800).
+    people = (
+        back("L1", skills=frozenset({"lead"})),
+        employee("L2", 40, office=Office.BOTH, skills=frozenset({"lead"})),
+    )
+    leave = (AvailabilitySpan("L1", at(2, "00:00"), at(3, "00:00"), AvailabilityKind.UNAVAILABLE),)
+    policy = BackOffice(covers=(Cover("lead", frozenset(range(5)), 1),))
+    result = solved(week(employees=people, availability=leave, back_office=policy))
+    assert result.objective == 4800
+    assert 2 not in days_at(result, "L1", Location.ONSITE)
+    assert 2 in days_at(result, "L2", Location.ONSITE)
+
+
+def test_cover_without_anyone_to_cover_is_infeasible_and_explained() -> None:
+    """With the only lead on leave on Wednesday, cover cannot hold and the solve says so."""
+    leave = (AvailabilitySpan("L1", at(2, "00:00"), at(3, "00:00"), AvailabilityKind.UNAVAILABLE),)
+    policy = BackOffice(covers=(Cover("lead", frozenset(range(5)), 1),))
+    scenario = week(
+        employees=(back("L1", skills=frozenset({"lead"})),), availability=leave, back_office=policy
+    )
+    result = solve(scenario, time_limit=10.0, workers=2, seed=0)
+    assert result.status == "infeasible"
+    assert any("cover" in line and "lead" in line for line in result.conflicts), result.conflicts
+
+
+def test_cross_trained_person_moves_to_the_front_desk_on_the_peak_day() -> None:
+    """X1 prefers the back office but takes the front desk on Wednesday's peak: 600."""
+    # F1 covers one seat 09:00-17:00 Monday to Friday; Wednesday needs two. X1 on the front
+    # desk that day costs one refused preference; leaving the seat empty would cost 480,000.
+    demand = [DemandSpan(at(d, "09:00"), at(d, "17:00"), 1) for d in range(5)]
+    demand.append(DemandSpan(at(2, "09:00"), at(2, "17:00"), 1))
+    people = (employee("F1", 40), employee("X1", 40, office=Office.BOTH, prefers=Office.BACK))
+    result = solved(week(employees=people, demand=tuple(demand)))
+    assert result.objective == 600
+    assert [(a.employee_id, a.day) for a in result.assignments if a.employee_id == "X1"] == [
+        ("X1", 2)
+    ]
+    assert days_at(result, "X1", Location.ONSITE) == [0, 1, 3, 4]
+
+
+def test_rest_counts_the_whole_flex_band() -> None:
+    """A late shift ending 22:00 cannot be followed by a flex day (band from 07:00): 9 h rest."""
+    late = shift("LATE", "14:00", "22:00")
+    demand = (DemandSpan(at(0, "14:00"), at(0, "22:00"), 1),)
+    person = employee("X1", 40, office=Office.BOTH)
+    result = solved(week(employees=(person,), shifts=(late,), demand=demand))
+    # Monday late; Tuesday's flex is blocked by the rest rule, so flex Wednesday to Friday and
+    # a LATE shift on Sunday without demand (Saturday would leave only 33 h of weekly rest):
+    # 40 h, the Sunday shift's 480 minutes of surplus cost 480.
+    assert result.objective == 480
+    assert days_at(result, "X1", Location.ONSITE) == [2, 3, 4]

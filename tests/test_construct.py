@@ -1,0 +1,52 @@
+"""The greedy starting roster: rule-abiding apart from the breaks the solver places."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from conftest import make_scenario, roster
+
+from scheduler.data import Assignment, Employee, Scenario
+from scheduler.io.scenario import read_scenario
+from scheduler.model.construct import greedy_roster
+from scheduler.model.options import shift_options
+from scheduler.verify import verify
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from generate import write_contact_centre
+
+
+def greedy_assignments(scenario: Scenario) -> list[Assignment]:
+    """The greedy roster (shifts without breaks)."""
+    return greedy_roster(scenario, shift_options(scenario))
+
+
+def test_greedy_roster_breaks_no_rule_but_the_missing_breaks(tmp_path: Path) -> None:
+    """On a generated 40-person week the verifier finds only missing breaks."""
+    write_contact_centre(tmp_path, 40, seed=3)
+    scenario = read_scenario(tmp_path)
+    report = verify(scenario, roster(scenario, *greedy_assignments(scenario)))
+    assert {v.rule for v in report.violations} <= {"breaks"}
+    covered = 1 - report.costs.shortfall_minutes / (
+        sum(scenario.required()[None]) * scenario.horizon.interval_minutes
+    )
+    assert covered > 0.8
+
+
+def test_greedy_roster_meets_min_hours_without_demand() -> None:
+    """With no demand at all, min_hours alone makes the greedy hand out shifts."""
+    people = (Employee("E1", "One", contract_minutes=2400, min_minutes=1440),)
+    scenario = make_scenario(employees=people, demand=(), breaks=())
+    assignments = greedy_assignments(scenario)
+    report = verify(scenario, roster(scenario, *assignments))
+    assert report.ok, report.summary_lines()
+    assert sum(a.paid_minutes for a in assignments) >= 1440
+
+
+def test_greedy_roster_leaves_out_back_office_and_unavailable_people() -> None:
+    """Only front-office people are rostered."""
+    scenario = make_scenario()
+    back = Employee("B1", "Back", office="back", contract_minutes=2400)  # type: ignore[arg-type]
+    scenario = make_scenario(employees=(*scenario.employees, back))
+    assert all(a.employee_id != "B1" for a in greedy_assignments(scenario))
