@@ -383,8 +383,8 @@ def describe_guard(scenario: Scenario, guard: Guard) -> str:
         return f"back-office cover: at least the required people with skill {skill} on {when}"
     person = scenario.employee(guard.employee_id)
     if guard.family == "anchor":
-        day = scenario.horizon.date_of(int(guard.detail.removeprefix("day")))
-        return f"{person.employee_id} ({person.name}): team {person.team} on site on {day}"
+        anchored = scenario.horizon.date_of(int(guard.detail.removeprefix("day")))
+        return f"{person.employee_id} ({person.name}): team {person.team} on site on {anchored}"
     rules = scenario.rules
     where = f" in {guard.detail.replace('block', 'week ')}" if guard.detail else ""
     texts = {
