@@ -24,10 +24,20 @@ from scheduler.io.scenario import read_scenario
 from scheduler.solve import default_workers, solve
 
 
-def run(size: int, formulation: str, time_limit: float, seed: int) -> dict[str, object]:
-    """Solve one generated contact centre and measure it."""
+def run(
+    size: int,
+    formulation: str,
+    time_limit: float,
+    seed: int,
+    back_share: float = 0.0,
+    cross_share: float = 0.0,
+) -> dict[str, object]:
+    """Solve one generated contact centre of ``size`` people in all and measure it."""
+    front = round(size * (1 - back_share))
     with tempfile.TemporaryDirectory() as folder:
-        write_contact_centre(Path(folder), size, seed=seed)
+        write_contact_centre(
+            Path(folder), front, seed=seed, back_share=back_share, cross_share=cross_share
+        )
         scenario = read_scenario(Path(folder))
     started = time.perf_counter()
     result = solve(scenario, time_limit=time_limit, seed=seed, formulation=formulation)  # type: ignore[arg-type]
@@ -62,12 +72,23 @@ def main() -> None:
     parser.add_argument("--formulations", default="aggregated,individual")
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--back-office", type=float, default=0.0, help="share in the back office")
+    parser.add_argument("--cross-trained", type=float, default=0.0, help="share cross-trained")
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results")
     args = parser.parse_args()
     rows = []
     for size in (int(s) for s in args.sizes.split(",")):
         for formulation in args.formulations.split(","):
-            rows.append(run(size, formulation, args.time_limit, args.seed))
+            rows.append(
+                run(
+                    size,
+                    formulation,
+                    args.time_limit,
+                    args.seed,
+                    args.back_office,
+                    args.cross_trained,
+                )
+            )
             print(
                 pd.DataFrame([rows[-1]]).to_string(index=False, header=len(rows) == 1), flush=True
             )
@@ -75,7 +96,8 @@ def main() -> None:
     print(f"\n{default_workers()} workers, time limit {args.time_limit:g} s")
     print(table.to_markdown(index=False) if _has_tabulate() else table.to_string(index=False))
     args.out.mkdir(parents=True, exist_ok=True)
-    table.to_csv(args.out / "contact_centre.csv", index=False)
+    suffix = "_back_office" if args.back_office else ""
+    table.to_csv(args.out / f"contact_centre{suffix}.csv", index=False)
 
 
 def _has_tabulate() -> bool:
