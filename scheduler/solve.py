@@ -156,12 +156,30 @@ def _stop_on_interrupt(solver: cp_model.CpSolver, recorder: _Recorder) -> Iterat
         signal.signal(signal.SIGINT, previous)
 
 
+def _solve_interruptibly(
+    solver: cp_model.CpSolver, model: cp_model.CpModel, recorder: _Recorder
+) -> cp_model.CpSolverStatus:
+    """Solve in a helper thread, so the main thread stays free to receive Ctrl-C.
+
+    Python runs signal handlers only in the main thread and only between bytecodes, so a
+    solve blocking the main thread would hear Ctrl-C only after its time limit.
+    """
+    outcome: list[cp_model.CpSolverStatus] = []
+    worker = threading.Thread(target=lambda: outcome.append(solver.solve(model, recorder)))
+    worker.start()
+    while worker.is_alive():
+        worker.join(0.1)
+    return outcome[0]
+
+
 def _configure(
     solver: cp_model.CpSolver, time_limit: float, workers: int | None, seed: int
 ) -> None:
     solver.parameters.max_time_in_seconds = time_limit
     solver.parameters.num_workers = workers or default_workers()
     solver.parameters.random_seed = seed
+    # Ctrl-C is ours: it must end every phase of the search, not just the running solve.
+    solver.parameters.catch_sigint_signal = False
 
 
 def solve(
@@ -276,7 +294,7 @@ class _Search:
         self.recorder.check = built if check else None
         solver.best_bound_callback = self.recorder.on_bound
         with _stop_on_interrupt(solver, self.recorder):
-            code = solver.solve(built.model, self.recorder)
+            code = _solve_interruptibly(solver, built.model, self.recorder)
         if code == cp_model.MODEL_INVALID:
             raise RuntimeError(f"CP-SAT rejected the model: {built.model.validate()}")
         if code == cp_model.OPTIMAL and self.recorder.bound_holds:

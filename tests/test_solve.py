@@ -13,7 +13,12 @@ test adds them.
 from __future__ import annotations
 
 import dataclasses
+import os
+import signal
+import sys
+import threading
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -31,9 +36,13 @@ from scheduler.data import (
     Weights,
 )
 from scheduler.io.roster import ROSTER_COLUMNS
+from scheduler.io.scenario import read_scenario
 from scheduler.model.roster import FORMULATIONS, Formulation
 from scheduler.solve import Progress, Result, solve
 from scheduler.verify import COVERAGE_COLUMNS
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from generate import write_contact_centre
 
 CLEAN = Weights(shortfall=100, contract=0, preference=10, surplus=1)
 DAY = shift("DAY", "09:00", "17:00")
@@ -624,3 +633,18 @@ def test_hint_and_progress_leave_the_optimum_unchanged() -> None:
     assert seen, "no progress reported"
     assert seen[-1].objective == again.objective
     assert again.history == seen
+
+
+def test_ctrl_c_keeps_the_best_roster_found(tmp_path: Path) -> None:
+    """An interrupt stops the search early and still returns a verified roster."""
+    write_contact_centre(tmp_path, 30, seed=1)
+    scenario = read_scenario(tmp_path)
+    timer = threading.Timer(3.0, lambda: os.kill(os.getpid(), signal.SIGINT))
+    timer.start()
+    try:
+        result = solve(scenario, time_limit=60.0, workers=2, seed=0)
+    finally:
+        timer.cancel()
+    assert result.status in ("feasible", "optimal")
+    assert result.solve_seconds < 30
+    assert result.report is not None and result.report.ok
