@@ -313,7 +313,7 @@ class _Search:
         if hint is None:
             hint = greedy_roster(self.scenario, first.options)
         start = RosterModel(self.scenario, self.formulation)
-        start.fix_shifts(hint)
+        start.fix_shifts(hint, front_only=True)
         values = self._place(start, WARM_START_SHARE * self.time_limit)
         if values is not None:
             first.hint_from(start, values)
