@@ -6,6 +6,7 @@ import os
 import signal
 import threading
 import time
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from typing import Any
 import pandas as pd
 from ortools.sat.python import cp_model
 
-from scheduler.data import Assignment, FlexDay, Scenario
+from scheduler.data import Assignment, FlexDay, Scenario, scale_to_block
 from scheduler.io.roster import roster_frame
 from scheduler.model.construct import greedy_roster
 from scheduler.model.roster import Formulation, Guard, RosterModel
@@ -313,7 +314,7 @@ class _Search:
         if hint is None:
             hint = greedy_roster(self.scenario, first.options)
         start = RosterModel(self.scenario, self.formulation)
-        start.fix_shifts(hint, front_only=True)
+        start.fix_shifts(hint, only=_settled(self.scenario, hint))
         values = self._place(start, WARM_START_SHARE * self.time_limit)
         if values is not None:
             first.hint_from(start, values)
@@ -356,6 +357,26 @@ class _Search:
             history=self.recorder.history,
             conflicts=conflicts or [],
         )
+
+
+def _settled(scenario: Scenario, roster: list[Assignment]) -> set[str]:
+    """Front-office-only people whose shifts in ``roster`` reach min_hours in every block.
+
+    Their shifts can be kept as they are; cross-trained people may be needed by anchors and
+    cover, and people short of min_hours need more shifts.
+    """
+    paid: dict[tuple[str, int], int] = defaultdict(int)
+    for a in roster:
+        paid[a.employee_id, a.day // 7] += a.paid_minutes
+    return {
+        e.employee_id
+        for e in scenario.employees
+        if not e.works_back
+        and all(
+            paid[e.employee_id, first // 7] >= scale_to_block(e.min_minutes, num_days)
+            for first, num_days in scenario.horizon.blocks()
+        )
+    }
 
 
 def _frozen_values(built: RosterModel, solver: cp_model.CpSolver) -> Callable[[Any], int]:

@@ -649,20 +649,18 @@ class RosterModel:
             if isinstance(option, ShiftOption):
                 yield employee_id, option, var
 
-    def fix_shifts(self, assignments: Iterable[Assignment], front_only: bool = False) -> None:
+    def fix_shifts(self, assignments: Iterable[Assignment], only: set[str] | None = None) -> None:
         """Keep exactly these front-office shifts; breaks and back-office days stay open.
 
-        With ``front_only``, cross-trained people's days stay open too (only hinted), since
-        anchors and cover may need them in the back office.
+        With ``only``, just those people's shifts are kept; everyone else's are a hint.
         """
         chosen = {(a.employee_id, a.day, a.shift_id) for a in assignments}
-        people = {e.employee_id: e for e in self.people}
         for employee_id, option, var in self._shift_vars():
             kept = int((employee_id, option.day, option.template.shift_id) in chosen)
-            if front_only and people[employee_id].works_back:
-                self.model.add_hint(var, kept)
-            else:
+            if only is None or employee_id in only:
                 self.model.add(var == kept)
+            else:
+                self.model.add_hint(var, kept)
 
     def hint_from(self, other: RosterModel, value: Callable[[cp_model.IntVar], int]) -> None:
         """Start from another model's solution (built on the same scenario and formulation)."""
