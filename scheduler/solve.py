@@ -139,7 +139,7 @@ class _Recorder(cp_model.CpSolverSolutionCallback):
 
 
 @contextmanager
-def _stop_on_interrupt(solver: cp_model.CpSolver, recorder: _Recorder) -> Iterator[None]:
+def _stop_on_interrupt(search: _Search) -> Iterator[None]:
     """Turn Ctrl-C into a clean stop that keeps the best roster found so far."""
     if threading.current_thread() is not threading.main_thread():
         yield
@@ -147,8 +147,9 @@ def _stop_on_interrupt(solver: cp_model.CpSolver, recorder: _Recorder) -> Iterat
     previous = signal.getsignal(signal.SIGINT)
 
     def handler(signum: int, frame: Any) -> None:
-        recorder.interrupted = True
-        solver.stop_search()
+        search.recorder.interrupted = True
+        if search.solver is not None:
+            search.solver.stop_search()
 
     signal.signal(signal.SIGINT, handler)
     try:
@@ -216,6 +217,13 @@ def solve(
     """
     search = _Search(scenario, formulation, time_limit, workers, seed, relative_gap_limit)
     search.recorder.on_progress = on_progress
+    with _stop_on_interrupt(search):
+        return _solve_in_phases(search, hint)
+
+
+def _solve_in_phases(search: _Search, hint: list[Assignment] | None) -> Result:
+    """Warm start, relaxed staggering cap, repair, exact model: see the README."""
+    scenario, formulation, seed = search.scenario, search.formulation, search.seed
     staggered = scenario.rules.max_on_break is not None
     # With a staggering cap, the search runs on its linear relaxation (much faster to good
     # rosters); the breaks of its roster are then re-placed under the exact cap, and the
@@ -279,6 +287,7 @@ class _Search:
         self.recorder = _Recorder(None)
         self.started = time.perf_counter()
         self.best: tuple[RosterModel, Callable[[Any], int]] | None = None
+        self.solver: cp_model.CpSolver | None = None
         self.last: Callable[[Any], int] | None = None
         self.last_valid = False
         self.best_objective = 0
@@ -287,15 +296,23 @@ class _Search:
         """Seconds left of the time limit."""
         return max(0.0, self.time_limit - (time.perf_counter() - self.started))
 
-    def run(self, built: RosterModel, seconds: float, check: bool = False) -> int:
-        """Solve one phase; keep its roster if it is valid and the best so far."""
+    def run(
+        self, built: RosterModel, seconds: float, check: bool = False, essential: bool = False
+    ) -> int:
+        """Solve one phase; keep its roster if it is valid and the best so far.
+
+        After Ctrl-C only ``essential`` phases run: those that turn a roster into a valid one.
+        """
+        if self.recorder.interrupted and not essential:
+            return int(cp_model.UNKNOWN)
         solver = cp_model.CpSolver()
         _configure(solver, max(seconds, 0.1), self.workers, self.seed)
         solver.parameters.relative_gap_limit = self.relative_gap_limit
         self.recorder.check = built if check else None
         solver.best_bound_callback = self.recorder.on_bound
-        with _stop_on_interrupt(solver, self.recorder):
-            code = _solve_interruptibly(solver, built.model, self.recorder)
+        self.solver = solver
+        code = _solve_interruptibly(solver, built.model, self.recorder)
+        self.solver = None
         if code == cp_model.MODEL_INVALID:
             raise RuntimeError(f"CP-SAT rejected the model: {built.model.validate()}")
         if code == cp_model.OPTIMAL and self.recorder.bound_holds:
@@ -333,7 +350,7 @@ class _Search:
     def _place(self, fixed: RosterModel, seconds: float) -> Callable[[Any], int] | None:
         """Solve a model whose shifts are fixed; its bound says nothing of the real problem."""
         self.recorder.bound_holds = False
-        code = self.run(fixed, min(seconds, REPAIR_SECONDS))
+        code = self.run(fixed, min(seconds, REPAIR_SECONDS), essential=True)
         self.recorder.bound_holds = True
         return self.last if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
 
