@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import sys
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -96,16 +97,24 @@ def describe(problem: Scenario) -> str:
     horizon = problem.horizon
     required = problem.required()
     demand_hours = sum(required[None]) * horizon.interval_minutes / 60
-    contract_hours = sum(e.contract_minutes for e in problem.employees if e.works_front) / 60
+    contract_hours = sum(e.contract_minutes for e in problem.employees) / 60
+    offices = Counter(str(e.office) for e in problem.employees)
     lines = [
         f"scenario {problem.name}: {horizon.days} days from {horizon.start}, "
         f"{horizon.interval_minutes}-minute intervals",
-        f"  {problem.num_employees} people, {len(problem.shifts)} shift templates, "
-        f"{len(problem.breaks)} breaks per long shift",
+        f"  {problem.num_employees} people ({offices['front']} front office, "
+        f"{offices['back']} back office, {offices['both']} cross-trained), "
+        f"{len(problem.shifts)} shift templates, {len(problem.breaks)} breaks per long shift",
         f"  demand {demand_hours:.1f} person-hours on the floor"
         f" (skills: {', '.join(problem.skills_demanded()) or 'none'});"
-        f" front-office contracts {contract_hours * horizon.days / 7:.1f} h",
+        f" contracts {contract_hours * horizon.days / 7:.1f} h",
     ]
+    policy = problem.back_office
+    if offices["back"] + offices["both"]:
+        lines.append(
+            f"  back office: {len(policy.anchors)} anchor days, {len(policy.covers)} cover rules, "
+            f"desks {'unlimited' if policy.desks is None else policy.desks}"
+        )
     return "\n".join(lines)
 
 

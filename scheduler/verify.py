@@ -197,50 +197,44 @@ class Report:
         return [str(v) for v in self.violations]
 
 
+class _Span:
+    """A roster row's span and day; subclasses hold the row."""
+
+    row: RosterRow
+
+    @property
+    def start(self) -> int:
+        return self.row.start
+
+    @property
+    def end(self) -> int:
+        return self.row.end
+
+    @property
+    def day(self) -> int:
+        return self.row.start // MINUTES_PER_DAY
+
+
 @dataclass
-class _Shift:
+class _Shift(_Span):
     """A shift row with the break rows lying inside it."""
 
     row: RosterRow
     breaks: list[RosterRow] = field(default_factory=list)
 
     @property
-    def start(self) -> int:
-        return self.row.start
-
-    @property
-    def end(self) -> int:
-        return self.row.end
-
-    @property
     def length(self) -> int:
         return self.row.end - self.row.start
-
-    @property
-    def day(self) -> int:
-        return self.row.start // MINUTES_PER_DAY
 
 
 Shifts = dict[str, list[_Shift]]
 
 
 @dataclass(frozen=True)
-class _Flex:
+class _Flex(_Span):
     """A flex row: a back-office day."""
 
     row: RosterRow
-
-    @property
-    def start(self) -> int:
-        return self.row.start
-
-    @property
-    def end(self) -> int:
-        return self.row.end
-
-    @property
-    def day(self) -> int:
-        return self.row.start // MINUTES_PER_DAY
 
     @property
     def location(self) -> str | None:

@@ -113,7 +113,8 @@ def test_validate_prints_a_summary(scenario: Path) -> None:
     result = run("validate", scenario)
     assert result.exit_code == 0, result.output
     assert "scenario cli test: 2 days from 2026-12-07, 15-minute intervals" in result.stdout
-    assert "3 people, 1 shift templates" in result.stdout
+    people = "3 people (2 front office, 1 back office, 0 cross-trained), 1 shift templates"
+    assert people in result.stdout
     assert "skills: lead" in result.stdout
 
 

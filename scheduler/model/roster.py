@@ -451,42 +451,46 @@ class RosterModel:
     def add_breaks_aggregated(self) -> None:
         """Every applicable break sits in its window, in order: counts per shift and skill class."""
         for (option_index, skill_class), count in self.count.items():
-            option = self.options[option_index]
             size = len(self.members[option_index, skill_class])
-            slots: list[list[tuple[int, cp_model.IntVar]]] = []
-            for b, slot in enumerate(option.breaks):
-                placed = [
-                    (p, self.model.new_int_var(0, size, f"y_{option_index}_{b}_{p}"))
-                    for p in slot.offsets
-                ]
-                self.model.add(sum(v for _, v in placed) == count)
-                self.break_vars[option_index, skill_class, b] = placed
-                slots.append(placed)
-                for p, var in placed:
-                    start = option.start + p
-                    for t in self._intervals(start, start + slot.rule.minutes, clip=False):
-                        self.break_terms[t].append((var, skill_class))
-            self._add_break_order(slots, option, per_person=False)
+
+            def new_count(b: int, p: int, i: int = option_index, n: int = size) -> cp_model.IntVar:
+                return self.model.new_int_var(0, n, f"y_{i}_{b}_{p}")
+
+            self._add_break_slots(
+                self.options[option_index], skill_class, skill_class, count, new_count
+            )
 
     def add_breaks_individual(self) -> None:
         """Every applicable break is placed in its window, in order, per person."""
         for employee_id, option, x in list(self._shift_vars()):
-            option_index = option.index
-            skill_class = self.skill_class[employee_id]
-            slots = []
-            for b, slot in enumerate(option.breaks):
-                placed = [
-                    (p, self.model.new_bool_var(f"z_{employee_id}_{option_index}_{b}_{p}"))
-                    for p in slot.offsets
-                ]
-                self.model.add(sum(v for _, v in placed) == x)
-                self.break_vars[option_index, employee_id, b] = placed
-                slots.append(placed)
-                for p, var in placed:
-                    start = option.start + p
-                    for t in self._intervals(start, start + slot.rule.minutes, clip=False):
-                        self.break_terms[t].append((var, skill_class))
-            self._add_break_order(slots, option, per_person=True)
+
+            def new_flag(
+                b: int, p: int, e: str = employee_id, i: int = option.index
+            ) -> cp_model.IntVar:
+                return self.model.new_bool_var(f"z_{e}_{i}_{b}_{p}")
+
+            self._add_break_slots(option, employee_id, self.skill_class[employee_id], x, new_flag)
+
+    def _add_break_slots(
+        self,
+        option: ShiftOption,
+        owner: str | SkillClass,
+        skill_class: SkillClass,
+        total: cp_model.IntVar,
+        new_var: Callable[[int, int], cp_model.IntVar],
+    ) -> None:
+        """Each break of ``total`` people (one person when ``owner`` is an id) starts at a slot."""
+        slots = []
+        for b, slot in enumerate(option.breaks):
+            placed = [(p, new_var(b, p)) for p in slot.offsets]
+            self.model.add(sum(v for _, v in placed) == total)
+            self.break_vars[option.index, owner, b] = placed
+            slots.append(placed)
+            for p, var in placed:
+                start = option.start + p
+                for t in self._intervals(start, start + slot.rule.minutes, clip=False):
+                    self.break_terms[t].append((var, skill_class))
+        self._add_break_order(slots, option, per_person=isinstance(owner, str))
 
     def _working(self) -> dict[int, list[cp_model.IntVar]]:
         if self._working_cache is not None:
