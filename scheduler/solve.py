@@ -19,6 +19,7 @@ from scheduler.data import Assignment, FlexDay, Scenario, scale_to_block
 from scheduler.io.roster import roster_frame
 from scheduler.model.construct import greedy_roster
 from scheduler.model.roster import Formulation, Guard, RosterModel
+from scheduler.model.staffing import StaffingModel
 from scheduler.verify import Report, verify
 
 
@@ -159,7 +160,7 @@ def _stop_on_interrupt(search: _Search) -> Iterator[None]:
 
 
 def _solve_interruptibly(
-    solver: cp_model.CpSolver, model: cp_model.CpModel, recorder: _Recorder
+    solver: cp_model.CpSolver, model: cp_model.CpModel, recorder: _Recorder | None
 ) -> cp_model.CpSolverStatus:
     """Solve in a helper thread, so the main thread stays free to receive Ctrl-C.
 
@@ -262,6 +263,12 @@ REPAIR_SECONDS = 3.0
 """Most time for re-placing one roster's breaks under the exact cap."""
 MIN_REPAIR_SECONDS = 1.0
 """Time granted to re-placing breaks even when the time limit has run out."""
+DECOMPOSE_FROM = 150
+"""Front-office people from which the warm start decides counts first (see staffing.py)."""
+STAFFING_SHARE = 0.15
+ASSIGN_SHARE = 0.15
+"""Shares of the time limit for the staffing and the assignment phase of the warm start."""
+_FOUND = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 WARM_START_SHARE = 0.1
 """Share of the time limit, at most, for placing the breaks of the starting roster."""
 
@@ -327,16 +334,50 @@ class _Search:
         return int(code)
 
     def warm_start(self, first: RosterModel, hint: list[Assignment] | None) -> None:
-        """Hint the first model with a complete roster: the given one or a greedy one."""
-        if hint is None:
-            hint = greedy_roster(self.scenario, first.options)
-        start = RosterModel(self.scenario, self.formulation)
-        start.fix_shifts(hint, only=_settled(self.scenario, hint))
-        values = self._place(start, WARM_START_SHARE * self.time_limit)
-        if values is not None:
-            first.hint_from(start, values)
+        """Hint the first model with a complete roster: the given one or a greedy one.
+
+        A large front office then also gets a roster from deciding the counts per shift
+        first (see staffing.py); the better of the two is the hint.
+        """
+        roster = hint or greedy_roster(self.scenario, first.options)
+        self._start_from(roster)
+        if hint is None and sum(e.works_front for e in self.scenario.employees) >= DECOMPOSE_FROM:
+            assigned = self.staff_then_assign()
+            if assigned is not None:
+                self._start_from(assigned)
+        if self.best is not None:
+            first.hint_from(*self.best)
         else:
-            first.hint(hint)
+            first.hint(roster)
+
+    def _start_from(self, roster: list[Assignment]) -> None:
+        """Place the breaks and back-office days around a roster's shifts (kept if best)."""
+        start = RosterModel(self.scenario, self.formulation)
+        start.fix_shifts(roster, only=_settled(self.scenario, roster))
+        self._place(start, WARM_START_SHARE * self.time_limit)
+
+    def staff_then_assign(self) -> list[Assignment] | None:
+        """Decide people per shift option and skill class, then hand those shifts to people.
+
+        These phases only shape the starting roster: nothing of theirs is recorded.
+        """
+        staffing = StaffingModel(self.scenario, self.formulation, relax_break_cap=True)
+        solver = self._quiet_solve(staffing, STAFFING_SHARE * self.time_limit)
+        if solver is None:
+            return None
+        assign = RosterModel(self.scenario, self.formulation, targets=staffing.targets(solver))
+        solver = self._quiet_solve(assign, ASSIGN_SHARE * self.time_limit)
+        return None if solver is None else assign.shifts(solver.value)
+
+    def _quiet_solve(self, built: RosterModel, seconds: float) -> cp_model.CpSolver | None:
+        if self.recorder.interrupted:
+            return None
+        solver = cp_model.CpSolver()
+        _configure(solver, seconds, self.workers, self.seed)
+        self.solver = solver
+        code = _solve_interruptibly(solver, built.model, None)
+        self.solver = None
+        return solver if code in _FOUND else None
 
     def place_breaks(
         self, relaxed: RosterModel, values: Callable[[Any], int], seconds: float

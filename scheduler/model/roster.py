@@ -67,6 +67,9 @@ class RosterModel:
     relax_break_cap
         State the staggering cap as ``floor(share x working) + 1``, a linear relaxation of
         ``max(1, floor(share x working))``; its rosters must be checked and repaired.
+    targets
+        People wanted per shift option and skill class (from a staffing solve): leave out
+        breaks and coverage and hand out named shifts that meet these counts.
     """
 
     def __init__(
@@ -75,6 +78,7 @@ class RosterModel:
         formulation: Formulation = "aggregated",
         explain: bool = False,
         relax_break_cap: bool = False,
+        targets: dict[tuple[int, SkillClass], int] | None = None,
     ) -> None:
         if formulation not in FORMULATIONS:
             raise ValueError(f"formulation must be one of {FORMULATIONS}")
@@ -118,6 +122,9 @@ class RosterModel:
         self.add_back_office_cover()
         self.add_telework_limits()
         self.add_office_preferences()
+        if targets is not None:
+            self.add_count_targets(targets)
+            return
         if formulation == "aggregated":
             self.add_breaks_aggregated()
         else:
@@ -126,6 +133,17 @@ class RosterModel:
         self.add_coverage()
         if not explain:
             self.add_objective()
+
+    def add_count_targets(self, targets: dict[tuple[int, SkillClass], int]) -> None:
+        """Soft, above contract and preferences: as many named people per option as targeted."""
+        weight = self.scenario.weights.shortfall * 60
+        for key, count in self.count.items():
+            wanted = targets.get(key, 0)
+            miss = self.model.new_int_var(0, max(wanted, len(self.members[key])), f"miss_{key[0]}")
+            self.model.add(miss >= count - wanted)
+            self.model.add(miss >= wanted - count)
+            self.objective_terms.append((miss, weight))
+        self._minimize()
 
     # ----------------------------------------------------------------- helpers
     def _guard_group(self, family: str, detail: str) -> list[cp_model.IntVar]:
@@ -575,6 +593,9 @@ class RosterModel:
             if line is None:
                 self.objective_terms.append((short, weights.surplus * minutes))
         self.objective_offset -= weights.surplus * minutes * sum(self.required[None])
+        self._minimize()
+
+    def _minimize(self) -> None:
         expressions = [e for e, _ in self.objective_terms]
         coefficients = [c for _, c in self.objective_terms]
         self.model.minimize(
@@ -637,6 +658,14 @@ class RosterModel:
             t
             for t, terms in sorted(self.break_terms.items())
             if sum(value(v) for v, _ in terms) > rules.break_cap(sum(value(v) for v in working[t]))
+        ]
+
+    def shifts(self, value: Callable[[cp_model.IntVar], int]) -> list[Assignment]:
+        """The shifts in a solution, without breaks."""
+        return [
+            Assignment(employee_id, o.day, o.template.shift_id, o.start, o.end)
+            for employee_id, o, var in self._shift_vars()
+            if value(var)
         ]
 
     def flex_days(self, value: Callable[[cp_model.IntVar], int]) -> list[FlexDay]:

@@ -1,0 +1,87 @@
+"""Counts first, names second: the staffing model and the assignment to its counts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import at, employee, make_scenario, shift
+from ortools.sat.python import cp_model
+
+import scheduler.solve as solve_module
+from scheduler.data import DemandSpan, Horizon, Scenario, Weights
+from scheduler.model.roster import RosterModel
+from scheduler.model.staffing import StaffingModel
+from scheduler.solve import solve
+
+DAY = shift("DAY", "09:00", "17:00")
+
+
+def two_day_scenario() -> Scenario:
+    """Three people, one template, demand for two on Monday and one on Tuesday."""
+    demand = (
+        DemandSpan(at(0, "09:00"), at(0, "17:00"), 2),
+        DemandSpan(at(1, "09:00"), at(1, "17:00"), 1),
+    )
+    return make_scenario(
+        horizon=Horizon(make_scenario().horizon.start, days=2),
+        employees=tuple(employee(f"E{i}", 56) for i in (1, 2, 3)),
+        shifts=(DAY,),
+        breaks=(),
+        demand=demand,
+        weights=Weights(shortfall=100, contract=0, preference=10, surplus=1),
+    )
+
+
+def solved(model: cp_model.CpModel) -> cp_model.CpSolver:
+    """Solve a small model to optimality."""
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 2
+    solver.parameters.max_time_in_seconds = 10
+    assert solver.solve(model) == cp_model.OPTIMAL
+    return solver
+
+
+def test_staffing_counts_match_demand_exactly() -> None:
+    """Two people on Monday's option, one on Tuesday's: no shortfall, no surplus."""
+    staffing = StaffingModel(two_day_scenario())
+    solver = solved(staffing.model)
+    assert solver.objective_value == 0
+    assert sorted(staffing.targets(solver).values()) == [1, 2]
+
+
+def test_assignment_meets_the_counts_with_named_people() -> None:
+    """Named shifts meet the staffing counts: three shifts, two on Monday."""
+    scenario = two_day_scenario()
+    staffing = StaffingModel(scenario)
+    targets = staffing.targets(solved(staffing.model))
+    assign = RosterModel(scenario, targets=targets)
+    shifts = assign.shifts(solved(assign.model).value)
+    assert sorted(a.day for a in shifts) == [0, 0, 1]
+
+
+def test_staffing_never_staffs_more_people_than_are_available() -> None:
+    """With demand for five and three people, a day's counts stop at three."""
+    scenario = two_day_scenario()
+    busy = (DemandSpan(at(0, "09:00"), at(0, "17:00"), 5),)
+    staffing = StaffingModel(make_scenario(**{**scenario.__dict__, "demand": busy}))
+    solver = solved(staffing.model)
+    assert sum(staffing.targets(solver).values()) == 3
+
+
+def test_solve_through_the_staffing_warm_start_is_verified(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the decomposition switched on for a small centre, the roster still verifies."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from generate import write_contact_centre
+
+    from scheduler.io.scenario import read_scenario
+
+    monkeypatch.setattr(solve_module, "DECOMPOSE_FROM", 1)
+    write_contact_centre(tmp_path, 20, seed=2)
+    result = solve(read_scenario(tmp_path), time_limit=8.0, workers=2, seed=0)
+    assert result.report is not None and result.report.ok
+    assert result.objective == result.report.costs.objective
