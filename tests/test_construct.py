@@ -9,7 +9,7 @@ from conftest import make_scenario, roster
 
 from scheduler.data import Assignment, Employee, Scenario
 from scheduler.io.scenario import read_scenario
-from scheduler.model.construct import greedy_roster
+from scheduler.model.construct import assign_to_targets, greedy_roster
 from scheduler.model.options import shift_options
 from scheduler.verify import verify
 
@@ -50,3 +50,20 @@ def test_greedy_roster_leaves_out_back_office_and_unavailable_people() -> None:
     back = Employee("B1", "Back", office="back", contract_minutes=2400)  # type: ignore[arg-type]
     scenario = make_scenario(employees=(*scenario.employees, back))
     assert all(a.employee_id != "B1" for a in greedy_assignments(scenario))
+
+
+def test_assign_to_targets_meets_feasible_counts() -> None:
+    """Targets of two people on Monday's EARLY and one on Tuesday's LATE are met exactly."""
+    scenario = make_scenario(breaks=())
+    options = shift_options(scenario)
+    index = {(o.day, o.template.shift_id): o.index for o in options}
+    plain: frozenset[str] = frozenset()
+    lead = frozenset({"lead"})
+    skill_class = {"E1": lead, "E2": plain, "E3": plain}
+    targets = {(index[0, "EARLY"], plain): 2, (index[1, "LATE"], lead): 1}
+    roster = assign_to_targets(scenario, options, targets, skill_class)
+    assert sorted((a.employee_id, a.day, a.shift_id) for a in roster) == [
+        ("E1", 1, "LATE"),
+        ("E2", 0, "EARLY"),
+        ("E3", 0, "EARLY"),
+    ]

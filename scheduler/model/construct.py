@@ -99,13 +99,7 @@ def greedy_roster(scenario: Scenario, options: list[ShiftOption]) -> list[Assign
     required = scenario.required()
     residual = np.array(required[None], dtype=float)
     skill_residual = {s: np.array(v, dtype=float) for s, v in required.items() if s is not None}
-    people = []
-    for employee in scenario.employees:
-        if not employee.works_front:
-            continue
-        blocked = scenario.spans_of(employee.employee_id, AvailabilityKind.UNAVAILABLE)
-        allowed = {o.index for o in options if not any(o.overlaps(b.start, b.end) for b in blocked)}
-        people.append(_Person(employee, allowed))
+    people = _front_people(scenario, options)
     spans = []
     floor_share = []
     for option in options:
@@ -155,6 +149,58 @@ def greedy_roster(scenario: Scenario, options: list[ShiftOption]) -> list[Assign
                     break
                 pick = max(candidates, key=lambda o: gain(o.index, residual))
                 _assign(person, pick, spans, floor_share, residual, skill_residual)
+    return _roster(people)
+
+
+def assign_to_targets(
+    scenario: Scenario,
+    options: list[ShiftOption],
+    targets: dict[tuple[int, frozenset[str]], int],
+    skill_class: dict[str, frozenset[str]],
+) -> list[Assignment]:
+    """Hand out, day by day, as many shifts per option and skill class as targeted.
+
+    Each goes to a person of the class who may take it under every per-person rule, furthest
+    below contract first. Counts that cannot be met are left short.
+    """
+    people = _front_people(scenario, options)
+    for option in sorted(options, key=lambda o: (o.start, o.index)):
+        for (index, wanted_class), wanted in targets.items():
+            if index != option.index or wanted <= 0:
+                continue
+            takers = [
+                p
+                for p in people
+                if skill_class[p.employee.employee_id] == wanted_class
+                and _may_take(scenario, p, option)
+            ]
+            takers.sort(key=lambda p: -_below_contract(scenario, p, option.day))
+            for person in takers[:wanted]:
+                person.shifts.append(option)
+    return _roster(people)
+
+
+def _below_contract(scenario: Scenario, person: _Person, day: int) -> int:
+    """Paid minutes still missing to the contract in the block of ``day``."""
+    first_day = day - day % 7
+    num_days = min(7, scenario.horizon.days - first_day)
+    target = scale_to_block(person.employee.contract_minutes, num_days)
+    return target - person.paid_in(first_day, num_days)
+
+
+def _front_people(scenario: Scenario, options: list[ShiftOption]) -> list[_Person]:
+    """Everyone who may take front-office shifts, with the options their availability allows."""
+    people = []
+    for employee in scenario.employees:
+        if not employee.works_front:
+            continue
+        blocked = scenario.spans_of(employee.employee_id, AvailabilityKind.UNAVAILABLE)
+        allowed = {o.index for o in options if not any(o.overlaps(b.start, b.end) for b in blocked)}
+        people.append(_Person(employee, allowed))
+    return people
+
+
+def _roster(people: list[_Person]) -> list[Assignment]:
     return [
         Assignment(p.employee.employee_id, s.day, s.template.shift_id, s.start, s.end)
         for p in people
@@ -174,10 +220,7 @@ def _appeal(
     skill_gain = sum(
         gain(option.index, skill_residual[s]) for s in person.employee.skills if s in skill_residual
     )
-    first_day = option.day - option.day % 7
-    num_days = min(7, scenario.horizon.days - first_day)
-    target = scale_to_block(person.employee.contract_minutes, num_days)
-    return skill_gain, target - person.paid_in(first_day, num_days)
+    return skill_gain, _below_contract(scenario, person, option.day)
 
 
 def _assign(
