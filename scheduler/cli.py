@@ -168,7 +168,10 @@ def solve(
             click.echo(f"  - {line}", err=True)
         sys.exit(EXIT_INFEASIBLE)
     if not result.found:
-        click.echo(f"no roster found within {time_limit:g} s; allow more time", err=True)
+        if result.interrupted:
+            click.echo("interrupted before any roster was found", err=True)
+        else:
+            click.echo(f"no roster found within {time_limit:g} s; allow more time", err=True)
         sys.exit(EXIT_NO_ROSTER_YET)
     files = write_result(result, out)
     assert result.report is not None

@@ -71,6 +71,7 @@ class Result:
     num_constraints: int = 0
     history: list[Progress] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
+    interrupted: bool = False
     report: Report | None = None
 
     @property
@@ -418,6 +419,7 @@ class _Search:
             num_constraints=len(proto.constraints),
             history=self.recorder.history,
             conflicts=conflicts or [],
+            interrupted=self.recorder.interrupted,
         )
 
 

@@ -19,6 +19,7 @@ def summary(result: Result) -> dict[str, Any]:
         "best_bound": result.best_bound,
         "gap": result.gap,
         "solve_seconds": round(result.solve_seconds, 3),
+        "interrupted": result.interrupted,
         "num_variables": result.num_variables,
         "num_constraints": result.num_constraints,
     }
