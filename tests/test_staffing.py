@@ -85,3 +85,16 @@ def test_solve_through_the_staffing_warm_start_is_verified(
     result = solve(read_scenario(tmp_path), time_limit=8.0, workers=2, seed=0)
     assert result.report is not None and result.report.ok
     assert result.objective == result.report.costs.objective
+
+
+def test_staffing_optimum_bounds_the_roster_optimum() -> None:
+    """Without a back office the staffing model relaxes the roster model: its optimum is lower."""
+    scenario = make_scenario(
+        horizon=Horizon(make_scenario().horizon.start, days=3),
+        weights=Weights(shortfall=100, contract=10, preference=10, surplus=1),
+    )
+    staffing = solved(StaffingModel(scenario, relax_break_cap=True).model)
+    roster = solve(scenario, time_limit=20.0, workers=2, seed=0)
+    assert roster.status == "optimal"
+    assert roster.report is not None and roster.report.ok
+    assert staffing.objective_value <= roster.objective
