@@ -59,11 +59,6 @@ class Horizon:
         """Number of intervals in the horizon."""
         return self.num_minutes // self.interval_minutes
 
-    @property
-    def intervals_per_day(self) -> int:
-        """Number of intervals in one day."""
-        return MINUTES_PER_DAY // self.interval_minutes
-
     def date_of(self, day: int) -> date:
         """Calendar date of horizon day ``day``."""
         return self.start + timedelta(days=day)

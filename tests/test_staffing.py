@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -64,7 +65,7 @@ def test_staffing_never_staffs_more_people_than_are_available() -> None:
     """With demand for five and three people, a day's counts stop at three."""
     scenario = two_day_scenario()
     busy = (DemandSpan(at(0, "09:00"), at(0, "17:00"), 5),)
-    staffing = StaffingModel(make_scenario(**{**scenario.__dict__, "demand": busy}))
+    staffing = StaffingModel(dataclasses.replace(scenario, demand=busy))
     solver = solved(staffing.model)
     assert sum(staffing.targets(solver).values()) == 3
 
