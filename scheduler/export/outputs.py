@@ -12,8 +12,16 @@ from scheduler.solve import Result
 
 def summary(result: Result) -> dict[str, Any]:
     """KPIs of a solve as plain data: status, objective and bound, hours against contract."""
+    horizon = result.scenario.horizon
     data: dict[str, Any] = {
         "scenario": result.scenario.name,
+        # Exports read an output folder alone, so it carries the calendar it was built on.
+        "horizon": {
+            "start": horizon.start.isoformat(),
+            "days": horizon.days,
+            "interval_minutes": horizon.interval_minutes,
+            "timezone": horizon.timezone,
+        },
         "status": result.status,
         "objective": result.objective,
         "best_bound": result.best_bound,
