@@ -11,7 +11,6 @@ an error.
 
 from __future__ import annotations
 
-import io
 import math
 import re
 import tomllib
@@ -23,8 +22,6 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-import pandas as pd
 
 from scheduler.data import (
     INTERVAL_CHOICES,
@@ -47,6 +44,13 @@ from scheduler.data import (
     Weights,
 )
 from scheduler.errors import InputError
+from scheduler.io.tables import (
+    find_file,
+    find_table,
+    missing_table_error,
+    read_raw_table,
+    read_text,
+)
 
 __all__ = [
     "AVAILABILITY_FILE",
@@ -66,13 +70,20 @@ POLICY_FILE = "scenario.toml"
 
 MAX_WEEKLY_HOURS = 7 * 24
 """Weekly hours above this cannot be meant and are rejected."""
+MAX_CELL_INTEGER = 1_000_000
+"""Whole numbers in a table (people required, request weights) above this cannot be meant;
+they would only overflow the solver's arithmetic."""
+_EXCEL_ERRORS = frozenset(
+    {"#N/A", "#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
+)
 
-_TIME = re.compile(r"([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?")
+_TIME = re.compile(r"([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?(?:\s*([AaPp])\.?[Mm]\.?)?")
+_DECIMAL_COMMA = re.compile(r"[+-]?[0-9]*,[0-9]{1,2}")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_INTEGER = re.compile(r"[+-]?[0-9]+")
+_INTEGER = re.compile(r"([+-]?[0-9]+)(?:[.,]0*)?")
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 _TOML_WHERE = re.compile(r"\s*\((?:at line (\d+), column (\d+)|at end of document)\)$")
-_PANDAS_WHERE = re.compile(r"\b(line|row) (\d+)")
+_HEADER_GAP = re.compile(r"[\s-]+")
 
 _TRUE = ("true", "yes", "1")
 _FALSE = ("false", "no", "0")
@@ -84,6 +95,9 @@ _E = TypeVar("_E", bound=StrEnum)
 
 def parse_hhmm(text: str, file: str, row: int | None, column: str) -> int:
     """Minutes after midnight of a time written ``H:MM``, ``HH:MM`` or ``HH:MM:00``.
+
+    A 12-hour time with ``AM``/``PM`` (``7:00 PM``, ``12:30 am``), as some spreadsheets
+    export times, is read too.
 
     Parameters
     ----------
@@ -106,6 +120,11 @@ def parse_hhmm(text: str, file: str, row: int | None, column: str) -> int:
     if match is None:
         raise InputError(file, f"expected a time HH:MM, got {text!r}", row, column)
     hours, minutes, seconds = int(match[1]), int(match[2]), int(match[3] or 0)
+    if match[4]:
+        if not 1 <= hours <= 12 or minutes > 59:
+            message = f"expected a 12-hour time from 1:00 to 12:59 with AM or PM, got {text!r}"
+            raise InputError(file, message, row, column)
+        hours = hours % 12 + (12 if match[4].lower() == "p" else 0)
     if hours > 23 or minutes > 59 or seconds > 59:
         hint = " (write midnight as 00:00)" if hours == 24 else ""
         message = f"expected a time from 00:00 to 23:59, got {text!r}{hint}"
@@ -162,7 +181,12 @@ class _Cells:
     cells: Mapping[str, str]
 
     def error(self, column: str, message: str) -> InputError:
-        """An InputError at this row and ``column``."""
+        """An InputError at this row and ``column``; says so when the cell holds a formula."""
+        text = self.text(column)
+        if text.startswith("="):
+            message += " (a formula: the table needs its value)"
+        elif text.startswith("#") and text.upper() in _EXCEL_ERRORS:
+            message += " (a spreadsheet error value: fix the formula that gave it)"
         return InputError(self.file, message, self.row, column)
 
     def text(self, column: str) -> str:
@@ -184,9 +208,14 @@ class _Cells:
         """A whole number in ``low..high``."""
         bounds = f">= {low}" if high is None else f"from {low} to {high}"
         text = self.required(column, f"a whole number {bounds}")
-        if _INTEGER.fullmatch(text) is None:
+        # A spreadsheet may write a whole number as "5.0" (or "5,0" with a decimal comma).
+        match = _INTEGER.fullmatch(text)
+        if match is None:
             raise self.error(column, f"expected a whole number {bounds}, got {text!r}")
-        value = int(text)
+        if len(match[1]) > len(str(MAX_CELL_INTEGER)) + 1 or int(match[1]) > MAX_CELL_INTEGER:
+            message = f"expected a whole number of at most {MAX_CELL_INTEGER:,}, got {text!r}"
+            raise self.error(column, message)
+        value = int(match[1])
         if value < low or (high is not None and value > high):
             raise self.error(column, f"expected a whole number {bounds}, got {text!r}")
         return value
@@ -194,9 +223,13 @@ class _Cells:
     def hours(self, column: str) -> int:
         """Weekly hours (``0..168``, may be fractional) as whole minutes."""
         text = self.required(column, "a number of hours")
-        if _DECIMAL.fullmatch(text) is None:
+        # A decimal comma ("37,5") is what spreadsheets write in many locales. Three digits
+        # after it could be a thousands separator, so only one or two are read.
+        number = text.replace(",", ".") if _DECIMAL_COMMA.fullmatch(text) else text
+        # Far longer than any number of hours: would only make Fraction() slow or fail.
+        if _DECIMAL.fullmatch(number) is None or len(number) > 40:
             raise self.error(column, f"expected a number of hours, got {text!r}")
-        value = Fraction(text)
+        value = Fraction(number)
         if not 0 <= value <= MAX_WEEKLY_HOURS:
             expected = f"a number of hours from 0 to {MAX_WEEKLY_HOURS}"
             raise self.error(column, f"expected {expected}, got {text!r}")
@@ -263,76 +296,80 @@ class _Cells:
 
 @dataclass(frozen=True)
 class _Table:
-    """A CSV file's (normalised) column names and its non-blank data rows."""
+    """A table's (normalised) column names and its non-blank data rows."""
 
     columns: tuple[str, ...]
     rows: tuple[_Cells, ...]
+    file: str = ""
+    """The name of the file read (``staff.xlsx`` when it stood in for ``staff.csv``)."""
 
 
 def _read_text(path: Path) -> str:
-    """A file's text (UTF-8, an optional byte-order mark dropped)."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(path.name, f"missing required file: expected {path}") from None
-    except OSError as error:
-        raise InputError(path.name, f"cannot read the file: {error.strerror}") from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        message = f"expected UTF-8 text, got the byte {raw[error.start]:#04x}"
-        raise InputError(path.name, message, line) from None
+    """A text file's contents (see :func:`scheduler.io.tables.read_text` for the encodings)."""
+    return read_text(find_file(path) or path)
+
+
+def _column_name(header: str) -> str:
+    """A header cell as a column name: ``" Contract Hours "`` -> ``contract_hours``."""
+    return _HEADER_GAP.sub("_", header.strip().strip("\ufeff").strip().lower())
 
 
 def _read_table(path: Path, required: Sequence[str]) -> _Table:
-    """Read a CSV file whose header is line 1, requiring some columns.
+    """Read a table whose header is its first row, requiring some columns.
 
-    Header names are stripped and lower-cased; blank header names and unknown columns are
-    kept but never used. Blank lines are skipped.
+    ``path`` names the CSV file; its ``.xlsx`` twin is read in its place (see
+    :mod:`scheduler.io.tables` for the accepted forms). Header names are stripped,
+    lower-cased and have inner spaces turned into ``_``; blank header names and unknown columns
+    are kept but never used. Blank rows are skipped; row numbers are the file's lines (CSV) or
+    the sheet's rows (Excel).
     """
-    file = path.name
-    text = _read_text(path)
-    if not text.strip():
+    found = find_table(path)
+    if found is None:
+        raise missing_table_error(path)
+    raw = read_raw_table(found)
+    file = raw.file
+    row_word = "line" if raw.separator is not None else "row"
+    if not any(any(cell.strip() for cell in cells) for _, cells in raw.rows):
         raise InputError(file, "expected a header row, got an empty file", 1)
-    if not text.splitlines()[0].strip():
-        raise InputError(file, "expected a header row on line 1, got a blank line", 1)
-    try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            header=None,
-            dtype=str,
-            keep_default_na=False,
-            skip_blank_lines=False,
-        )
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        found = _PANDAS_WHERE.search(str(error))
-        line = None if found is None else int(found[2]) + (found[1] == "row")
-        detail = str(error).removeprefix("Error tokenizing data. C error: ").strip()
-        raise InputError(file, f"expected a well-formed CSV table: {detail}", line) from None
-    table = frame.fillna("").map(lambda cell: str(cell).strip()).values.tolist()
-    columns = tuple(name.lower() for name in table[0])
+    header_row, header = raw.rows[0]
+    if not any(cell.strip() for cell in header):
+        message = f"expected a header row on {row_word} {header_row}, got a blank {row_word}"
+        raise InputError(file, message, header_row)
+    columns = tuple(_column_name(name) for name in header)
     seen: set[str] = set()
     for name in columns:
         if name and name in seen:
-            raise InputError(file, f"expected unique column names, got {name!r} twice", 1, name)
+            message = f"expected unique column names, got {name!r} twice"
+            raise InputError(file, message, header_row, name)
         seen.add(name)
     for name in required:
         if name not in seen:
             found_names = ", ".join(c for c in columns if c) or "none"
             message = f"missing required column {name!r}; found columns: {found_names}"
-            raise InputError(file, message, 1, name)
+            raise InputError(file, message, header_row, name)
     rows = []
-    for index, values in enumerate(table[1:], start=2):
+    width = len(columns)
+    for row, raw_cells in raw.rows[1:]:
+        values = [cell.strip() for cell in raw_cells]
         if not any(values):
             continue
+        if raw.separator is not None and any(values[width:]):
+            sep = "tab" if raw.separator == "\t" else repr(raw.separator)
+            message = (
+                f"expected a well-formed CSV table: {width} cells as in the header, got "
+                f"{len(values)}; a cell holding the separator {sep} must be in double quotes"
+            )
+            raise InputError(file, message, row)
+        values = values[:width] + [""] * (width - len(values))
         for name, value in zip(columns, values, strict=True):
             if "\n" in value or "\r" in value:
                 message = f"expected a single-line cell, got a line break in {value!r}"
-                raise InputError(file, message, index, name or None)
+                if raw.separator is not None:
+                    message += ' (a quoted cell runs on: is a closing " missing?)'
+                raise InputError(file, message, row, name or None)
         cells = {name: value for name, value in zip(columns, values, strict=True) if name}
-        rows.append(_Cells(file, index, cells))
-    return _Table(columns, tuple(rows))
+        rows.append(_Cells(file, row, cells))
+    return _Table(columns, tuple(rows), file)
 
 
 def _read_staff(path: Path) -> tuple[Employee, ...]:
@@ -499,7 +536,7 @@ def _read_availability(
     Rows dated outside the horizon are checked for well-formed cells and then dropped; the
     employee must be known only for rows that are kept.
     """
-    if not path.exists():
+    if find_table(path) is None:
         return ()
     table = _read_table(path, ("employee_id", "date", "kind"))
     for column, other in (("start", "end"), ("end", "start")):
