@@ -179,6 +179,8 @@ class _Cells:
     file: str
     row: int
     cells: Mapping[str, str]
+    note: str = ""
+    """Appended to every error of the row (why its cells may have shifted)."""
 
     def error(self, column: str, message: str) -> InputError:
         """An InputError at this row and ``column``; says so when the cell holds a formula."""
@@ -187,7 +189,7 @@ class _Cells:
             message += " (a formula: the table needs its value)"
         elif text.startswith("#") and text.upper() in _EXCEL_ERRORS:
             message += " (a spreadsheet error value: fix the formula that gave it)"
-        return InputError(self.file, message, self.row, column)
+        return InputError(self.file, message + self.note, self.row, column)
 
     def text(self, column: str) -> str:
         """The cell's stripped text ("" when blank or the column is absent)."""
@@ -353,13 +355,17 @@ def _read_table(path: Path, required: Sequence[str]) -> _Table:
         values = [cell.strip() for cell in raw_cells]
         if not any(values):
             continue
-        if raw.separator is not None and any(values[width:]):
+        note = ""
+        if raw.separator is not None and len(values) > width:
             sep = "tab" if raw.separator == "\t" else repr(raw.separator)
-            message = (
-                f"expected a well-formed CSV table: {width} cells as in the header, got "
-                f"{len(values)}; a cell holding the separator {sep} must be in double quotes"
-            )
-            raise InputError(file, message, row)
+            quoting = f"a cell holding the separator {sep} must be in double quotes"
+            if any(values[width:]):
+                message = (
+                    f"expected a well-formed CSV table: {width} cells as in the header, got "
+                    f"{len(values)}; {quoting}"
+                )
+                raise InputError(file, message, row)
+            note = f" (the row has {len(values)} cells, the header {width}: {quoting})"
         values = values[:width] + [""] * (width - len(values))
         for name, value in zip(columns, values, strict=True):
             if "\n" in value or "\r" in value:
@@ -368,7 +374,7 @@ def _read_table(path: Path, required: Sequence[str]) -> _Table:
                     message += ' (a quoted cell runs on: is a closing " missing?)'
                 raise InputError(file, message, row, name or None)
         cells = {name: value for name, value in zip(columns, values, strict=True) if name}
-        rows.append(_Cells(file, row, cells))
+        rows.append(_Cells(file, row, cells, note))
     return _Table(columns, tuple(rows), file)
 
 

@@ -78,8 +78,6 @@ def find_file(path: Path) -> Path | None:
     InputError
         When two files differ only in case (``Staff.csv`` and ``staff.csv``).
     """
-    if path.is_file():
-        return path
     folder = path.parent
     if not folder.is_dir():
         return None
