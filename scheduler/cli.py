@@ -88,8 +88,12 @@ def main() -> None:
 @reports_bad_input
 def validate(scenario: Path) -> None:
     """Check a scenario folder and print what it holds."""
+    from scheduler.model.size import MAX_VARIABLES, check_model_size
+
     problem = load(scenario)
+    size = check_model_size(problem)
     click.echo(describe(problem))
+    click.echo(f"  model: about {size.variables:,} variables (limit {MAX_VARIABLES:,})")
 
 
 def describe(problem: Scenario) -> str:

@@ -19,6 +19,7 @@ from scheduler.data import Assignment, FlexDay, Office, Scenario, scale_to_block
 from scheduler.io.roster import roster_frame
 from scheduler.model.construct import assign_to_targets, greedy_roster
 from scheduler.model.roster import Formulation, Guard, RosterModel
+from scheduler.model.size import check_model_size
 from scheduler.model.staffing import StaffingModel
 from scheduler.verify import Report, verify
 
@@ -216,7 +217,14 @@ def solve(
         Called with each improving roster.
     relative_gap_limit
         Stop once the roster is proven within this relative gap.
+
+    Raises
+    ------
+    InputError
+        When the model would be too large to build (see :mod:`scheduler.model.size`).
     """
+    # Refuse a model that could not be built in memory before building any of it.
+    check_model_size(scenario, formulation)
     search = _Search(scenario, formulation, time_limit, workers, seed, relative_gap_limit)
     search.recorder.on_progress = on_progress
     with _stop_on_interrupt(search):
