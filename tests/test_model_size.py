@@ -154,8 +154,9 @@ def test_cli_refuses_before_building_the_model(
     lines = result.stderr.splitlines()
     assert len(lines) == 1
     assert lines[0].startswith("error: scenario.toml, column horizon: the roster model would be")
-    assert "shorter horizon (days = 56: try 7)" in lines[0]
-    assert "coarser intervals (interval_minutes = 5: try 15 or 30)" in lines[0]
+    assert "a shorter horizon (days = 7 instead of 56: about " in lines[0]
+    assert "coarser intervals (interval_minutes = 15 instead of 5: about " in lines[0]
+    assert "splitting the staff by team into scenarios of at most about " in lines[0]
     assert not out.exists()
     checked = CliRunner().invoke(main, ["validate", str(folder)])
     assert checked.exit_code == 2 and "too large" in checked.stderr

@@ -11,6 +11,7 @@ tests compare it with built models).
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -159,6 +160,37 @@ def _max_objective(scenario: Scenario, required: dict[str | None, list[int]]) ->
     )
 
 
+def _suggestions(
+    scenario: Scenario, formulation: str, size: ModelSize, max_variables: int
+) -> list[str]:
+    """What would make the model smaller, each with the size it would give."""
+    horizon = scenario.horizon
+    hints = []
+    if horizon.days > 7:
+        week = dataclasses.replace(horizon, days=7)
+        smaller = estimate_model_size(dataclasses.replace(scenario, horizon=week), formulation)
+        hints.append(
+            f"a shorter horizon (days = 7 instead of {horizon.days}: about "
+            f"{smaller.variables:,} variables)"
+        )
+    if horizon.interval_minutes < 15:
+        coarse = dataclasses.replace(horizon, interval_minutes=15)
+        smaller = estimate_model_size(dataclasses.replace(scenario, horizon=coarse), formulation)
+        hints.append(
+            f"coarser intervals (interval_minutes = 15 instead of {horizon.interval_minutes}: "
+            f"about {smaller.variables:,} variables)"
+        )
+    if formulation == "individual":
+        smaller = estimate_model_size(scenario, "aggregated")
+        hints.append(f"the aggregated formulation (about {smaller.variables:,} variables)")
+    per_person = size.variables / max(1, size.num_people)
+    hints.append(
+        f"splitting the staff by team into scenarios of at most about "
+        f"{int(max_variables / per_person):,} people each"
+    )
+    return hints
+
+
 def check_model_size(
     scenario: Scenario, formulation: str = "aggregated", max_variables: int = MAX_VARIABLES
 ) -> ModelSize:
@@ -172,20 +204,10 @@ def check_model_size(
     """
     size = estimate_model_size(scenario, formulation)
     if size.variables > max_variables:
-        hints = []
-        if scenario.horizon.days > 7:
-            hints.append(f"a shorter horizon (days = {scenario.horizon.days}: try 7)")
-        if scenario.horizon.interval_minutes < 15:
-            hints.append(
-                f"coarser intervals (interval_minutes = {scenario.horizon.interval_minutes}: "
-                "try 15 or 30)"
-            )
-        if formulation == "individual":
-            hints.append("the aggregated formulation")
-        hints.append("splitting the staff by team into separate scenarios")
+        hints = _suggestions(scenario, formulation, size, max_variables)
         message = (
             f"the roster model would be too large to solve: {size.describe()}, above the limit "
-            f"of {max_variables:,}; use {', or '.join(hints)}"
+            f"of {max_variables:,}; try {'; or '.join(hints)}"
         )
         raise InputError("scenario.toml", message, column="horizon")
     if size.max_objective > MAX_OBJECTIVE:
