@@ -70,6 +70,8 @@ POLICY_FILE = "scenario.toml"
 
 MAX_WEEKLY_HOURS = 7 * 24
 """Weekly hours above this cannot be meant and are rejected."""
+MAX_TOML_NUMBER = 1_000_000_000
+"""Numbers in ``scenario.toml`` beyond this cannot be meant; they would overflow the solver."""
 MAX_CELL_INTEGER = 1_000_000
 """Whole numbers in a table (people required, request weights) above this cannot be meant;
 they would only overflow the solver's arithmetic."""
@@ -600,6 +602,12 @@ def _describe(value: Any) -> str:
     return "an array"
 
 
+def _huge(value: float) -> str:
+    """A number for a message, shortened when it has very many digits."""
+    text = str(value)
+    return text if len(text) <= 20 else f"a number of {len(text.lstrip('-'))} digits"
+
+
 @dataclass(frozen=True)
 class _Keys:
     """One TOML table: its file, dotted key prefix and values.
@@ -645,11 +653,13 @@ class _Keys:
     def integer(
         self, name: str, default: int | None = None, low: int = 0, high: int | None = None
     ) -> int:
-        """An integer in ``low..high``."""
+        """An integer in ``low..high`` (``high`` at most :data:`MAX_TOML_NUMBER`)."""
         bounds = f">= {low}" if high is None else f"from {low} to {high}"
         value = self.get(name, f"an integer {bounds}", default)
         if isinstance(value, bool) or not isinstance(value, int):
             raise self.error(name, f"expected an integer {bounds}, got {_describe(value)}")
+        if abs(value) > MAX_TOML_NUMBER:
+            raise self.error(name, f"expected an integer {bounds}, got {_huge(value)}")
         if value < low or (high is not None and value > high):
             raise self.error(name, f"expected an integer {bounds}, got {value}")
         return value
@@ -661,16 +671,24 @@ class _Keys:
             return value
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise self.error(name, f"expected a number, got {_describe(value)}")
-        if not math.isfinite(value):
+        if isinstance(value, float) and not math.isfinite(value):
             raise self.error(name, f"expected a finite number, got {value}")
+        if abs(value) > MAX_TOML_NUMBER:
+            # Callers print numbers as floats; far larger ones cannot be meant anyway.
+            message = f"expected a number of at most {MAX_TOML_NUMBER:,}, got {_huge(value)}"
+            raise self.error(name, message)
         return Fraction(str(value))
 
     def hours(self, name: str, default_minutes: int) -> int:
-        """Hours >= 0 (may be fractional) as whole minutes."""
+        """Hours from 0 to 168 (may be fractional) as whole minutes."""
         value = self.number(name, Fraction(default_minutes, 60))
         minutes = _minutes_from_hours(value)
         if value < 0 or minutes is None:
             raise self.error(name, f"expected hours >= 0 in whole minutes, got {float(value)}")
+        if value > MAX_WEEKLY_HOURS:
+            # A rest rule longer than a week cannot be met and would only slow the model down.
+            message = f"expected hours from 0 to {MAX_WEEKLY_HOURS}, got {float(value):g}"
+            raise self.error(name, message)
         return minutes
 
     def boolean(self, name: str, default: bool) -> bool:
