@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import functools
 import io
 import re
 import tempfile
@@ -473,3 +474,32 @@ def test_tiny_scenario_solves() -> None:
         assert result.exit_code == 0, result.output
         assert result.stdout.startswith("optimal:")
         assert run("check", folder, out / "roster.csv").exit_code == 0
+
+
+@functools.cache
+def sample_workbook() -> bytes:
+    """The sample's staff table as .xlsx bytes (made once: a workbook carries its save time)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = write_folder(Path(tmp), {"staff.csv": SAMPLE_FILES["staff.csv"]}, {"staff.csv"})
+        return (folder / "staff.xlsx").read_bytes()
+
+
+@settings(SETTINGS, max_examples=30)
+@given(data=st.data())
+def test_damaged_workbook_loads_or_says_why(data: st.DataObject) -> None:
+    """A staff.xlsx cut short or with bytes changed loads or gives the one-line error."""
+    raw = bytearray(sample_workbook())
+    if data.draw(st.booleans(), label="truncate"):
+        raw = raw[: data.draw(st.integers(0, len(raw) - 1), label="length")]
+    else:
+        for _ in range(data.draw(st.integers(1, 8), label="changes")):
+            raw[data.draw(st.integers(0, len(raw) - 1))] = data.draw(st.integers(0, 255))
+    files = {name: data for name, data in SAMPLE_FILES.items() if name != "staff.csv"}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = write_folder(Path(tmp) / "scenario", files)
+        (folder / "staff.xlsx").write_bytes(bytes(raw))
+        result = run("validate", folder)
+        assert_no_crash(result)
+        event(f"workbook exit {result.exit_code}")
+        if result.exit_code != 0:
+            assert_clear_error(result)

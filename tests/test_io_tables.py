@@ -413,6 +413,7 @@ def test_damaged_xlsx(folder: Path, data: bytes) -> None:
         (datetime(2026, 12, 7, 8, 30), "2026-12-07 08:30"),
         (time(7, 0), "07:00"),
         (time(7, 0, 30), "07:00:30"),
+        (datetime(1899, 12, 30, 7, 15), "07:15"),
         ("E1", "E1"),
     ],
 )

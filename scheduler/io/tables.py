@@ -33,8 +33,11 @@ from scheduler.errors import InputError
 __all__ = [
     "EXCEL_SUFFIX",
     "RawTable",
+    "decode",
+    "excel_text",
     "find_file",
     "find_table",
+    "missing_table_error",
     "read_raw_table",
     "read_text",
     "sniff_separator",
@@ -50,6 +53,7 @@ _LINE_END = re.compile(r"\r\n|\r|\n")
 _UTF8_MULTIBYTE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
 )
+_DAY_ZERO = (date(1899, 12, 30), date(1899, 12, 31))
 _OTHER_SPREADSHEETS = (".xls", ".xlsm", ".ods", ".numbers")
 
 
@@ -157,7 +161,8 @@ def decode(raw: bytes, file: str) -> str:
         try:
             return raw.decode("utf-16")
         except UnicodeDecodeError as error:
-            line = raw[: error.start].count(b"\n\x00") + raw[: error.start].count(b"\x00\n") + 1
+            before = raw[: error.start].decode("utf-16", errors="replace")
+            line = before.count("\n") + 1
             raise InputError(file, "expected UTF-16 text after its byte-order mark", line) from None
     if raw.startswith(b"PK\x03\x04"):
         message = (
@@ -250,8 +255,8 @@ def excel_text(value: Any) -> str:
     """A cell's value written the way the CSV loader expects it.
 
     Whole floats lose their ``.0``, dates read ``YYYY-MM-DD`` (with ``HH:MM`` when not
-    midnight), times ``HH:MM`` (``HH:MM:SS`` when the seconds are not zero), booleans
-    ``true``/``false``.
+    midnight), times ``HH:MM`` (``HH:MM:SS`` when the seconds are not zero; also a date-time
+    on the spreadsheet's day zero, 1899-12-30), booleans ``true``/``false``.
     """
     if value is None:
         return ""
@@ -264,6 +269,9 @@ def excel_text(value: Any) -> str:
             return str(int(value))
         return repr(value)
     if isinstance(value, datetime):
+        if value.date() in _DAY_ZERO:
+            # A time of day stored as a date-time on the spreadsheet's day zero.
+            return excel_text(value.time())
         if value.time() == time(0, 0):
             return value.date().isoformat()
         return value.isoformat(sep=" ", timespec="minutes" if not value.second else "seconds")
@@ -307,7 +315,8 @@ def _read_excel(path: Path) -> RawTable:
     except InputError:
         raise
     except Exception as error:  # openpyxl raises many kinds of error on a damaged file
-        detail = str(error).strip() or type(error).__name__
+        # One line whatever the library says: the message is a single error line.
+        detail = " ".join(str(error).split()) or type(error).__name__
         message = f"expected an Excel workbook (.xlsx), could not read it: {detail}"
         raise InputError(path.name, message) from None
     rows = []
