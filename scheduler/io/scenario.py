@@ -348,7 +348,7 @@ def _read_table(path: Path, required: Sequence[str]) -> _Table:
         seen.add(name)
     for name in required:
         if name not in seen:
-            found_names = ", ".join(c for c in columns if c) or "none"
+            found_names = ", ".join(h.strip() for h in header if h.strip()) or "none"
             message = f"missing required column {name!r}; found columns: {found_names}"
             raise InputError(file, message, header_row, name)
     rows = []
@@ -602,7 +602,7 @@ def _describe(value: Any) -> str:
     return "an array"
 
 
-def _huge(value: float) -> str:
+def _huge(value: int | float) -> str:
     """A number for a message, shortened when it has very many digits."""
     text = str(value)
     return text if len(text) <= 20 else f"a number of {len(text.lstrip('-'))} digits"
@@ -653,7 +653,7 @@ class _Keys:
     def integer(
         self, name: str, default: int | None = None, low: int = 0, high: int | None = None
     ) -> int:
-        """An integer in ``low..high`` (``high`` at most :data:`MAX_TOML_NUMBER`)."""
+        """An integer in ``low..high``, and never beyond :data:`MAX_TOML_NUMBER` either way."""
         bounds = f">= {low}" if high is None else f"from {low} to {high}"
         value = self.get(name, f"an integer {bounds}", default)
         if isinstance(value, bool) or not isinstance(value, int):
