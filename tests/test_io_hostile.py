@@ -123,6 +123,11 @@ NASTY_CELLS = [
     "\x00",
     "\r",
     "\n",
+    "\x0b",
+    "\x0c",
+    "\x1c",
+    "\x85",
+    "\u2028",
 ]
 CELL = st.one_of(
     st.sampled_from(NASTY_CELLS),

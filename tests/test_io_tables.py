@@ -420,3 +420,13 @@ def test_damaged_xlsx(folder: Path, data: bytes) -> None:
 def test_excel_text(value: Any, text: str) -> None:
     """Excel cell values become the text the CSV parsers expect."""
     assert excel_text(value) == text
+
+
+def test_control_character_in_a_header_keeps_the_error_on_one_line(folder: Path) -> None:
+    """A vertical tab inside a header name (found by the property tests) is shown escaped."""
+    text = (folder / "demand.csv").read_text(encoding="utf-8").replace("end", "e\x0bnd", 1)
+    (folder / "demand.csv").write_text(text, encoding="utf-8")
+    error = load_error(folder)
+    assert (error.file, error.row, error.column) == ("demand.csv", 1, "end")
+    assert "'e\\x0bnd'" in error.message
+    assert len(str(error).splitlines()) == 1

@@ -348,7 +348,7 @@ def _read_table(path: Path, required: Sequence[str]) -> _Table:
         seen.add(name)
     for name in required:
         if name not in seen:
-            found_names = ", ".join(h.strip() for h in header if h.strip()) or "none"
+            found_names = ", ".join(repr(h.strip()) for h in header if h.strip()) or "none"
             message = f"missing required column {name!r}; found columns: {found_names}"
             raise InputError(file, message, header_row, name)
     rows = []
