@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import click
 
-from scheduler.data import Scenario
+from scheduler.data import Rules, Scenario
 from scheduler.errors import InputError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -85,11 +85,48 @@ def main() -> None:
 
 @main.command()
 @scenario_argument
+@click.option(
+    "--explain-rules", is_flag=True, help="Print the effective rules of each group of staff."
+)
 @reports_bad_input
-def validate(scenario: Path) -> None:
+def validate(scenario: Path, explain_rules: bool) -> None:
     """Check a scenario folder and print what it holds."""
     problem = load(scenario)
     click.echo(describe(problem))
+    if explain_rules:
+        click.echo(describe_rules(problem))
+
+
+def describe_rules(problem: Scenario) -> str:
+    """The effective rules per office and group, with who they hold for."""
+    books: dict[tuple[str, str], list[str]] = {}
+    for person in problem.employees:
+        office = "front office" if person.works_front else "back office"
+        where = f"{office}, group {person.group}" if person.group else office
+        books.setdefault((where, rules_text(problem.rules_for(person))), []).append(
+            person.employee_id
+        )
+    lines = ["effective rules:"]
+    for (where, text), ids in books.items():
+        people = ", ".join(ids[:8]) + (f" and {len(ids) - 8} more" if len(ids) > 8 else "")
+        lines.append(f"  {where} ({people}): {text}")
+    return "\n".join(lines)
+
+
+def rules_text(rules: Rules) -> str:
+    """One rule book in one line."""
+    parts = [
+        f"min_rest_hours {rules.min_rest_minutes / 60:g}",
+        f"weekly_rest_hours {rules.weekly_rest_minutes / 60:g}",
+        f"max_consecutive_days {rules.max_consecutive_days}",
+        "max_on_break "
+        + ("none" if rules.max_on_break is None else f"{float(rules.max_on_break):g}"),
+    ]
+    if rules.max_days is not None:
+        parts.append(f"max_days {rules.max_days}")
+    if rules.forbidden_shifts:
+        parts.append(f"forbidden_shifts {';'.join(sorted(rules.forbidden_shifts))}")
+    return ", ".join(parts)
 
 
 def describe(problem: Scenario) -> str:

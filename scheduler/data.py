@@ -8,10 +8,11 @@ simply runs past ``horizon.num_minutes``. Interval ``t`` is the span
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from fractions import Fraction
+from typing import Any
 
 MINUTES_PER_DAY = 1440
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -105,6 +106,8 @@ class Employee:
     team: str | None = None
     remote_days: frozenset[int] = frozenset()
     prefers: Office | None = None
+    group: str | None = None
+    preferred_shifts: frozenset[str] = frozenset()
 
     @property
     def works_front(self) -> bool:
@@ -135,6 +138,7 @@ class ShiftTemplate:
     start: int
     end: int
     weekdays: frozenset[int] = frozenset(range(7))
+    tags: frozenset[str] = frozenset()
 
     @property
     def duration(self) -> int:
@@ -192,19 +196,65 @@ class AvailabilitySpan:
 
 @dataclass(frozen=True)
 class Rules:
-    """Hard labour rules; durations in minutes."""
+    """Hard labour rules; durations in minutes.
+
+    ``max_days`` caps working days per 7-day block on top of a person's own ``max_days``;
+    ``forbidden_shifts`` holds shift ids or tags its people never work.
+    """
 
     min_rest_minutes: int = 11 * 60
     weekly_rest_minutes: int = 35 * 60
     max_consecutive_days: int = 6
     max_on_break: Fraction | None = None
+    max_days: int | None = None
+    forbidden_shifts: frozenset[str] = frozenset()
 
     def break_cap(self, num_on_shift: int) -> int:
         """Most people allowed on a break at once when ``num_on_shift`` people are working."""
-        if self.max_on_break is None:
-            return num_on_shift
-        share = self.max_on_break
-        return max(1, share.numerator * num_on_shift // share.denominator)
+        return break_cap(self.max_on_break, num_on_shift)
+
+    def allows(self, template: ShiftTemplate) -> bool:
+        """Whether people under these rules may work ``template``."""
+        return not (
+            template.shift_id in self.forbidden_shifts or template.tags & self.forbidden_shifts
+        )
+
+    def max_days_of(self, employee: Employee) -> int | None:
+        """The tighter of the person's own ``max_days`` and the rule book's."""
+        limits = [n for n in (employee.max_days, self.max_days) if n is not None]
+        return min(limits) if limits else None
+
+
+def break_cap(share: Fraction | None, num_on_shift: int) -> int:
+    """``max(1, floor(share x num_on_shift))``: most people on a break at once (all if None)."""
+    if share is None:
+        return num_on_shift
+    return max(1, share.numerator * num_on_shift // share.denominator)
+
+
+RULE_FIELDS = tuple(f for f in Rules.__dataclass_fields__)
+"""Rule keys a group may override."""
+
+
+@dataclass(frozen=True)
+class RuleOverride:
+    """Rule keys that replace ``[rules]`` for one office (front or back) or one group.
+
+    ``changes`` pairs a `Rules` field name with its value. Office overrides apply first (front
+    to office front and both, back to office back), group overrides on top of them.
+    """
+
+    scope: str
+    changes: tuple[tuple[str, Any], ...]
+    office: Office | None = None
+
+    def applies_to(self, employee: Employee) -> bool:
+        """Whether the override covers ``employee``."""
+        if self.office is None:
+            return employee.group == self.scope
+        if self.office == Office.FRONT:
+            return employee.office in (Office.FRONT, Office.BOTH)
+        return employee.office == self.office
 
 
 @dataclass(frozen=True)
@@ -294,6 +344,7 @@ class Scenario:
     weights: Weights = field(default_factory=Weights)
     back_office: BackOffice = field(default_factory=BackOffice)
     name: str = ""
+    rule_overrides: tuple[RuleOverride, ...] = ()
 
     def __post_init__(self) -> None:
         ids = [e.employee_id for e in self.employees]
@@ -338,6 +389,17 @@ class Scenario:
             for t in range(span.start // step, (last + step - 1) // step):
                 line[t] += span.required
         return result
+
+    def rules_for(self, employee: Employee) -> Rules:
+        """The rules that hold for ``employee``: ``[rules]``, then office, then group overrides.
+
+        The one resolution the model and the verifier both use.
+        """
+        changes: dict[str, Any] = {}
+        for override in sorted(self.rule_overrides, key=lambda o: o.office is None):
+            if override.applies_to(employee):
+                changes.update(override.changes)
+        return replace(self.rules, **changes) if changes else self.rules
 
     def spans_of(self, employee_id: str, kind: AvailabilityKind) -> list[AvailabilitySpan]:
         """The availability spans of one kind for one person."""

@@ -226,7 +226,7 @@ def solve(
 def _solve_in_phases(search: _Search, hint: list[Assignment] | None) -> Result:
     """Warm start, relaxed staggering cap, repair, exact model: see the README."""
     scenario, formulation, seed = search.scenario, search.formulation, search.seed
-    staggered = scenario.rules.max_on_break is not None
+    staggered = any(scenario.rules_for(e).max_on_break is not None for e in scenario.employees)
     # With a staggering cap, the search runs on its linear relaxation (much faster to good
     # rosters); the breaks of its roster are then re-placed under the exact cap, and the
     # exact model goes on from there. Restarting the relaxed search in rounds cost more than
@@ -506,12 +506,12 @@ def describe_guard(scenario: Scenario, guard: Guard) -> str:
     if guard.family == "anchor":
         anchored = scenario.horizon.date_of(int(guard.detail.removeprefix("day")))
         return f"{person.employee_id} ({person.name}): team {person.team} on site on {anchored}"
-    rules = scenario.rules
+    rules = scenario.rules_for(person)
     where = f" in {guard.detail.replace('block', 'week ')}" if guard.detail else ""
     texts = {
         "min_hours": f"min_hours {person.min_minutes / 60:g} h{where}",
         "max_hours": f"max_hours {person.weekly_max_minutes / 60:g} h{where}",
-        "max_days": f"max_days {person.max_days}{where}",
+        "max_days": f"max_days {rules.max_days_of(person)}{where}",
         "min_rest": f"min_rest_hours {rules.min_rest_minutes / 60:g} between shifts",
         "weekly_rest": f"weekly_rest_hours {rules.weekly_rest_minutes / 60:g}{where}",
         "max_consecutive_days": f"max_consecutive_days {rules.max_consecutive_days}",

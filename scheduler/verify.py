@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from fractions import Fraction
 from itertools import pairwise
 from pathlib import Path
 
@@ -36,8 +37,10 @@ from scheduler.data import (
     Employee,
     Location,
     Office,
+    Rules,
     Scenario,
     ShiftTemplate,
+    break_cap,
     scale_to_block,
 )
 from scheduler.io.roster import (
@@ -54,6 +57,7 @@ RULES = (
     "office",
     "flex",
     "template",
+    "forbidden-shift",
     "one-shift-per-day",
     "break-outside-shift",
     "breaks",
@@ -446,10 +450,17 @@ def _template_problems(
     return problems
 
 
+def _rules_by_id(scenario: Scenario) -> dict[str, Rules]:
+    """Each person's rules, resolved once (see `Scenario.rules_for`)."""
+    return {e.employee_id: scenario.rules_for(e) for e in scenario.employees}
+
+
 def _check_template(scenario: Scenario, shifts: Shifts, issues: _Issues) -> None:
-    """A shift starts on a horizon day and matches an offered template (its shift_id's if set)."""
+    """A shift starts on a horizon day and matches an offered template (its shift_id's if set)
+    that the person's rules allow."""
     horizon = scenario.horizon
     templates = {t.shift_id: t for t in scenario.shifts}
+    rules = _rules_by_id(scenario)
     for employee_id, own in shifts.items():
         for s in own:
             day, minute_of_day = divmod(s.start, MINUTES_PER_DAY)
@@ -474,6 +485,15 @@ def _check_template(scenario: Scenario, shifts: Shifts, issues: _Issues) -> None
                         "template", employee_id, s.start, f"{what}: unknown shift_id {shift_id!r}"
                     )
                     continue
+                forbidden = rules[employee_id].forbidden_shifts
+                if not rules[employee_id].allows(template):
+                    issues.add(
+                        "forbidden-shift",
+                        employee_id,
+                        s.start,
+                        f"{what}: shift {shift_id} is forbidden by the person's rules "
+                        f"(forbidden_shifts {', '.join(sorted(forbidden))})",
+                    )
                 problems = _template_problems(template, minute_of_day, s.length, weekday)
                 if problems:
                     issues.add(
@@ -482,10 +502,24 @@ def _check_template(scenario: Scenario, shifts: Shifts, issues: _Issues) -> None
                         s.start,
                         f"{what} does not match its shift_id {shift_id} ({'; '.join(problems)})",
                     )
-            elif not any(
-                not _template_problems(t, minute_of_day, s.length, weekday) for t in scenario.shifts
-            ):
-                issues.add("template", employee_id, s.start, f"{what} matches no shift template")
+            else:
+                matching = [
+                    t
+                    for t in scenario.shifts
+                    if not _template_problems(t, minute_of_day, s.length, weekday)
+                ]
+                if not matching:
+                    issues.add(
+                        "template", employee_id, s.start, f"{what} matches no shift template"
+                    )
+                elif not any(rules[employee_id].allows(t) for t in matching):
+                    issues.add(
+                        "forbidden-shift",
+                        employee_id,
+                        s.start,
+                        f"{what} matches only shifts the person's rules forbid "
+                        f"({', '.join(t.shift_id for t in matching)})",
+                    )
 
 
 def _flexes(scenario: Scenario, rows: list[RosterRow]) -> Flexes:
@@ -677,8 +711,9 @@ def _check_breaks(scenario: Scenario, shifts: Shifts, issues: _Issues) -> None:
 
 def _check_min_rest(scenario: Scenario, work: Work, issues: _Issues) -> None:
     """Consecutive shifts and flex days of a person are at least ``min_rest_minutes`` apart."""
-    required = scenario.rules.min_rest_minutes
+    rules = _rules_by_id(scenario)
     for employee_id, own in work.items():
+        required = rules[employee_id].min_rest_minutes
         for previous, following in pairwise(own):
             gap = following.start - previous.end
             if gap >= required:
@@ -714,13 +749,14 @@ def _longest_rest(spans: Iterable[tuple[int, int]], begin: int, end: int) -> int
 
 def _check_weekly_rest(scenario: Scenario, work: Work, issues: _Issues) -> None:
     """Every complete 7-day block holds one rest of at least ``weekly_rest_minutes``."""
-    required = scenario.rules.weekly_rest_minutes
+    rules = _rules_by_id(scenario)
     for first_day, num_days in scenario.horizon.blocks():
         if num_days != 7:
             continue
         begin = first_day * MINUTES_PER_DAY
         end = begin + 7 * MINUTES_PER_DAY
         for employee_id, own in work.items():
+            required = rules[employee_id].weekly_rest_minutes
             rest = _longest_rest(((w.start, w.end) for w in own), begin, end)
             if rest < required:
                 issues.add(
@@ -734,8 +770,9 @@ def _check_weekly_rest(scenario: Scenario, work: Work, issues: _Issues) -> None:
 
 def _check_consecutive_days(scenario: Scenario, work: Work, issues: _Issues) -> None:
     """A person works at most ``max_consecutive_days`` days in a row (by start day)."""
-    limit = scenario.rules.max_consecutive_days
+    rules = _rules_by_id(scenario)
     for employee_id, own in work.items():
+        limit = rules[employee_id].max_consecutive_days
         days = sorted({w.day for w in own})
         run_start = 0
         for i in range(1, len(days) + 1):
@@ -866,9 +903,11 @@ def _check_hours(scenario: Scenario, totals: list[_BlockTotals], issues: _Issues
 
 
 def _check_max_days(scenario: Scenario, totals: list[_BlockTotals], issues: _Issues) -> None:
-    """A person works at most ``max_days`` shifts and flex days per block, when set."""
+    """A person works at most ``max_days`` shifts and flex days per block, when set (their own
+    or their rules', the tighter)."""
+    rules = _rules_by_id(scenario)
     for total in totals:
-        limit = total.employee.max_days
+        limit = rules[total.employee.employee_id].max_days_of(total.employee)
         if limit is not None and total.days > limit:
             issues.add(
                 "max-days",
@@ -1121,23 +1160,38 @@ def _presence(scenario: Scenario, shifts: Shifts, breaks: list[RosterRow]) -> _P
 
 
 def _check_max_on_break(scenario: Scenario, presence: _Presence, issues: _Issues) -> None:
-    """At most ``rules.break_cap(working)`` people are on a break in any interval."""
-    if scenario.rules.max_on_break is None:
-        return
+    """At most ``break_cap(max_on_break, working)`` people are on a break in any interval,
+    counted among the people whose rules share a ``max_on_break``."""
+    shares = {e.employee_id: scenario.rules_for(e).max_on_break for e in scenario.employees}
+    for share in sorted(s for s in set(shares.values()) if s is not None):
+        mine = np.array([shares.get(e) == share for e in presence.employee_ids], dtype=bool)
+        _check_break_group(scenario, presence, mine, share, issues)
+
+
+def _check_break_group(
+    scenario: Scenario,
+    presence: _Presence,
+    mine: BoolMatrix,
+    share: Fraction,
+    issues: _Issues,
+) -> None:
+    """The staggering cap among the people ``mine`` marks."""
     step = scenario.horizon.interval_minutes
-    working = presence.working.sum(axis=0)
-    on_break = presence.on_break.sum(axis=0)
+    working = presence.working[mine].sum(axis=0)
+    on_break = (presence.on_break & mine[:, None]).sum(axis=0)
     # runs of consecutive intervals with the same people on a break: first, last, who, busy
     runs: list[tuple[int, int, tuple[str, ...], int]] = []
     for column in (int(c) for c in np.flatnonzero(on_break)):
         busy = int(working[column])
-        if int(on_break[column]) <= scenario.rules.break_cap(busy):
+        if int(on_break[column]) <= break_cap(share, busy):
             continue
-        who = tuple(presence.employee_ids[p] for p in np.flatnonzero(presence.on_break[:, column]))
+        flags = presence.on_break[:, column] & mine
+        who = tuple(presence.employee_ids[p] for p in np.flatnonzero(flags))
         if runs and runs[-1][1] == column - 1 and runs[-1][2:] == (who, busy):
             runs[-1] = (runs[-1][0], column, who, busy)
         else:
             runs.append((column, column, who, busy))
+    among = "" if share == scenario.rules.max_on_break else f" under max_on_break {float(share):g}"
     for first, last, who, busy in runs:
         begin = (first + presence.first) * step
         end = (last + 1 + presence.first) * step
@@ -1145,8 +1199,8 @@ def _check_max_on_break(scenario: Scenario, presence: _Presence, issues: _Issues
             "max-on-break",
             None,
             begin,
-            f"{len(who)} of {busy} working people on a break until {_clock(scenario, end)} "
-            f"({', '.join(who)}), at most {scenario.rules.break_cap(busy)} allowed",
+            f"{len(who)} of {busy} working people{among} on a break until "
+            f"{_clock(scenario, end)} ({', '.join(who)}), at most {break_cap(share, busy)} allowed",
         )
 
 

@@ -16,7 +16,7 @@ import math
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from enum import StrEnum
 from fractions import Fraction
@@ -41,6 +41,7 @@ from scheduler.data import (
     Employee,
     Horizon,
     Office,
+    RuleOverride,
     Rules,
     Scenario,
     ShiftTemplate,
@@ -335,8 +336,9 @@ def _read_table(path: Path, required: Sequence[str]) -> _Table:
     return _Table(columns, tuple(rows))
 
 
-def _read_staff(path: Path) -> tuple[Employee, ...]:
-    """Employees from ``staff.csv``."""
+def _read_staff(path: Path, shifts: Sequence[ShiftTemplate] = ()) -> tuple[Employee, ...]:
+    """Employees from ``staff.csv``; ``preferred_shifts`` name ids or tags of ``shifts``."""
+    known_shifts = {s.shift_id for s in shifts} | {tag for s in shifts for tag in s.tags}
     table = _read_table(path, ("employee_id", "name", "office", "skills", "contract_hours"))
     table_rows: dict[str, int] = {}
     employees = []
@@ -350,7 +352,7 @@ def _read_staff(path: Path) -> tuple[Employee, ...]:
             raise cells.error("employee_id", message)
         table_rows[employee_id] = cells.row
         office = cells.choice("office", Office)
-        skills = frozenset(s.strip() for s in cells.text("skills").split(";") if s.strip())
+        skills = _words(cells.text("skills"))
         contract = cells.hours("contract_hours")
         minimum = 0 if cells.blank("min_hours") else cells.hours("min_hours")
         maximum = None if cells.blank("max_hours") else cells.hours("max_hours")
@@ -371,6 +373,10 @@ def _read_staff(path: Path) -> tuple[Employee, ...]:
             )
             raise cells.error("remote_days", message)
         prefers = _read_preference(cells, office)
+        preferred = _words(cells.text("preferred_shifts"))
+        for word in sorted(preferred - known_shifts):
+            message = f"expected shift ids or tags of shifts.csv, got {word!r}"
+            raise cells.error("preferred_shifts", message)
         employees.append(
             Employee(
                 employee_id=employee_id,
@@ -385,9 +391,16 @@ def _read_staff(path: Path) -> tuple[Employee, ...]:
                 team=cells.text("team") or None,
                 remote_days=remote_days,
                 prefers=prefers,
+                group=cells.text("group") or None,
+                preferred_shifts=preferred,
             )
         )
     return tuple(employees)
+
+
+def _words(text: str) -> frozenset[str]:
+    """A ``;``-separated list of words, blanks dropped."""
+    return frozenset(word.strip() for word in text.split(";") if word.strip())
 
 
 def _read_preference(cells: _Cells, office: Office) -> Office | None:
@@ -423,7 +436,8 @@ def _read_shifts(path: Path, horizon: Horizon) -> tuple[ShiftTemplate, ...]:
         table_rows[shift_id] = cells.row
         start = cells.time("start", grid)
         end = cells.time("end", grid)
-        shifts.append(ShiftTemplate(shift_id, start, end, cells.weekdays("weekdays")))
+        tags = _words(cells.text("tags"))
+        shifts.append(ShiftTemplate(shift_id, start, end, cells.weekdays("weekdays"), tags))
     return tuple(shifts)
 
 
@@ -711,6 +725,7 @@ class _Policy:
 
     horizon: Horizon
     rules: Rules
+    rule_overrides: tuple[RuleOverride, ...]
     breaks: tuple[BreakRule, ...]
     weights: Weights
     back_office: BackOffice
@@ -719,7 +734,15 @@ class _Policy:
 
 _TOP_KEYS = ("name", "horizon", "rules", "breaks", "weights", "back_office")
 _HORIZON_KEYS = ("start", "days", "interval_minutes", "timezone")
-_RULES_KEYS = ("min_rest_hours", "weekly_rest_hours", "max_consecutive_days", "max_on_break")
+_RULES_KEYS = (
+    "min_rest_hours",
+    "weekly_rest_hours",
+    "max_consecutive_days",
+    "max_on_break",
+    "max_days",
+    "forbidden_shifts",
+)
+_RULE_SCOPES = ("front", "back", "group")
 _BREAK_KEYS = ("name", "minutes", "earliest", "latest", "min_shift_minutes", "paid")
 _WEIGHT_KEYS = ("shortfall", "contract", "preference", "surplus")
 _BACK_OFFICE_KEYS = (
@@ -780,23 +803,74 @@ def _read_horizon(keys: _Keys) -> Horizon:
     return Horizon(start, days, interval, timezone)
 
 
-def _read_rules(keys: _Keys) -> Rules:
-    """The ``[rules]`` table."""
-    keys.only(_RULES_KEYS)
-    defaults = Rules()
-    share = None
+def _read_rules(keys: _Keys) -> tuple[Rules, tuple[RuleOverride, ...]]:
+    """The ``[rules]`` table and its ``[rules.front]``, ``[rules.back]``, ``[rules.group.NAME]``."""
+    keys.only((*_RULES_KEYS, *_RULE_SCOPES))
+    base = replace(Rules(), **_rule_changes(keys))
+    overrides = []
+    for office in (Office.FRONT, Office.BACK):
+        table = keys.table(office.value)
+        table.only(_RULES_KEYS)
+        overrides.append(RuleOverride(office.value, tuple(_rule_changes(table).items()), office))
+    groups = keys.table("group")
+    for name in groups.values:
+        table = groups.table(name)
+        table.only(_RULES_KEYS)
+        overrides.append(RuleOverride(name, tuple(_rule_changes(table).items())))
+    return base, tuple(o for o in overrides if o.changes)
+
+
+def _rule_changes(keys: _Keys) -> dict[str, Any]:
+    """The rule keys a table sets, as `Rules` field values."""
+    changes: dict[str, Any] = {}
+    if "min_rest_hours" in keys.values:
+        changes["min_rest_minutes"] = keys.hours("min_rest_hours", 0)
+    if "weekly_rest_hours" in keys.values:
+        changes["weekly_rest_minutes"] = keys.hours("weekly_rest_hours", 0)
+    if "max_consecutive_days" in keys.values:
+        changes["max_consecutive_days"] = keys.integer("max_consecutive_days", None, 1)
+    if "max_days" in keys.values:
+        changes["max_days"] = keys.integer("max_days", None, 0, 7)
     if "max_on_break" in keys.values:
         value = keys.number("max_on_break")
         share = value.limit_denominator(1000)
         if not 0 < value <= 1 or share == 0:
             message = f"expected a share with 0 < share <= 1, got {float(value)}"
             raise keys.error("max_on_break", message)
-    return Rules(
-        min_rest_minutes=keys.hours("min_rest_hours", defaults.min_rest_minutes),
-        weekly_rest_minutes=keys.hours("weekly_rest_hours", defaults.weekly_rest_minutes),
-        max_consecutive_days=keys.integer("max_consecutive_days", defaults.max_consecutive_days, 1),
-        max_on_break=share,
-    )
+        changes["max_on_break"] = share
+    if "forbidden_shifts" in keys.values:
+        value = keys.values["forbidden_shifts"]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            message = f"expected a list of shift ids or tags, got {_describe(value)}"
+            raise keys.error("forbidden_shifts", message)
+        changes["forbidden_shifts"] = frozenset(v.strip() for v in value if v.strip())
+    return changes
+
+
+def _check_rule_names(
+    file: str,
+    overrides: Sequence[RuleOverride],
+    rules: Rules,
+    employees: Sequence[Employee],
+    shifts: Sequence[ShiftTemplate],
+) -> None:
+    """Group overrides name groups of staff.csv; forbidden shifts name shift ids or tags."""
+    groups = {e.group for e in employees}
+    known = {s.shift_id for s in shifts} | {tag for s in shifts for tag in s.tags}
+    for override in overrides:
+        prefix = f"rules.{override.scope}" if override.office else f"rules.group.{override.scope}"
+        if override.office is None and override.scope not in groups:
+            message = (
+                f"expected a group named in staff.csv, got no staff in group {override.scope!r}"
+            )
+            raise InputError(file, message, column=prefix)
+        for word in sorted(dict(override.changes).get("forbidden_shifts", ())):
+            if word not in known:
+                message = f"expected a shift id or tag of shifts.csv, got {word!r}"
+                raise InputError(file, message, column=f"{prefix}.forbidden_shifts")
+    for word in sorted(rules.forbidden_shifts - known):
+        message = f"expected a shift id or tag of shifts.csv, got {word!r}"
+        raise InputError(file, message, column="rules.forbidden_shifts")
 
 
 def _read_breaks(keys: _Keys, horizon: Horizon) -> tuple[BreakRule, ...]:
@@ -948,9 +1022,11 @@ def _read_policy(path: Path) -> _Policy:
     if "horizon" not in top.values:
         raise top.error("horizon.start", "missing required key: expected a [horizon] start date")
     horizon = _read_horizon(top.table("horizon"))
+    rules, overrides = _read_rules(top.table("rules"))
     return _Policy(
         horizon=horizon,
-        rules=_read_rules(top.table("rules")),
+        rules=rules,
+        rule_overrides=overrides,
         breaks=_read_breaks(top, horizon),
         weights=_read_weights(top.table("weights")),
         back_office=_read_back_office(top.table("back_office"), horizon),
@@ -984,13 +1060,15 @@ def read_scenario(path: str | Path) -> Scenario:
     if not folder.is_dir():
         raise InputError(folder.name or str(folder), f"expected a scenario folder at {folder}")
     policy = _read_policy(folder / POLICY_FILE)
-    employees = _read_staff(folder / STAFF_FILE)
+    shifts = _read_shifts(folder / SHIFTS_FILE, policy.horizon)
+    employees = _read_staff(folder / STAFF_FILE, shifts)
     _check_anchor_teams(POLICY_FILE, policy.back_office, employees)
     known = {employee.employee_id for employee in employees}
+    _check_rule_names(POLICY_FILE, policy.rule_overrides, policy.rules, employees, shifts)
     return Scenario(
         horizon=policy.horizon,
         employees=employees,
-        shifts=_read_shifts(folder / SHIFTS_FILE, policy.horizon),
+        shifts=shifts,
         demand=_read_demand(folder / DEMAND_FILE, policy.horizon),
         breaks=policy.breaks,
         availability=_read_availability(folder / AVAILABILITY_FILE, policy.horizon, known),
@@ -998,4 +1076,5 @@ def read_scenario(path: str | Path) -> Scenario:
         weights=policy.weights,
         back_office=policy.back_office,
         name=policy.name or folder.resolve().name,
+        rule_overrides=policy.rule_overrides,
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Literal
 
 from ortools.sat.python import cp_model
@@ -26,6 +27,7 @@ from scheduler.data import (
     Office,
     PlacedBreak,
     Scenario,
+    break_cap,
     scale_to_block,
 )
 from scheduler.model.options import (
@@ -40,6 +42,43 @@ Formulation = Literal["aggregated", "individual"]
 FORMULATIONS: tuple[Formulation, ...] = ("aggregated", "individual")
 Line = str | None
 SkillClass = frozenset[str]
+CAP_TOKEN = "@max_on_break="
+"""Marks a skill class with its staggering share when people's shares differ."""
+
+
+@dataclass(frozen=True)
+class CapGroups:
+    """Each person's staggering share (``max_on_break`` of their rules).
+
+    Breaks stagger among the people who share a share. When shares differ, a token in each
+    skill class keeps people under different shares in different classes.
+    """
+
+    shares: dict[str, Fraction | None]
+
+    @property
+    def split(self) -> bool:
+        """Whether people's shares differ."""
+        return len(set(self.shares.values())) > 1
+
+    def token(self, employee_id: str) -> frozenset[str]:
+        """What the person's skill class carries to tell their share apart."""
+        return frozenset({f"{CAP_TOKEN}{self.shares[employee_id]}"}) if self.split else frozenset()
+
+    def share_of(self, skill_class: SkillClass) -> Fraction | None:
+        """The share of the people in ``skill_class``."""
+        for item in skill_class:
+            if item.startswith(CAP_TOKEN):
+                text = item.removeprefix(CAP_TOKEN)
+                return None if text == "None" else Fraction(text)
+        return next(iter(self.shares.values()), None)
+
+
+def cap_groups(scenario: Scenario) -> CapGroups:
+    """The staggering share of every person under their rules."""
+    return CapGroups(
+        {e.employee_id: scenario.rules_for(e).max_on_break for e in scenario.employees}
+    )
 
 
 @dataclass(frozen=True)
@@ -86,7 +125,7 @@ class RosterModel:
         self.formulation = formulation
         self.explain = explain
         self.relax_break_cap = relax_break_cap
-        self._working_cache: dict[int, list[cp_model.IntVar]] | None = None
+        self._working_cache: dict[tuple[int, Fraction | None], list[cp_model.IntVar]] | None = None
         self.model = cp_model.CpModel()
         self.step = scenario.horizon.interval_minutes
         self.num_intervals = scenario.horizon.num_intervals
@@ -97,7 +136,12 @@ class RosterModel:
         self.required = scenario.required()
         self.lines: list[Line] = list(self.required)
         demanded = set(scenario.skills_demanded())
-        self.skill_class = {e.employee_id: frozenset(e.skills & demanded) for e in self.people}
+        self.rules = {e.employee_id: scenario.rules_for(e) for e in self.people}
+        self.cap_groups = cap_groups(scenario)
+        self.skill_class = {
+            e.employee_id: frozenset(e.skills & demanded) | self.cap_groups.token(e.employee_id)
+            for e in self.people
+        }
         self.guards: dict[int, Guard] = {}
         self.x: dict[tuple[str, int], cp_model.IntVar] = {}
         self.members: dict[tuple[int, SkillClass], list[str]] = defaultdict(list)
@@ -196,13 +240,14 @@ class RosterModel:
 
     # ------------------------------------------------------------------- rules
     def add_assignments(self) -> None:
-        """Shifts for front-office people, flex days (remote if allowed) for back-office people,
-        never overlapping an unavailable span."""
+        """Shifts their rules allow for front-office people, flex days (remote if allowed) for
+        back-office people, never overlapping an unavailable span."""
         for employee in self.people:
+            rules = self.rules[employee.employee_id]
             unavailable = self.scenario.spans_of(employee.employee_id, AvailabilityKind.UNAVAILABLE)
             for option in self.work:
                 if isinstance(option, ShiftOption):
-                    if not employee.works_front:
+                    if not employee.works_front or not rules.allows(option.template):
                         continue
                 elif not employee.works_back or (
                     option.location == Location.REMOTE and not employee.remote_ok
@@ -229,8 +274,8 @@ class RosterModel:
 
     def add_min_rest(self) -> None:
         """At least min_rest_minutes pass between the end of one shift and the next one's start."""
-        rest = self.scenario.rules.min_rest_minutes
         for employee in self.people:
+            rest = self.rules[employee.employee_id].min_rest_minutes
             guard = self._guard("min_rest", employee)
             days = self._by_day(employee)
             cliques: set[tuple[int, ...]] = set()
@@ -251,8 +296,8 @@ class RosterModel:
 
     def add_weekly_rest(self) -> None:
         """Each complete 7-day block holds a gap of at least weekly_rest_minutes without work."""
-        rest = self.scenario.rules.weekly_rest_minutes
         for employee in self.people:
+            rest = self.rules[employee.employee_id].weekly_rest_minutes
             days = self._by_day(employee)
             mine = [pair for pairs in days.values() for pair in pairs]
             for block, (first_day, num_days) in enumerate(self.scenario.horizon.blocks()):
@@ -285,8 +330,8 @@ class RosterModel:
 
     def add_max_consecutive_days(self) -> None:
         """At most max_consecutive_days days in a row with a shift."""
-        limit = self.scenario.rules.max_consecutive_days
         for employee in self.people:
+            limit = self.rules[employee.employee_id].max_consecutive_days
             days = self._by_day(employee)
             guard = self._guard("max_consecutive_days", employee)
             for first in range(self.scenario.horizon.days - limit):
@@ -314,12 +359,10 @@ class RosterModel:
                 self.model.add(paid <= employee.weekly_max_minutes).only_enforce_if(
                     self._guard("max_hours", employee, label)
                 )
-                if (
-                    employee.max_days is not None
-                    and len({o.day for o, _ in pairs}) > employee.max_days
-                ):
+                max_days = self.rules[employee.employee_id].max_days_of(employee)
+                if max_days is not None and len({o.day for o, _ in pairs}) > max_days:
                     self.model.add(
-                        cp_model.LinearExpr.sum([v for _, v in pairs]) <= employee.max_days
+                        cp_model.LinearExpr.sum([v for _, v in pairs]) <= max_days
                     ).only_enforce_if(self._guard("max_days", employee, label))
                 target = scale_to_block(employee.contract_minutes, num_days)
                 bound = max(target, sum(o.paid_minutes for o, _ in pairs))
@@ -510,26 +553,35 @@ class RosterModel:
                     self.break_terms[t].append((var, skill_class))
         self._add_break_order(slots, option, per_person=isinstance(owner, str))
 
-    def _working(self) -> dict[int, list[cp_model.IntVar]]:
+    def _working(self) -> dict[tuple[int, Fraction | None], list[cp_model.IntVar]]:
         if self._working_cache is not None:
             return self._working_cache
-        working: dict[int, list[cp_model.IntVar]] = defaultdict(list)
-        for (option_index, _), count in self.count.items():
+        working: dict[tuple[int, Fraction | None], list[cp_model.IntVar]] = defaultdict(list)
+        for (option_index, skill_class), count in self.count.items():
             option = self.options[option_index]
+            share = self.cap_groups.share_of(skill_class)
             for t in self._intervals(option.start, option.end, clip=False):
-                working[t].append(count)
+                working[t, share].append(count)
         self._working_cache = working
         return working
 
+    def _on_break(self) -> dict[tuple[int, Fraction | None], list[cp_model.IntVar]]:
+        """Break variables per interval and staggering share."""
+        on_break: dict[tuple[int, Fraction | None], list[cp_model.IntVar]] = defaultdict(list)
+        for t, terms in self.break_terms.items():
+            for var, skill_class in terms:
+                on_break[t, self.cap_groups.share_of(skill_class)].append(var)
+        return on_break
+
     def add_break_staggering(self) -> None:
-        """At most max(1, floor(max_on_break x people working)) people are on a break at once."""
-        share = self.scenario.rules.max_on_break
-        if share is None:
-            return
+        """At most max(1, floor(max_on_break x people working)) people are on a break at once,
+        counted among the people who share a max_on_break."""
         working = self._working()
-        for t, terms in sorted(self.break_terms.items()):
-            on_break = cp_model.LinearExpr.sum([var for var, _ in terms])
-            staff = cp_model.LinearExpr.sum(working[t])
+        for (t, share), terms in sorted(self._on_break().items(), key=lambda item: item[0][0]):
+            if share is None:
+                continue
+            on_break = cp_model.LinearExpr.sum(terms)
+            staff = cp_model.LinearExpr.sum(working[t, share])
             if self.relax_break_cap:
                 # Purely linear, so the LP-guided search keeps its strength; the exact
                 # max(1, ...) needs a literal per interval, which stalls the search.
@@ -650,15 +702,16 @@ class RosterModel:
 
     def break_cap_violations(self, value: Callable[[cp_model.IntVar], int]) -> list[int]:
         """Intervals where a solution puts more people on a break than the exact cap allows."""
-        rules = self.scenario.rules
-        if rules.max_on_break is None:
-            return []
         working = self._working()
-        return [
-            t
-            for t, terms in sorted(self.break_terms.items())
-            if sum(value(v) for v, _ in terms) > rules.break_cap(sum(value(v) for v in working[t]))
-        ]
+        return sorted(
+            {
+                t
+                for (t, share), terms in self._on_break().items()
+                if share is not None
+                and sum(value(v) for v in terms)
+                > break_cap(share, sum(value(v) for v in working[t, share]))
+            }
+        )
 
     def shifts(self, value: Callable[[cp_model.IntVar], int]) -> list[Assignment]:
         """The shifts in a solution, without breaks."""

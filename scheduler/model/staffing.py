@@ -29,8 +29,11 @@ class StaffingModel(RosterModel):
             if not employee.works_front:
                 continue
             unavailable = self.scenario.spans_of(employee.employee_id, AvailabilityKind.UNAVAILABLE)
+            rules = self.rules[employee.employee_id]
             for option in self.options:
-                if not any(option.overlaps(s.start, s.end) for s in unavailable):
+                if rules.allows(option.template) and not any(
+                    option.overlaps(s.start, s.end) for s in unavailable
+                ):
                     key = (option.index, self.skill_class[employee.employee_id])
                     self.members[key].append(employee.employee_id)
         for (option_index, skill_class), ids in self.members.items():
@@ -68,7 +71,8 @@ class StaffingModel(RosterModel):
                     [v for _, v in pairs], [o.paid_minutes for o, _ in pairs]
                 )
                 self.model.add(paid <= sum(e.weekly_max_minutes for e in members))
-                days = sum(num_days if e.max_days is None else e.max_days for e in members)
+                limits = [self.rules[e.employee_id].max_days_of(e) for e in members]
+                days = sum(num_days if n is None else min(n, num_days) for n in limits)
                 self.model.add(cp_model.LinearExpr.sum([v for _, v in pairs]) <= days)
                 # Cross-trained people may make up their hours in the back office.
                 low = sum(
