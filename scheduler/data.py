@@ -259,22 +259,89 @@ class RuleOverride:
 
 @dataclass(frozen=True)
 class Weights:
-    """Objective weights. Shortfall is weighted far above everything else.
+    """Objective weights, one per tier. Shortfall is weighted far above everything else.
 
     shortfall
-        Per person-minute below demand.
+        Per person-minute below demand (tier 1); ``skill`` gives a skill line its own weight.
     contract
-        Per minute of paid time away from the contract, per 7-day block.
+        Per minute of paid time away from the contract, per 7-day block (tier 2).
     preference
-        Per unit of weight of a prefer/avoid request that is not granted.
+        Per unit of weight of a prefer/avoid request that is not granted, and per shift outside
+        a person's ``preferred_shifts`` (tier 3).
+    fairness
+        Per unit of spread (max minus min within a group, per 40 h of contract, in hundredths
+        of a shift) of weekend days, tagged shifts and unwanted shifts (tier 4).
     surplus
-        Per person-minute above demand.
+        Per person-minute above demand (tier 5).
     """
 
     shortfall: int = 1000
     contract: int = 10
     preference: int = 600
     surplus: int = 1
+    fairness: int = 2
+    skill: tuple[tuple[str, int], ...] = ()
+
+    def shortfall_of(self, line: str | None) -> int:
+        """Weight per person-minute short on a demand line (None: the total)."""
+        return dict(self.skill).get(line, self.shortfall) if line is not None else self.shortfall
+
+
+TIERS = ("shortfall", "contract", "preference", "fairness", "surplus")
+"""The objective's tiers, most important first."""
+
+FAIRNESS_SCALE = 240_000
+"""Fairness load of one shift is ``FAIRNESS_SCALE // contract_minutes``: 100 per 40 h."""
+WEEKEND = frozenset({5, 6})
+
+
+def fairness_group(employee: Employee) -> str:
+    """Whom a person's load is compared with: their group, else their office."""
+    if employee.group:
+        return f"group {employee.group}"
+    return "back office" if employee.office == Office.BACK else "front office"
+
+
+def fairness_factor(employee: Employee) -> int:
+    """Load of one counted shift or day for ``employee`` (0 without a contract)."""
+    if employee.contract_minutes <= 0:
+        return 0
+    return FAIRNESS_SCALE // employee.contract_minutes
+
+
+def fairness_categories(scenario: Scenario) -> dict[str, set[str]]:
+    """Each fairness category and the people who could ever count in it.
+
+    ``weekend``: shifts and flex days starting on a Saturday or Sunday; ``tag:NAME``: shifts of
+    templates tagged NAME; ``unwanted``: shifts outside a person's ``preferred_shifts`` (only
+    people who listed some). Eligibility is static (office, templates, rules), not availability.
+    """
+    horizon = scenario.horizon
+    weekend_days = {horizon.weekday_of(d) for d in range(horizon.days)} & WEEKEND
+    tags = sorted({tag for s in scenario.shifts for tag in s.tags})
+    result: dict[str, set[str]] = {"weekend": set(), "unwanted": set()}
+    result.update({f"tag:{tag}": set() for tag in tags})
+    for person in scenario.employees:
+        if fairness_factor(person) == 0:
+            continue
+        rules = scenario.rules_for(person)
+        allowed = [s for s in scenario.shifts if person.works_front and rules.allows(s)]
+        if any(s.weekdays & weekend_days for s in allowed) or (
+            person.works_back and scenario.back_office.weekdays & weekend_days
+        ):
+            result["weekend"].add(person.employee_id)
+        for tag in tags:
+            if any(tag in s.tags for s in allowed):
+                result[f"tag:{tag}"].add(person.employee_id)
+        if person.preferred_shifts and allowed:
+            result["unwanted"].add(person.employee_id)
+    return {name: people for name, people in result.items() if len(people) > 0}
+
+
+def is_preferred(employee: Employee, template: ShiftTemplate) -> bool:
+    """Whether a shift is one the person asked for (always, when they asked for none)."""
+    wanted = employee.preferred_shifts
+    return not wanted or template.shift_id in wanted or bool(template.tags & wanted)
 
 
 class Location(StrEnum):

@@ -32,6 +32,7 @@ import pandas as pd
 from scheduler.data import (
     MINUTES_PER_DAY,
     WEEKDAYS,
+    WEEKEND,
     AvailabilityKind,
     BreakRule,
     Employee,
@@ -41,6 +42,10 @@ from scheduler.data import (
     Scenario,
     ShiftTemplate,
     break_cap,
+    fairness_categories,
+    fairness_factor,
+    fairness_group,
+    is_preferred,
     scale_to_block,
 )
 from scheduler.io.roster import (
@@ -150,9 +155,15 @@ class Costs:
     preference_penalty
         Weight of prefer/avoid requests not granted, plus one for each on-site flex day of a
         ``remote_ok`` person on one of their ``remote_days``, each flex day of a ``both`` person
-        who prefers the front office and each shift of a ``both`` person who prefers the back.
+        who prefers the front office, each shift of a ``both`` person who prefers the back and
+        each shift outside a person's ``preferred_shifts``.
     objective
-        The weighted sum of the four terms above.
+        The weighted sum of the tiers.
+    fairness_spread
+        Sum over fairness categories and groups of max minus min load (see
+        :func:`scheduler.data.fairness_categories`).
+    tiers
+        Each tier's weighted cost (:data:`scheduler.data.TIERS`); shortfall is weighted per line.
     """
 
     shortfall_minutes: int
@@ -160,6 +171,8 @@ class Costs:
     contract_deviation_minutes: int
     preference_penalty: int
     objective: int
+    fairness_spread: int = 0
+    tiers: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, eq=False)
@@ -183,6 +196,10 @@ class Report:
         One row per horizon day: ``date``, ``onsite`` and ``remote`` (people on a flex day there),
         ``desks`` (the limit or None), then ``cover_<skill>`` per cover skill: people with that
         skill on a flex day (on site or remote).
+    people
+        One row per person: ``employee_id, group`` (fairness group), ``weekend_days``,
+        ``<tag>_shifts`` per shift tag, ``unwanted_shifts`` (outside ``preferred_shifts``),
+        ``requests_granted`` and ``requests_refused`` (prefer/avoid rows).
     """
 
     violations: tuple[Violation, ...]
@@ -190,6 +207,7 @@ class Report:
     costs: Costs
     hours: pd.DataFrame
     days: pd.DataFrame
+    people: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def ok(self) -> bool:
@@ -1285,20 +1303,100 @@ def _costs(
     coverage: pd.DataFrame,
     totals: list[_BlockTotals],
     preference: int,
+    fairness: int,
 ) -> Costs:
-    """The objective terms and their weighted sum."""
+    """The objective terms, per tier, and their weighted sum."""
     step = scenario.horizon.interval_minutes
     weights = scenario.weights
-    shortfall = step * int(coverage["shortfall"].sum())
+    short_per_line = coverage.groupby("skill")["shortfall"].sum()
+    shortfall = step * int(short_per_line.sum())
     surplus = step * int(coverage.loc[coverage["skill"] == "", "surplus"].sum())
     deviation = sum(abs(t.paid - t.contract) for t in totals)
-    objective = (
-        weights.shortfall * shortfall
-        + weights.surplus * surplus
-        + weights.contract * deviation
-        + weights.preference * preference
-    )
-    return Costs(shortfall, surplus, deviation, preference, objective)
+    tiers = {
+        "shortfall": sum(
+            weights.shortfall_of(str(line) or None) * step * int(minutes)
+            for line, minutes in short_per_line.items()
+        ),
+        "contract": weights.contract * deviation,
+        "preference": weights.preference * preference,
+        "fairness": weights.fairness * fairness,
+        "surplus": weights.surplus * surplus,
+    }
+    objective = sum(tiers.values())
+    return Costs(shortfall, surplus, deviation, preference, objective, fairness, tiers)
+
+
+def _template_of(scenario: Scenario, shift: _Shift) -> ShiftTemplate | None:
+    """The template a shift row names, else the first it matches."""
+    for template in scenario.shifts:
+        if template.shift_id == shift.row.shift_id:
+            return template
+    day, minute_of_day = divmod(shift.start, MINUTES_PER_DAY)
+    weekday = scenario.horizon.weekday_of(day)
+    for template in scenario.shifts:
+        if not _template_problems(template, minute_of_day, shift.length, weekday):
+            return template
+    return None
+
+
+def _people(
+    scenario: Scenario, work: Work, shifts: Shifts, flexes: Flexes
+) -> tuple[pd.DataFrame, int, int]:
+    """Per person: fairness counts and requests granted or refused.
+
+    Returns the table, the fairness spread and the number of shifts outside people's
+    ``preferred_shifts`` (a preference cost).
+    """
+    horizon = scenario.horizon
+    tags = sorted({tag for s in scenario.shifts for tag in s.tags})
+    records = []
+    counts: dict[str, dict[str, int]] = {}
+    unwanted_total = 0
+    for employee in scenario.employees:
+        employee_id = employee.employee_id
+        own = [s for s in shifts[employee_id] if 0 <= s.day < horizon.days]
+        days = [s.day for s in own] + [
+            f.day for f in flexes[employee_id] if 0 <= f.day < horizon.days
+        ]
+        templates = [_template_of(scenario, s) for s in own]
+        unwanted = sum(t is not None and not is_preferred(employee, t) for t in templates)
+        unwanted_total += unwanted
+        mine = {
+            "weekend": sum(horizon.weekday_of(d) in WEEKEND for d in days),
+            "unwanted": unwanted,
+        }
+        for tag in tags:
+            mine[f"tag:{tag}"] = sum(t is not None and tag in t.tags for t in templates)
+        counts[employee_id] = mine
+        granted = refused = 0
+        for span in scenario.availability:
+            if span.employee_id != employee_id or span.kind == AvailabilityKind.UNAVAILABLE:
+                continue
+            worked = any(_overlaps(w.start, w.end, span.start, span.end) for w in work[employee_id])
+            if worked == (span.kind == AvailabilityKind.PREFER):
+                granted += 1
+            else:
+                refused += 1
+        record: dict[str, object] = {
+            "employee_id": employee_id,
+            "group": fairness_group(employee),
+            "weekend_days": mine["weekend"],
+        }
+        record.update({f"{tag}_shifts": mine[f"tag:{tag}"] for tag in tags})
+        record.update(
+            {"unwanted_shifts": unwanted, "requests_granted": granted, "requests_refused": refused}
+        )
+        records.append(record)
+    spread = 0
+    people = {e.employee_id: e for e in scenario.employees}
+    for category, eligible in fairness_categories(scenario).items():
+        loads: dict[str, list[int]] = defaultdict(list)
+        for employee_id in sorted(eligible):
+            person = people[employee_id]
+            load = fairness_factor(person) * counts[employee_id][category]
+            loads[fairness_group(person)].append(load)
+        spread += sum(max(group) - min(group) for group in loads.values() if len(group) > 1)
+    return pd.DataFrame.from_records(records), spread, unwanted_total
 
 
 def _hours(totals: list[_BlockTotals]) -> pd.DataFrame:
@@ -1371,11 +1469,13 @@ def verify(scenario: Scenario, roster: pd.DataFrame | str | Path) -> Report:
     _check_covers(scenario, present, issues)
     _check_telework(scenario, totals, issues)
     coverage = _coverage(scenario, presence)
-    preference = _preference_penalty(scenario, work, shifts, flexes)
+    people, spread, unwanted = _people(scenario, work, shifts, flexes)
+    preference = _preference_penalty(scenario, work, shifts, flexes) + unwanted
     return Report(
         violations=issues.sorted(),
         coverage=coverage,
-        costs=_costs(scenario, coverage, totals, preference),
+        costs=_costs(scenario, coverage, totals, preference, spread),
         hours=_hours(totals),
         days=_days(scenario, present),
+        people=people,
     )

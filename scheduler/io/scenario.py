@@ -744,7 +744,7 @@ _RULES_KEYS = (
 )
 _RULE_SCOPES = ("front", "back", "group")
 _BREAK_KEYS = ("name", "minutes", "earliest", "latest", "min_shift_minutes", "paid")
-_WEIGHT_KEYS = ("shortfall", "contract", "preference", "surplus")
+_WEIGHT_KEYS = ("shortfall", "contract", "preference", "surplus", "fairness")
 _BACK_OFFICE_KEYS = (
     "flex_band",
     "core_hours",
@@ -907,19 +907,24 @@ def _read_breaks(keys: _Keys, horizon: Horizon) -> tuple[BreakRule, ...]:
 
 def _read_weights(keys: _Keys) -> Weights:
     """The ``[weights]`` table; shortfall must outweigh every other weight."""
-    keys.only(_WEIGHT_KEYS)
+    keys.only((*_WEIGHT_KEYS, "skill"))
     defaults = Weights()
-    weights = Weights(
-        **{name: keys.integer(name, getattr(defaults, name)) for name in _WEIGHT_KEYS}
+    values = {name: keys.integer(name, getattr(defaults, name)) for name in _WEIGHT_KEYS}
+    skill_keys = keys.table("skill")
+    per_skill = tuple(
+        (name, skill_keys.integer(name, None, 1)) for name in sorted(skill_keys.values)
     )
+    weights = Weights(**values, skill=per_skill)
+    lowest = min([weights.shortfall, *dict(per_skill).values()])
     for name in _WEIGHT_KEYS[1:]:
         other = getattr(weights, name)
-        if weights.shortfall <= other:
+        if lowest <= other:
+            where = "shortfall" if lowest == weights.shortfall else "skill"
             message = (
-                f"shortfall must dominate: expected shortfall > {name} = {other}, "
-                f"got {weights.shortfall}"
+                f"shortfall must dominate: expected every shortfall weight > {name} = {other}, "
+                f"got {lowest}"
             )
-            raise keys.error("shortfall", message)
+            raise keys.error(where, message)
     return weights
 
 

@@ -19,6 +19,8 @@ from ortools.sat.python import cp_model
 
 from scheduler.data import (
     MINUTES_PER_DAY,
+    TIERS,
+    WEEKEND,
     Assignment,
     AvailabilityKind,
     Employee,
@@ -28,6 +30,10 @@ from scheduler.data import (
     PlacedBreak,
     Scenario,
     break_cap,
+    fairness_categories,
+    fairness_factor,
+    fairness_group,
+    is_preferred,
     scale_to_block,
 )
 from scheduler.model.options import (
@@ -72,6 +78,17 @@ class CapGroups:
                 text = item.removeprefix(CAP_TOKEN)
                 return None if text == "None" else Fraction(text)
         return next(iter(self.shares.values()), None)
+
+
+def _counts_in(category: str, employee: Employee, option: WorkOption, weekend: set[int]) -> bool:
+    """Whether working ``option`` counts toward a fairness category (see fairness_categories)."""
+    if category == "weekend":
+        return option.day in weekend
+    if not isinstance(option, ShiftOption):
+        return False
+    if category == "unwanted":
+        return not is_preferred(employee, option.template)
+    return category.removeprefix("tag:") in option.template.tags
 
 
 def cap_groups(scenario: Scenario) -> CapGroups:
@@ -151,8 +168,11 @@ class RosterModel:
         self.break_vars: dict[tuple[int, object, int], list[tuple[int, cp_model.IntVar]]] = {}
         self.break_terms: dict[int, list[tuple[cp_model.IntVar, SkillClass]]] = defaultdict(list)
         self.shortfall: dict[tuple[Line, int], cp_model.IntVar] = {}
-        self.objective_terms: list[tuple[cp_model.LinearExprT, int]] = []
-        self.objective_offset = 0
+        # Per tier of the objective (see data.TIERS): weighted terms and a constant.
+        self.tier_terms: dict[str, list[tuple[cp_model.LinearExprT, int]]] = {
+            tier: [] for tier in TIERS
+        }
+        self.tier_offset: dict[str, int] = dict.fromkeys(TIERS, 0)
 
         self.add_assignments()
         self.add_one_shift_per_day()
@@ -161,11 +181,13 @@ class RosterModel:
         self.add_max_consecutive_days()
         self.add_hours()
         self.add_preferences()
+        self.add_preferred_shifts()
         self.add_desks()
         self.add_anchors()
         self.add_back_office_cover()
         self.add_telework_limits()
         self.add_office_preferences()
+        self.add_fairness()
         if targets is not None:
             self.add_count_targets(targets)
             return
@@ -186,7 +208,7 @@ class RosterModel:
             miss = self.model.new_int_var(0, max(wanted, len(self.members[key])), f"miss_{key[0]}")
             self.model.add(miss >= count - wanted)
             self.model.add(miss >= wanted - count)
-            self.objective_terms.append((miss, weight))
+            self.tier_terms["shortfall"].append((miss, weight))
         self._minimize()
 
     # ----------------------------------------------------------------- helpers
@@ -369,7 +391,7 @@ class RosterModel:
                 deviation = self.model.new_int_var(0, bound, f"dev_{employee.employee_id}_{block}")
                 self.model.add(deviation >= paid - target)
                 self.model.add(deviation >= target - paid)
-                self.objective_terms.append((deviation, self.scenario.weights.contract))
+                self.tier_terms["contract"].append((deviation, self.scenario.weights.contract))
 
     def add_preferences(self) -> None:
         """Soft: work in a `prefer` span, stay out of an `avoid` span, weighted per request."""
@@ -384,13 +406,54 @@ class RosterModel:
                             refused = self.model.new_bool_var("avoid_refused")
                             for var in touching:
                                 self.model.add_implication(var, refused)
-                            self.objective_terms.append((refused, weight * span.weight))
+                            self.tier_terms["preference"].append((refused, weight * span.weight))
                     else:
-                        self.objective_offset += weight * span.weight
+                        self.tier_offset["preference"] += weight * span.weight
                         if touching:
                             granted = self.model.new_bool_var("prefer_granted")
                             self.model.add(granted <= sum(touching))
-                            self.objective_terms.append((granted, -weight * span.weight))
+                            self.tier_terms["preference"].append((granted, -weight * span.weight))
+
+    def add_preferred_shifts(self) -> None:
+        """Soft: people who list preferred_shifts work those; each other shift is refused."""
+        weight = self.scenario.weights.preference
+        for employee in self.people:
+            for option, var in self._person_options(employee):
+                if isinstance(option, ShiftOption) and not is_preferred(employee, option.template):
+                    self.tier_terms["preference"].append((var, weight))
+
+    def add_fairness(self) -> None:
+        """Soft: weekend days, tagged shifts and unwanted shifts spread evenly within each group
+        (max minus min of per-contract loads)."""
+        weight = self.scenario.weights.fairness
+        if weight == 0:
+            return
+        horizon = self.scenario.horizon
+        weekend = {d for d in range(horizon.days) if horizon.weekday_of(d) in WEEKEND}
+        for category, eligible in fairness_categories(self.scenario).items():
+            groups: dict[str, list[Employee]] = defaultdict(list)
+            for employee in self.people:
+                if employee.employee_id in eligible:
+                    groups[fairness_group(employee)].append(employee)
+            for name, members in groups.items():
+                if len(members) < 2:
+                    continue
+                loads = []
+                for employee in members:
+                    counted = [
+                        var
+                        for option, var in self._person_options(employee)
+                        if _counts_in(category, employee, option, weekend)
+                    ]
+                    factor = fairness_factor(employee)
+                    loads.append((factor * cp_model.LinearExpr.sum(counted), factor * len(counted)))
+                top = max(most for _, most in loads)
+                high = self.model.new_int_var(0, top, f"fair_hi_{category}_{name}")
+                low = self.model.new_int_var(0, top, f"fair_lo_{category}_{name}")
+                for load, _ in loads:
+                    self.model.add(high >= load)
+                    self.model.add(low <= load)
+                self.tier_terms["fairness"].append((high - low, weight))
 
     def _flex_vars(
         self, day: int, location: Location | None = None
@@ -486,7 +549,7 @@ class RosterModel:
                 if employee.office == Office.BOTH and employee.prefers is not None:
                     refused += int((employee.prefers == Office.FRONT) == in_back)
                 if refused:
-                    self.objective_terms.append((var, weight * refused))
+                    self.tier_terms["preference"].append((var, weight * refused))
 
     def _add_break_order(
         self, slots: list[list[tuple[int, cp_model.IntVar]]], option: ShiftOption, per_person: bool
@@ -629,8 +692,8 @@ class RosterModel:
         """Minimise weighted shortfall, contract deviation, refused requests and surplus."""
         weights = self.scenario.weights
         minutes = self.step
-        for short in self.shortfall.values():
-            self.objective_terms.append((short, weights.shortfall * minutes))
+        for (line, _), short in self.shortfall.items():
+            self.tier_terms["shortfall"].append((short, weights.shortfall_of(line) * minutes))
         # surplus(t) = on_floor(t) - required(t) + shortfall(t) on the total line.
         coefficient: dict[int, int] = defaultdict(int)
         variables: dict[int, cp_model.IntVar] = {}
@@ -640,18 +703,26 @@ class RosterModel:
                 variables[var.index] = var
         for index, c in coefficient.items():
             if c:
-                self.objective_terms.append((variables[index], weights.surplus * minutes * c))
+                self.tier_terms["surplus"].append((variables[index], weights.surplus * minutes * c))
         for (line, _), short in self.shortfall.items():
             if line is None:
-                self.objective_terms.append((short, weights.surplus * minutes))
-        self.objective_offset -= weights.surplus * minutes * sum(self.required[None])
+                self.tier_terms["surplus"].append((short, weights.surplus * minutes))
+        self.tier_offset["surplus"] -= weights.surplus * minutes * sum(self.required[None])
         self._minimize()
 
+    def tier(self, name: str) -> cp_model.LinearExprT:
+        """One tier of the objective as a linear expression."""
+        terms = self.tier_terms[name]
+        return (
+            cp_model.LinearExpr.weighted_sum([e for e, _ in terms], [c for _, c in terms])
+            + self.tier_offset[name]
+        )
+
     def _minimize(self) -> None:
-        expressions = [e for e, _ in self.objective_terms]
-        coefficients = [c for _, c in self.objective_terms]
+        terms = [term for tier in TIERS for term in self.tier_terms[tier]]
         self.model.minimize(
-            cp_model.LinearExpr.weighted_sum(expressions, coefficients) + self.objective_offset
+            cp_model.LinearExpr.weighted_sum([e for e, _ in terms], [c for _, c in terms])
+            + sum(self.tier_offset.values())
         )
 
     # ---------------------------------------------------------------- solution

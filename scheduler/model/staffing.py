@@ -87,7 +87,7 @@ class StaffingModel(RosterModel):
                 deviation = self.model.new_int_var(0, max(target, 10**7), f"dev_{block}")
                 self.model.add(deviation >= paid - target)
                 self.model.add(deviation >= target - paid)
-                self.objective_terms.append((deviation, self.scenario.weights.contract))
+                self.tier_terms["contract"].append((deviation, self.scenario.weights.contract))
 
     def add_min_rest(self) -> None:
         """Left to the roster model."""
@@ -99,6 +99,9 @@ class StaffingModel(RosterModel):
         """Left to the roster model."""
 
     def add_preferences(self) -> None:
+        """Left to the roster model."""
+
+    def add_preferred_shifts(self) -> None:
         """Left to the roster model."""
 
     def add_desks(self) -> None:
@@ -119,3 +122,6 @@ class StaffingModel(RosterModel):
     def targets(self, solver: cp_model.CpSolver) -> dict[tuple[int, SkillClass], int]:
         """People per option and skill class in the solver's solution."""
         return {key: int(solver.value(count)) for key, count in self.count.items()}
+
+    def add_fairness(self) -> None:
+        """Left to the roster model."""
