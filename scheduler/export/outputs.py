@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from scheduler.data import TIERS
 from scheduler.io.files import write_csv, write_json
 from scheduler.io.roster import format_roster
 from scheduler.solve import Result
@@ -41,14 +42,15 @@ def summary(result: Result) -> dict[str, Any]:
             "surplus_hours": costs.surplus_minutes / 60,
             "contract_deviation_hours": costs.contract_deviation_minutes / 60,
             "preference_penalty": costs.preference_penalty,
-            "objective_terms": {
-                "shortfall": result.scenario.weights.shortfall * costs.shortfall_minutes,
-                "contract": result.scenario.weights.contract * costs.contract_deviation_minutes,
-                "preference": result.scenario.weights.preference * costs.preference_penalty,
-                "surplus": result.scenario.weights.surplus * costs.surplus_minutes,
+            "fairness_spread": costs.fairness_spread,
+            # Tier by tier, most important first: what each costs in the objective.
+            "objective_tiers": {
+                f"{rank}_{tier}": costs.tiers[tier] for rank, tier in enumerate(TIERS, start=1)
             },
             "violations": [str(v) for v in result.report.violations],
             "employees": result.report.hours.to_dict("records"),
+            # Weekend days, tagged shifts, unwanted shifts, requests granted and refused.
+            "people": result.report.people.to_dict("records"),
         }
     )
     if any(e.works_back for e in result.scenario.employees):
