@@ -166,6 +166,18 @@ def describe(problem: Scenario) -> str:
 )
 @solver_options
 @click.option("--quiet", is_flag=True, help="Print nothing while solving.")
+@click.option(
+    "--lexicographic",
+    is_flag=True,
+    help="Solve tier by tier (shortfall, contract, preferences, fairness, surplus).",
+)
+@click.option(
+    "--tier-tolerance",
+    type=click.FloatRange(min=0),
+    default=0.0,
+    show_default=True,
+    help="With --lexicographic: how far (relative) a tier may rise above its best later on.",
+)
 @reports_bad_input
 def solve(
     scenario: Path,
@@ -175,6 +187,8 @@ def solve(
     seed: int,
     formulation: str,
     quiet: bool,
+    lexicographic: bool,
+    tier_tolerance: float,
 ) -> None:
     """Solve a scenario and write the roster into OUT."""
     from scheduler.export.outputs import write_result
@@ -197,6 +211,8 @@ def solve(
         seed=seed,
         formulation=formulation,  # type: ignore[arg-type]
         on_progress=None if quiet else report,
+        lexicographic=lexicographic,
+        tier_tolerance=tier_tolerance,
     )
     if result.status == "infeasible":
         write_result(result, out)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import signal
 import threading
@@ -15,7 +16,7 @@ from typing import Any
 import pandas as pd
 from ortools.sat.python import cp_model
 
-from scheduler.data import Assignment, FlexDay, Office, Scenario, scale_to_block
+from scheduler.data import TIERS, Assignment, FlexDay, Office, Scenario, scale_to_block
 from scheduler.io.roster import roster_frame
 from scheduler.model.construct import assign_to_targets, greedy_roster
 from scheduler.model.roster import Formulation, Guard, RosterModel
@@ -195,6 +196,8 @@ def solve(
     hint: list[Assignment] | None = None,
     on_progress: Callable[[Progress], None] | None = None,
     relative_gap_limit: float = 0.0,
+    lexicographic: bool = False,
+    tier_tolerance: float = 0.0,
 ) -> Result:
     """Build and solve the roster model, then check the roster with the verifier.
 
@@ -216,11 +219,68 @@ def solve(
         Called with each improving roster.
     relative_gap_limit
         Stop once the roster is proven within this relative gap.
+    lexicographic
+        Solve tier by tier (see `scheduler.data.TIERS`) instead of the weighted sum.
+    tier_tolerance
+        With ``lexicographic``: how far above its best (relative) a tier may go while the
+        later tiers are minimised.
     """
     search = _Search(scenario, formulation, time_limit, workers, seed, relative_gap_limit)
     search.recorder.on_progress = on_progress
     with _stop_on_interrupt(search):
+        if lexicographic:
+            return _solve_lexicographic(search, hint, tier_tolerance)
         return _solve_in_phases(search, hint)
+
+
+def _solve_lexicographic(
+    search: _Search, hint: list[Assignment] | None, tolerance: float
+) -> Result:
+    """Minimise each tier in turn, keeping earlier tiers within ``tolerance`` of their best.
+
+    Each tier gets an equal share of the time left. The status is ``optimal`` only when every
+    tier was proven optimal (lexicographically optimal, tolerance allowing).
+    """
+    scenario = search.scenario
+    exact = RosterModel(scenario, search.formulation)
+    search.warm_start(exact, hint)
+    tiers = [tier for tier in TIERS if exact.tier_terms[tier]]
+    values: Callable[[Any], int] | None = None
+    proven = True
+    for number, tier in enumerate(tiers):
+        expression = exact.tier(tier)
+        exact.model.minimize(expression)
+        if values is not None:
+            exact.model.clear_hints()
+            exact.hint_from(exact, values)
+        solver = cp_model.CpSolver()
+        seconds = max(search.remaining() / (len(tiers) - number), 0.1)
+        _configure(solver, seconds, search.workers, search.seed)
+        search.solver = solver
+        code = _solve_interruptibly(solver, exact.model, None)
+        search.solver = None
+        if code == cp_model.INFEASIBLE and values is None:
+            conflicts = explain_infeasible(scenario, seed=search.seed)
+            return search.result(exact, "infeasible", conflicts=conflicts)
+        if code not in _FOUND:
+            proven = False
+            break
+        values = _frozen_values(exact, solver)
+        proven = proven and code == cp_model.OPTIMAL
+        best = round(solver.objective_value)
+        exact.model.add(expression <= best + math.floor(tolerance * abs(best)))
+        if search.recorder.interrupted:
+            proven = False
+            break
+    if values is None:
+        return search.result(exact, "unknown")
+    result = search.result(exact, "optimal" if proven else "feasible")
+    result.assignments = exact.assignments(values)
+    result.flex_days = exact.flex_days(values)
+    result.report = verify(scenario, result.roster)
+    result.objective = result.report.costs.objective
+    result.best_bound = result.objective if proven else None
+    return result
 
 
 def _solve_in_phases(search: _Search, hint: list[Assignment] | None) -> Result:

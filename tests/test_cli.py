@@ -235,3 +235,14 @@ def test_solve_leaves_the_inputs_unchanged(scenario: Path, tmp_path: Path) -> No
     assert result.exit_code == 0, result.output
     after = {p.name: p.read_bytes() for p in scenario.iterdir()}
     assert after == before
+
+
+def test_solve_lexicographic_reports_tiers(scenario: Path, tmp_path: Path) -> None:
+    """`solve --lexicographic` writes a verified roster with the same shortfall tier here."""
+    out = tmp_path / "out"
+    result = run(*solve_args(scenario, out), "--lexicographic")
+    assert result.exit_code == 0, result.output
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["violations"] == []
+    assert summary["objective_tiers"]["1_shortfall"] == 100 * 90
+    assert summary["objective"] == sum(summary["objective_tiers"].values())

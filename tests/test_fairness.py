@@ -117,3 +117,23 @@ def test_skill_weight_prices_its_line() -> None:
     assert lead == 7 * 180
     assert report.costs.tiers["shortfall"] == 5000 * lead + 1000 * total
     assert report.costs.objective == sum(report.costs.tiers.values())
+
+
+def test_lexicographic_puts_coverage_first_whatever_the_weights() -> None:
+    """With shortfall weighted below contract, the weighted solve idles; tier by tier covers."""
+    demand = (DemandSpan(at(0, "07:00"), at(0, "15:30"), 1),)
+    scenario = make_scenario(
+        horizon=Horizon(START, days=1),
+        employees=(employee("E1", contract_hours=0, max_minutes=8 * 60),),
+        demand=demand,
+        weights=Weights(shortfall=1, contract=10, preference=0, fairness=0, surplus=0),
+    )
+    weighted = solve(scenario, time_limit=5, workers=1)
+    assert weighted.report is not None and weighted.report.ok
+    assert weighted.assignments == []
+    ranked = solve(scenario, time_limit=5, workers=1, lexicographic=True)
+    assert ranked.status == "optimal"
+    assert ranked.report is not None and ranked.report.ok
+    assert [a.shift_id for a in ranked.assignments] == ["EARLY"]
+    assert ranked.report.costs.shortfall_minutes == 45  # the break and the lunch
+    assert ranked.objective == ranked.report.costs.objective == 45 + 10 * 480
