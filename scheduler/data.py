@@ -43,6 +43,8 @@ class Horizon:
     days: int = 7
     interval_minutes: int = 15
     timezone: str | None = None
+    holidays: tuple[tuple[int, str], ...] = ()
+    """Public holidays as ``(day, name)``: days off for contract hours."""
 
     def __post_init__(self) -> None:
         if not 1 <= self.days <= 56:
@@ -81,6 +83,15 @@ class Horizon:
         """Horizon minute of a local wall-clock date-time (may lie outside the horizon)."""
         delta = when - datetime.combine(self.start, datetime.min.time())
         return int(delta.total_seconds() // 60)
+
+    def scale(self, weekly_minutes: int, first_day: int, num_days: int) -> int:
+        """A weekly amount (contract or min hours) for the block of ``num_days`` from
+        ``first_day``: scaled to its length, less a fifth for each holiday on a weekday."""
+        off = sum(
+            first_day <= day < first_day + num_days and self.weekday_of(day) < 5
+            for day, _ in self.holidays
+        )
+        return max(0, scale_to_block(weekly_minutes, num_days) - weekly_minutes * off // 5)
 
     def blocks(self) -> list[tuple[int, int]]:
         """The 7-day blocks from the horizon start as ``(first_day, num_days)``.

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 from ortools.sat.python import cp_model
 
-from scheduler.data import TIERS, Assignment, FlexDay, Office, Scenario, scale_to_block
+from scheduler.data import TIERS, Assignment, FlexDay, Office, Scenario
 from scheduler.io.roster import roster_frame
 from scheduler.model.construct import assign_to_targets, greedy_roster
 from scheduler.model.roster import Formulation, Guard, RosterModel
@@ -506,7 +506,8 @@ def _settled(scenario: Scenario, roster: list[Assignment]) -> set[str]:
         for e in scenario.employees
         if not e.works_back
         and all(
-            paid[e.employee_id, first // 7] >= scale_to_block(e.min_minutes, num_days)
+            paid[e.employee_id, first // 7]
+            >= scenario.horizon.scale(e.min_minutes, first, num_days)
             for first, num_days in scenario.horizon.blocks()
         )
     }

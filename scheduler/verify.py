@@ -36,6 +36,7 @@ from scheduler.data import (
     AvailabilityKind,
     BreakRule,
     Employee,
+    Horizon,
     Location,
     Office,
     Rules,
@@ -821,6 +822,7 @@ class _BlockTotals:
     """Paid minutes, shifts and flex days of one person in one block."""
 
     employee: Employee
+    horizon: Horizon
     block: int
     first_day: int
     num_days: int
@@ -836,11 +838,11 @@ class _BlockTotals:
 
     @property
     def contract(self) -> int:
-        return scale_to_block(self.employee.contract_minutes, self.num_days)
+        return self.horizon.scale(self.employee.contract_minutes, self.first_day, self.num_days)
 
     @property
     def minimum(self) -> int:
-        return scale_to_block(self.employee.min_minutes, self.num_days)
+        return self.horizon.scale(self.employee.min_minutes, self.first_day, self.num_days)
 
     @property
     def text(self) -> str:
@@ -883,6 +885,7 @@ def _block_totals(scenario: Scenario, shifts: Shifts, flexes: Flexes) -> list[_B
             totals.append(
                 _BlockTotals(
                     employee,
+                    scenario.horizon,
                     index + 1,
                     first_day,
                     num_days,

@@ -261,3 +261,92 @@ def test_validate_explains_rules_per_group(tmp_path: Path) -> None:
     ) in lines
     assert any(line.startswith("  back office (E2): min_rest_hours 12,") for line in lines)
     assert any(line.startswith("  front office (E3): ") for line in lines)
+
+
+HOLIDAY_TOML = BASE_TOML.replace('timezone = "Europe/Berlin"', 'timezone = "Europe/Warsaw"')
+CHRISTMAS_TOML = HOLIDAY_TOML.replace("start = 2026-12-07", "start = 2026-12-21")
+# Demand: weekday rows only, with a distinct Sunday row to tell "sunday" demand apart.
+WEEKDAY_DEMAND = """\
+weekday,start,end,required
+thu,08:00,12:00,2
+fri,08:00,12:00,2
+sun,09:00,10:00,1
+"""
+
+
+@pytest.mark.parametrize(
+    ("mode", "expected"),
+    [
+        ("closed", []),
+        ("sunday", [(9 * 60, 10 * 60, 1)]),
+        ("normal", [(8 * 60, 12 * 60, 2)]),
+    ],
+)
+def test_christmas_demand_follows_the_holiday_mode(
+    tmp_path: Path, mode: str, expected: list[tuple[int, int, int]]
+) -> None:
+    """In PL, 24-26 Dec 2026 (and 1 Jan) are holidays; [holidays] demand says what holds."""
+    toml = CHRISTMAS_TOML.replace(
+        "[rules]", f'country = "PL"\n\n[holidays]\ndemand = "{mode}"\n\n[rules]'
+    )
+    folder = write_scenario_files(tmp_path, scenario_toml=toml, demand_csv=WEEKDAY_DEMAND)
+    scenario = read_scenario(folder)
+    assert scenario.horizon.holidays == (
+        (3, "Christmas Eve"),
+        (4, "Christmas Day"),
+        (5, "Second Day of Christmas"),
+        (11, "New Year's Day"),
+    )
+    day = 3  # Thursday 24 December
+    on_day = [
+        (d.start - day * 1440, d.end - day * 1440, d.required)
+        for d in scenario.demand
+        if day * 1440 <= d.start < (day + 1) * 1440
+    ]
+    assert on_day == expected
+    # Monday 21 December is an ordinary day with no Monday demand.
+    assert not [d for d in scenario.demand if d.start < 1440]
+
+
+def test_holidays_on_weekdays_are_days_off_for_contract_hours() -> None:
+    """Two weekday holidays take two fifths off the week's contract and min hours."""
+    horizon = Horizon(START, days=7, holidays=((1, "a"), (2, "b"), (5, "weekend one")))
+    assert horizon.scale(40 * 60, 0, 7) == 24 * 60
+    assert horizon.scale(40 * 60, 0, 1) == 40 * 60 // 7
+
+
+def test_verifier_scales_hours_on_holidays() -> None:
+    """A 40 h person working 24 h in a week with two weekday holidays meets the contract."""
+    horizon = Horizon(START, days=7, holidays=((1, "a"), (2, "b")))
+    scenario = make_scenario(
+        horizon=horizon, employees=(employee("E1", min_minutes=32 * 60),), demand=()
+    )
+    three = [assign(scenario, "E1", d, "EARLY") for d in (0, 3, 4)]
+    report = verify(scenario, roster(scenario, *three))
+    assert report.ok
+    assert report.costs.contract_deviation_minutes == 0
+    hours = report.hours.iloc[0]
+    assert hours["contract_hours"] == 24 and hours["min_hours"] == 32 * 3 / 5
+
+
+def test_unknown_country_names_the_key(tmp_path: Path) -> None:
+    """An unknown country code is reported at horizon.country."""
+    toml = HOLIDAY_TOML.replace("[rules]", 'country = "XX"\n\n[rules]')
+    error = load_error(write_scenario_files(tmp_path, scenario_toml=toml))
+    assert error.column == "horizon.country"
+
+
+def test_solver_works_the_shorter_holiday_week() -> None:
+    """With two weekday holidays a 40 h person works three 8 h shifts: 1395 surplus minutes."""
+    horizon = Horizon(START, days=7, holidays=((1, "a"), (2, "b")))
+    scenario = make_scenario(
+        horizon=horizon,
+        employees=(employee("E1"),),
+        demand=(),
+        shifts=(shift("EARLY", "07:00", "15:30"),),
+    )
+    result = solve(scenario, time_limit=5, workers=1)
+    assert result.status == "optimal"
+    assert result.report is not None and result.report.ok
+    assert len(result.assignments) == 3
+    assert result.objective == result.report.costs.objective == 3 * (510 - 45)

@@ -460,11 +460,14 @@ class _DemandRow:
         )
 
 
-def _read_demand(path: Path, horizon: Horizon) -> tuple[DemandSpan, ...]:
+def _read_demand(
+    path: Path, horizon: Horizon, on_holidays: str = "normal"
+) -> tuple[DemandSpan, ...]:
     """Demand spans from ``demand.csv``, resolved to horizon minutes.
 
     A date row applies to its date; a weekday row applies to every horizon day of that weekday
-    without any date row. Spans are ordered by day, then by file order.
+    without any date row. On a public holiday without date rows, ``on_holidays`` says what
+    holds (see `HOLIDAY_DEMAND`). Spans are ordered by day, then by file order.
     """
     table = _read_table(path, ("start", "end", "required"))
     keys = tuple(c for c in ("date", "weekday") if c in table.columns)
@@ -495,13 +498,18 @@ def _read_demand(path: Path, horizon: Horizon) -> tuple[DemandSpan, ...]:
         skill = cells.text("skill") or None
         rows.append(_DemandRow(day, weekday, start, end, required, skill))
     dated = {row.day for row in rows if row.day is not None}
+    holidays = {day for day, _ in horizon.holidays}
     spans = []
     for day in range(horizon.days):
         if day in dated:
             spans += [row.span_on(day) for row in rows if row.day == day]
-        else:
-            weekday = horizon.weekday_of(day)
-            spans += [row.span_on(day) for row in rows if row.weekday == weekday]
+            continue
+        weekday = horizon.weekday_of(day)
+        if day in holidays and on_holidays == "closed":
+            continue
+        if day in holidays and on_holidays == "sunday":
+            weekday = WEEKDAYS.index("sun")
+        spans += [row.span_on(day) for row in rows if row.weekday == weekday]
     return tuple(spans)
 
 
@@ -724,6 +732,7 @@ class _Policy:
     """What ``scenario.toml`` says."""
 
     horizon: Horizon
+    holiday_demand: str
     rules: Rules
     rule_overrides: tuple[RuleOverride, ...]
     breaks: tuple[BreakRule, ...]
@@ -732,8 +741,11 @@ class _Policy:
     name: str | None
 
 
-_TOP_KEYS = ("name", "horizon", "rules", "breaks", "weights", "back_office")
-_HORIZON_KEYS = ("start", "days", "interval_minutes", "timezone")
+_TOP_KEYS = ("name", "horizon", "rules", "breaks", "weights", "back_office", "holidays")
+_HORIZON_KEYS = ("start", "days", "interval_minutes", "timezone", "country", "subdivision")
+_HOLIDAY_KEYS = ("demand",)
+HOLIDAY_DEMAND = ("closed", "sunday", "normal")
+"""What demand holds on a public holiday: none, Sunday's, or the weekday's as usual."""
 _RULES_KEYS = (
     "min_rest_hours",
     "weekly_rest_hours",
@@ -800,7 +812,35 @@ def _read_horizon(keys: _Keys) -> Horizon:
         except (ZoneInfoNotFoundError, ValueError):
             message = f"expected an IANA time zone such as 'Europe/Berlin', got {timezone!r}"
             raise keys.error("timezone", message) from None
-    return Horizon(start, days, interval, timezone)
+    horizon = Horizon(start, days, interval, timezone)
+    if "country" in keys.values:
+        horizon = replace(horizon, holidays=_public_holidays(keys, horizon))
+    elif "subdivision" in keys.values:
+        raise keys.error("subdivision", "expected a country key beside subdivision")
+    return horizon
+
+
+def _public_holidays(keys: _Keys, horizon: Horizon) -> tuple[tuple[int, str], ...]:
+    """The horizon's public holidays in ``country`` (and ``subdivision``) as ``(day, name)``."""
+    import holidays
+
+    country = keys.string("country").upper()
+    subdivision = keys.string("subdivision") if "subdivision" in keys.values else None
+    years = sorted({horizon.date_of(d).year for d in range(horizon.days)})
+    if country not in holidays.list_supported_countries():
+        message = f"expected a country code the holidays package knows, e.g. 'PL', got {country!r}"
+        raise keys.error("country", message)
+    try:
+        calendar = holidays.country_holidays(country, subdiv=subdivision, years=years)
+    except (NotImplementedError, ValueError):
+        message = f"expected a subdivision of {country} the holidays package knows"
+        raise keys.error("subdivision", f"{message}, got {subdivision!r}") from None
+    found = []
+    for day in range(horizon.days):
+        name = calendar.get(horizon.date_of(day))
+        if name is not None:
+            found.append((day, str(name)))
+    return tuple(found)
 
 
 def _read_rules(keys: _Keys) -> tuple[Rules, tuple[RuleOverride, ...]]:
@@ -1028,8 +1068,15 @@ def _read_policy(path: Path) -> _Policy:
         raise top.error("horizon.start", "missing required key: expected a [horizon] start date")
     horizon = _read_horizon(top.table("horizon"))
     rules, overrides = _read_rules(top.table("rules"))
+    holiday_keys = top.table("holidays")
+    holiday_keys.only(_HOLIDAY_KEYS)
+    holiday_demand = holiday_keys.string("demand", "sunday").lower()
+    if holiday_demand not in HOLIDAY_DEMAND:
+        message = f"expected one of {' | '.join(HOLIDAY_DEMAND)}, got {holiday_demand!r}"
+        raise holiday_keys.error("demand", message)
     return _Policy(
         horizon=horizon,
+        holiday_demand=holiday_demand,
         rules=rules,
         rule_overrides=overrides,
         breaks=_read_breaks(top, horizon),
@@ -1074,7 +1121,7 @@ def read_scenario(path: str | Path) -> Scenario:
         horizon=policy.horizon,
         employees=employees,
         shifts=shifts,
-        demand=_read_demand(folder / DEMAND_FILE, policy.horizon),
+        demand=_read_demand(folder / DEMAND_FILE, policy.horizon, policy.holiday_demand),
         breaks=policy.breaks,
         availability=_read_availability(folder / AVAILABILITY_FILE, policy.horizon, known),
         rules=policy.rules,

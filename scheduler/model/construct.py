@@ -20,7 +20,6 @@ from scheduler.data import (
     AvailabilityKind,
     Employee,
     Scenario,
-    scale_to_block,
 )
 from scheduler.model.options import ShiftOption
 
@@ -137,7 +136,7 @@ def greedy_roster(scenario: Scenario, options: list[ShiftOption]) -> list[Assign
         _assign(taker, option, spans, floor_share, residual, skill_residual)
     for person in people:
         for first_day, num_days in scenario.horizon.blocks():
-            low = scale_to_block(person.employee.min_minutes, num_days)
+            low = scenario.horizon.scale(person.employee.min_minutes, first_day, num_days)
             while person.paid_in(first_day, num_days) < low:
                 candidates = [
                     o
@@ -183,7 +182,7 @@ def _below_contract(scenario: Scenario, person: _Person, day: int) -> int:
     """Paid minutes still missing to the contract in the block of ``day``."""
     first_day = day - day % 7
     num_days = min(7, scenario.horizon.days - first_day)
-    target = scale_to_block(person.employee.contract_minutes, num_days)
+    target = scenario.horizon.scale(person.employee.contract_minutes, first_day, num_days)
     return target - person.paid_in(first_day, num_days)
 
 

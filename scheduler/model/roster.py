@@ -34,7 +34,6 @@ from scheduler.data import (
     fairness_factor,
     fairness_group,
     is_preferred,
-    scale_to_block,
 )
 from scheduler.model.options import (
     FlexOption,
@@ -365,15 +364,16 @@ class RosterModel:
 
     def add_hours(self) -> None:
         """Paid minutes per block lie in [min, max]; days <= max_days; soft: near the contract."""
+        horizon = self.scenario.horizon
         for employee in self.people:
             days = self._by_day(employee)
-            for block, (first_day, num_days) in enumerate(self.scenario.horizon.blocks()):
+            for block, (first_day, num_days) in enumerate(horizon.blocks()):
                 pairs = [p for d in range(first_day, first_day + num_days) for p in days.get(d, [])]
                 paid = cp_model.LinearExpr.weighted_sum(
                     [var for _, var in pairs], [o.paid_minutes for o, _ in pairs]
                 )
                 label = f"block{block + 1}"
-                low = scale_to_block(employee.min_minutes, num_days)
+                low = horizon.scale(employee.min_minutes, first_day, num_days)
                 if low > 0:
                     self.model.add(paid >= low).only_enforce_if(
                         self._guard("min_hours", employee, label)
@@ -386,7 +386,7 @@ class RosterModel:
                     self.model.add(
                         cp_model.LinearExpr.sum([v for _, v in pairs]) <= max_days
                     ).only_enforce_if(self._guard("max_days", employee, label))
-                target = scale_to_block(employee.contract_minutes, num_days)
+                target = horizon.scale(employee.contract_minutes, first_day, num_days)
                 bound = max(target, sum(o.paid_minutes for o, _ in pairs))
                 deviation = self.model.new_int_var(0, bound, f"dev_{employee.employee_id}_{block}")
                 self.model.add(deviation >= paid - target)

@@ -12,7 +12,7 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
-from scheduler.data import AvailabilityKind, scale_to_block
+from scheduler.data import AvailabilityKind
 from scheduler.model.roster import RosterModel, SkillClass
 
 
@@ -59,6 +59,7 @@ class StaffingModel(RosterModel):
             if employee.works_front:
                 classes[self.skill_class[employee.employee_id]].append(employee.employee_id)
         people = {e.employee_id: e for e in self.people}
+        horizon = self.scenario.horizon
         for skill_class, ids in classes.items():
             members = [people[e] for e in ids]
             for block, (first_day, num_days) in enumerate(self.scenario.horizon.blocks()):
@@ -76,11 +77,13 @@ class StaffingModel(RosterModel):
                 self.model.add(cp_model.LinearExpr.sum([v for _, v in pairs]) <= days)
                 # Cross-trained people may make up their hours in the back office.
                 low = sum(
-                    scale_to_block(e.min_minutes, num_days) for e in members if not e.works_back
+                    horizon.scale(e.min_minutes, first_day, num_days)
+                    for e in members
+                    if not e.works_back
                 )
                 self.model.add(paid >= low)
                 target = sum(
-                    scale_to_block(e.contract_minutes, num_days)
+                    horizon.scale(e.contract_minutes, first_day, num_days)
                     for e in members
                     if not e.works_back
                 )
