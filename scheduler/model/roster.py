@@ -107,6 +107,7 @@ class RosterModel:
         self.break_vars: dict[tuple[int, object, int], list[tuple[int, cp_model.IntVar]]] = {}
         self.break_terms: dict[int, list[tuple[cp_model.IntVar, SkillClass]]] = defaultdict(list)
         self.shortfall: dict[tuple[Line, int], cp_model.IntVar] = {}
+        self.on_floor: dict[tuple[Line, int], cp_model.LinearExpr] = {}
         self.objective_terms: list[tuple[cp_model.LinearExprT, int]] = []
         self.objective_offset = 0
 
@@ -572,6 +573,7 @@ class RosterModel:
                     [v for v, _ in terms], [c for _, c in terms]
                 )
                 self.model.add(on_floor + short >= needed)
+                self.on_floor[line, t] = on_floor
 
     def add_objective(self) -> None:
         """Minimise weighted shortfall, contract deviation, refused requests and surplus."""
@@ -603,6 +605,18 @@ class RosterModel:
         )
 
     # ---------------------------------------------------------------- solution
+    def shortfall_minutes(self, value: Callable[[cp_model.LinearExprT], int]) -> int:
+        """Person-minutes below demand in a solution, over every demand line, as verify counts.
+
+        Taken from the on-floor sums, not the shortfall variables: a solution the search has
+        not finished polishing may leave those above the real shortfall.
+        """
+        missing = sum(
+            max(0, self.required[line][t] - value(expression))
+            for (line, t), expression in self.on_floor.items()
+        )
+        return self.step * missing
+
     def assignments(self, value: Callable[[cp_model.IntVar], int]) -> list[Assignment]:
         """The roster in a solution, with breaks handed to named people."""
         working: dict[int, list[str]] = defaultdict(list)
