@@ -129,6 +129,12 @@ def describe(problem: Scenario) -> str:
 )
 @solver_options
 @click.option("--quiet", is_flag=True, help="Print nothing while solving.")
+@click.option(
+    "--log-json",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write each improvement to this file as one JSON line, flushed at once.",
+)
 @reports_bad_input
 def solve(
     scenario: Path,
@@ -138,29 +144,24 @@ def solve(
     seed: int,
     formulation: str,
     quiet: bool,
+    log_json: Path | None,
 ) -> None:
     """Solve a scenario and write the roster into OUT."""
     from scheduler.export.outputs import write_result
-    from scheduler.solve import Progress
+    from scheduler.export.progress import SolveWatch
     from scheduler.solve import solve as run
 
     problem = load(scenario)
-
-    def report(progress: Progress) -> None:
-        click.echo(
-            f"  {progress.seconds:7.1f} s  objective {progress.objective:,.0f}"
-            f"  bound {progress.bound:,.0f}  gap {100 * progress.gap:.2f} %",
-            err=True,
+    with SolveWatch(quiet=quiet, log_path=log_json, time_limit=time_limit) as watch:
+        result = run(
+            problem,
+            time_limit=time_limit,
+            workers=workers,
+            seed=seed,
+            formulation=formulation,  # type: ignore[arg-type]
+            on_progress=watch,
         )
-
-    result = run(
-        problem,
-        time_limit=time_limit,
-        workers=workers,
-        seed=seed,
-        formulation=formulation,  # type: ignore[arg-type]
-        on_progress=None if quiet else report,
-    )
+        watch.finish(result)
     if result.status == "infeasible":
         write_result(result, out)
         click.echo("no roster satisfies the hard rules; these rule groups conflict:", err=True)
