@@ -208,3 +208,21 @@ def check(scenario: Path, roster: Path) -> None:
         f"surplus {costs.surplus_minutes / 60:.1f} h, objective {costs.objective:,}"
     )
     sys.exit(EXIT_OK if report.ok else EXIT_VIOLATIONS)
+
+
+@main.command()
+@click.argument("old_roster", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("new_roster", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the changes as a JSON list.")
+@reports_bad_input
+def diff(old_roster: Path, new_roster: Path, as_json: bool) -> None:
+    """List per person what changed from OLD_ROSTER to NEW_ROSTER (two roster.csv files)."""
+    import json
+
+    from scheduler.diff import change_records, changes_text, diff_files
+
+    changes = diff_files(old_roster, new_roster)
+    if as_json:
+        click.echo(json.dumps(change_records(changes), indent=2, ensure_ascii=False))
+    else:
+        click.echo(changes_text(changes))
