@@ -226,3 +226,14 @@ def diff(old_roster: Path, new_roster: Path, as_json: bool) -> None:
         click.echo(json.dumps(change_records(changes), indent=2, ensure_ascii=False))
     else:
         click.echo(changes_text(changes))
+
+
+@main.command()
+@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+@reports_bad_input
+def show(out_dir: Path) -> None:
+    """Print the roster in OUT_DIR (a solve's output folder) as a people-by-days grid."""
+    from scheduler.export.folder import read_output
+    from scheduler.export.show import print_output
+
+    print_output(read_output(out_dir))
