@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from pathlib import Path
 from typing import Any
@@ -99,3 +100,13 @@ def test_printed_off_a_terminal_nothing_is_wrapped() -> None:
     cells = [cell.strip() for cell in e1.split("│")[2:-1]]
     assert cells == ["07:00-15:30", "OFF", "13:30-22:00", "OFF", "OFF", "OFF", "OFF"]
     assert text.rstrip().endswith("after 5.0 s")
+
+
+def test_names_are_printed_as_written_not_as_markup() -> None:
+    """A name with rich markup in it comes out literally, without an error."""
+    shown = output()
+    roster = shown.roster.copy()
+    roster.loc[roster["employee_id"] == "E2", "name"] = "[/bold]Eve [red]x"
+    screen = io.StringIO()
+    print_output(dataclasses.replace(shown, roster=roster), Console(file=screen))
+    assert "E2 [/bold]Eve [red]x" in screen.getvalue()

@@ -13,6 +13,7 @@ from typing import IO, Any
 from rich.console import Console
 from rich.live import Live
 from rich.spinner import Spinner
+from rich.text import Text
 
 from scheduler.errors import InputError
 from scheduler.solve import Progress, Result
@@ -91,7 +92,7 @@ class LiveProgress:
         return progress_text(self.latest, self.clock() - self.started, self.time_limit)
 
     def _render(self) -> Spinner:
-        self._spinner.update(text=self.text())
+        self._spinner.update(text=Text(self.text()))
         return self._spinner
 
     def __enter__(self) -> LiveProgress:

@@ -108,17 +108,16 @@ def grid_tables(output: Output) -> list[Table]:
     tables = []
     for first in range(0, max(len(days), 1), DAYS_PER_TABLE):
         week = days[first : first + DAYS_PER_TABLE]
-        table = Table(
-            title=title if len(days) <= DAYS_PER_TABLE else f"{title}, week {first // 7 + 1}",
-            title_justify="left",
-        )
+        heading = title if len(days) <= DAYS_PER_TABLE else f"{title}, week {first // 7 + 1}"
+        # Names come from input data: Text keeps a "[" in them from being read as markup.
+        table = Table(title=Text(heading), title_justify="left")
         table.add_column("person", no_wrap=True)
         for day in week:
             table.add_column(f"{day:%a}\n{day.isoformat()}", no_wrap=True)
         for row in grid.to_dict("records"):
             label = f"{row['employee_id']} {row['name']}".rstrip()
             cells = [_styled(str(row[day.isoformat()])) for day in week]
-            table.add_row(label, *cells)
+            table.add_row(Text(label), *cells)
         tables.append(table)
     return tables
 
@@ -137,4 +136,4 @@ def print_output(output: Output, console: Console | None = None) -> None:
         console.width = max(80, widest)
     for table in tables:
         console.print(table)
-    console.print(status_line(output.summary), highlight=False)
+    console.print(Text(status_line(output.summary)))
