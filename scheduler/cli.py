@@ -178,6 +178,12 @@ def describe(problem: Scenario) -> str:
     show_default=True,
     help="With --lexicographic: how far (relative) a tier may rise above its best later on.",
 )
+@click.option(
+    "--log-json",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write each improvement to this file as one JSON line, flushed at once.",
+)
 @reports_bad_input
 def solve(
     scenario: Path,
@@ -189,31 +195,26 @@ def solve(
     quiet: bool,
     lexicographic: bool,
     tier_tolerance: float,
+    log_json: Path | None,
 ) -> None:
     """Solve a scenario and write the roster into OUT."""
     from scheduler.export.outputs import write_result
-    from scheduler.solve import Progress
+    from scheduler.export.progress import SolveWatch
     from scheduler.solve import solve as run
 
     problem = load(scenario)
-
-    def report(progress: Progress) -> None:
-        click.echo(
-            f"  {progress.seconds:7.1f} s  objective {progress.objective:,.0f}"
-            f"  bound {progress.bound:,.0f}  gap {100 * progress.gap:.2f} %",
-            err=True,
+    with SolveWatch(quiet=quiet, log_path=log_json, time_limit=time_limit) as watch:
+        result = run(
+            problem,
+            time_limit=time_limit,
+            workers=workers,
+            seed=seed,
+            formulation=formulation,  # type: ignore[arg-type]
+            on_progress=watch,
+            lexicographic=lexicographic,
+            tier_tolerance=tier_tolerance,
         )
-
-    result = run(
-        problem,
-        time_limit=time_limit,
-        workers=workers,
-        seed=seed,
-        formulation=formulation,  # type: ignore[arg-type]
-        on_progress=None if quiet else report,
-        lexicographic=lexicographic,
-        tier_tolerance=tier_tolerance,
-    )
+        watch.finish(result)
     if result.status == "infeasible":
         write_result(result, out)
         click.echo("no roster satisfies the hard rules; these rule groups conflict:", err=True)
@@ -260,3 +261,32 @@ def check(scenario: Path, roster: Path) -> None:
         f"surplus {costs.surplus_minutes / 60:.1f} h, objective {costs.objective:,}"
     )
     sys.exit(EXIT_OK if report.ok else EXIT_VIOLATIONS)
+
+
+@main.command()
+@click.argument("old_roster", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("new_roster", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the changes as a JSON list.")
+@reports_bad_input
+def diff(old_roster: Path, new_roster: Path, as_json: bool) -> None:
+    """List per person what changed from OLD_ROSTER to NEW_ROSTER (two roster.csv files)."""
+    import json
+
+    from scheduler.diff import change_records, changes_text, diff_files
+
+    changes = diff_files(old_roster, new_roster)
+    if as_json:
+        click.echo(json.dumps(change_records(changes), indent=2, ensure_ascii=False))
+    else:
+        click.echo(changes_text(changes))
+
+
+@main.command()
+@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+@reports_bad_input
+def show(out_dir: Path) -> None:
+    """Print the roster in OUT_DIR (a solve's output folder) as a people-by-days grid."""
+    from scheduler.export.folder import read_output
+    from scheduler.export.show import print_output
+
+    print_output(read_output(out_dir))

@@ -34,11 +34,15 @@ def default_workers() -> int:
 
 @dataclass(frozen=True)
 class Progress:
-    """One improving roster found during the search."""
+    """One improving roster found during the search.
+
+    ``shortfall_minutes`` is the roster's person-minutes below demand, when known.
+    """
 
     seconds: float
     objective: float
     bound: float
+    shortfall_minutes: int | None = None
 
     @property
     def gap(self) -> float:
@@ -115,6 +119,9 @@ class _Recorder(cp_model.CpSolverSolutionCallback):
         self.check: RosterModel | None = None
         # Whether the phase's bound holds for the real problem (not for a restricted repair).
         self.bound_holds = True
+        # The phase's model, to read the shortfall of each improving roster from.
+        self.built: RosterModel | None = None
+        self.shortfall_minutes: int | None = None
 
     def on_solution_callback(self) -> None:
         if self.check is not None and self.check.break_cap_violations(self.value):
@@ -122,6 +129,8 @@ class _Recorder(cp_model.CpSolverSolutionCallback):
         objective = round(self.objective_value)
         if self.objective is None or objective < self.objective:
             self.objective = objective
+            if self.built is not None:
+                self.shortfall_minutes = self.built.shortfall_minutes(self.value)
             self._record()
 
     def on_bound(self, bound: float) -> None:
@@ -135,7 +144,9 @@ class _Recorder(cp_model.CpSolverSolutionCallback):
         assert self.objective is not None
         # Every objective term is a non-negative cost, so 0 bounds it before the solver does.
         bound = 0 if self.bound is None else min(self.bound, self.objective)
-        progress = Progress(time.perf_counter() - self.started, self.objective, bound)
+        progress = Progress(
+            time.perf_counter() - self.started, self.objective, bound, self.shortfall_minutes
+        )
         self.history.append(progress)
         if self.on_progress is not None:
             self.on_progress(progress)
@@ -382,6 +393,7 @@ class _Search:
         _configure(solver, max(seconds, 0.1), self.workers, self.seed)
         solver.parameters.relative_gap_limit = self.relative_gap_limit
         self.recorder.check = built if check else None
+        self.recorder.built = built
         solver.best_bound_callback = self.recorder.on_bound
         self.solver = solver
         code = _solve_interruptibly(solver, built.model, self.recorder)

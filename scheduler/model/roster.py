@@ -172,6 +172,7 @@ class RosterModel:
             tier: [] for tier in TIERS
         }
         self.tier_offset: dict[str, int] = dict.fromkeys(TIERS, 0)
+        self.on_floor: dict[tuple[Line, int], cp_model.LinearExpr] = {}
 
         self.add_assignments()
         self.add_one_shift_per_day()
@@ -687,6 +688,7 @@ class RosterModel:
                     [v for v, _ in terms], [c for _, c in terms]
                 )
                 self.model.add(on_floor + short >= needed)
+                self.on_floor[line, t] = on_floor
 
     def add_objective(self) -> None:
         """Minimise weighted shortfall, contract deviation, refused requests and surplus."""
@@ -726,6 +728,18 @@ class RosterModel:
         )
 
     # ---------------------------------------------------------------- solution
+    def shortfall_minutes(self, value: Callable[[cp_model.LinearExprT], int]) -> int:
+        """Person-minutes below demand in a solution, over every demand line, as verify counts.
+
+        Taken from the on-floor sums, not the shortfall variables: a solution the search has
+        not finished polishing may leave those above the real shortfall.
+        """
+        missing = sum(
+            max(0, self.required[line][t] - value(expression))
+            for (line, t), expression in self.on_floor.items()
+        )
+        return self.step * missing
+
     def assignments(self, value: Callable[[cp_model.IntVar], int]) -> list[Assignment]:
         """The roster in a solution, with breaks handed to named people."""
         working: dict[int, list[str]] = defaultdict(list)
