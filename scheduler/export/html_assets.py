@@ -35,7 +35,10 @@ main { padding: 8px 16px 24px; }
 .row { display: grid; grid-template-columns: var(--label) 1fr; align-items: center;
   min-height: 20px; }
 .row:nth-child(even) .track { background-color: #fafafa; }
-.label { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; padding-right: 8px; }
+.label { display: flex; align-items: baseline; white-space: nowrap; overflow: hidden;
+  padding-right: 8px; }
+.label .name { overflow: hidden; text-overflow: ellipsis; flex: 0 1 auto; min-width: 0; }
+.label .id, .label .badge { flex: none; }
 .label .id { color: #6b7280; margin-left: 4px; font-size: 11px; }
 .badge { display: inline-block; font-size: 10px; padding: 0 4px; margin-left: 4px;
   border-radius: 3px; color: #fff; vertical-align: 1px; }
