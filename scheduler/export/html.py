@@ -181,6 +181,10 @@ def _minute_of_day(stamp: pd.Timestamp, day: date) -> int:
 def _work(roster: pd.DataFrame) -> list[dict[str, Any]]:
     """Shifts with their breaks, and back-office days, in minutes from their date's midnight."""
     rows = [r for r in roster.to_dict("records") if not pd.isna(r["start"])]
+    pauses: dict[str, list[dict[Any, Any]]] = {}
+    for record in rows:
+        if str(record["activity"]) not in (SHIFT_ACTIVITY, FLEX_ACTIVITY):
+            pauses.setdefault(str(record["employee_id"]), []).append(record)
     work: list[dict[str, Any]] = []
     for record in rows:
         activity = str(record["activity"])
@@ -196,11 +200,8 @@ def _work(roster: pd.DataFrame) -> list[dict[str, Any]]:
                 "end": _minute_of_day(b["end"], day),
                 "paid": str(b.get("paid", "")) != "false",
             }
-            for b in rows
-            if not is_flex
-            and b["employee_id"] == record["employee_id"]
-            and str(b["activity"]) not in (SHIFT_ACTIVITY, FLEX_ACTIVITY)
-            and start <= b["start"] < end
+            for b in pauses.get(str(record["employee_id"]), [])
+            if not is_flex and start <= b["start"] < end
         ]
         work.append(
             {

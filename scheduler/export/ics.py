@@ -84,16 +84,19 @@ def write_ics(output: Output, folder: Path, revision: datetime | None = None) ->
     files = calendar_file_names(list(people))
     out = Path(folder) / ICS_FOLDER
     written = []
+    by_person: dict[str, list[_Item]] = {}
+    for item in items:
+        by_person.setdefault(item.employee_id, []).append(item)
     for employee_id, name in people.items():
-        mine = [item for item in items if item.employee_id == employee_id]
+        mine = by_person.get(employee_id, [])
         title = f"Roster: {name} ({employee_id})" if name else f"Roster: {employee_id}"
         calendar = _calendar(title, output.timezone)
-        _add_events(calendar, mine, scenario, "person", stamp, with_breaks=True, team=False)
+        _add_events(calendar, mine, by_person, scenario, "person", stamp, team=False)
         path = out / f"{files[employee_id]}.ics"
         _write(path, calendar, span)
         written.append(path)
     calendar = _calendar(f"Roster: {scenario or 'team'}", output.timezone)
-    _add_events(calendar, items, scenario, "team", stamp, with_breaks=False, team=True)
+    _add_events(calendar, items, by_person, scenario, "team", stamp, team=True)
     path = out / f"{TEAM_CALENDAR}.ics"
     _write(path, calendar, span)
     written.append(path)
@@ -214,18 +217,19 @@ def _calendar(title: str, timezone: str | None) -> Calendar:
 def _add_events(
     calendar: Calendar,
     items: list[_Item],
+    by_person: dict[str, list[_Item]],
     scenario: str,
     scope: str,
     stamp: datetime,
     *,
-    with_breaks: bool,
     team: bool,
 ) -> None:
+    """Add an event per item; the team calendar leaves breaks to each shift's description."""
     sequence = max(0, int((stamp - SEQUENCE_EPOCH).total_seconds()) // 60)
     seen: Counter[tuple[str, str, str]] = Counter()
     for item in items:
         is_work = item.activity in (SHIFT_ACTIVITY, FLEX_ACTIVITY)
-        if not is_work and not with_breaks:
+        if team and not is_work:
             continue
         key = WORK_KEY if is_work else f"break:{item.activity}"
         seen[(item.employee_id, item.date, key)] += 1
@@ -239,7 +243,7 @@ def _add_events(
         event.add("sequence", sequence)
         event.add("dtstart", item.start)
         event.add("dtend", item.end)
-        summary, description, category, location = _describe(item, items)
+        summary, description, category, location = _describe(item, by_person[item.employee_id])
         if team:
             summary = f"{item.name or item.employee_id}: {summary}"
         event.add("summary", summary)
@@ -252,8 +256,8 @@ def _add_events(
         calendar.add_component(event)
 
 
-def _describe(item: _Item, items: list[_Item]) -> tuple[str, str, str, str]:
-    """Summary, description, category and location of an event."""
+def _describe(item: _Item, mine: list[_Item]) -> tuple[str, str, str, str]:
+    """Summary, description, category and location of an event; ``mine``: the person's items."""
     row = item.row
     who = f"{item.name} ({item.employee_id})" if item.name else item.employee_id
     hours = _hours(row.get("hours"))
@@ -268,10 +272,9 @@ def _describe(item: _Item, items: list[_Item]) -> tuple[str, str, str, str]:
         shift_id = str(row.get("shift_id", ""))
         summary = f"Shift {shift_id}".strip()
         lines = [who, f"{summary} {span}, {hours} paid"]
-        for other in items:
+        for other in mine:
             if (
-                other.employee_id == item.employee_id
-                and other.activity not in (SHIFT_ACTIVITY, FLEX_ACTIVITY)
+                other.activity not in (SHIFT_ACTIVITY, FLEX_ACTIVITY)
                 and item.start <= other.start < item.end
             ):
                 note = " (unpaid)" if str(other.row.get("paid", "")) == "false" else ""
