@@ -31,6 +31,17 @@ def summary(result: Result) -> dict[str, Any]:
         "interrupted": result.interrupted,
         "num_variables": result.num_variables,
         "num_constraints": result.num_constraints,
+        # Who is who beyond roster.csv, so the HTML report can filter by team, office and skill.
+        "staff": [
+            {
+                "employee_id": e.employee_id,
+                "name": e.name,
+                "office": e.office.value,
+                "team": e.team or "",
+                "skills": sorted(e.skills),
+            }
+            for e in result.scenario.employees
+        ],
     }
     if result.report is None:
         data["conflicts"] = result.conflicts
