@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from scheduler.io.escape import escape_frame
 from scheduler.io.files import write_csv, write_json
 from scheduler.io.roster import format_roster
 from scheduler.solve import Result
@@ -58,12 +59,16 @@ def summary(result: Result) -> dict[str, Any]:
 
 
 def write_result(result: Result, out: Path) -> list[Path]:
-    """Write the roster, coverage and summary of a solve into ``out``; return the files."""
+    """Write the roster, coverage and summary of a solve into ``out``; return the files.
+
+    Text cells of the CSV files are guarded against formula injection (see
+    :mod:`scheduler.io.escape`); ``read_roster`` and ``read_output`` take the guard off.
+    """
     written = []
     if result.report is not None:
         roster_path, coverage_path = out / "roster.csv", out / "coverage.csv"
-        write_csv(roster_path, format_roster(result.roster))
-        write_csv(coverage_path, result.report.coverage)
+        write_csv(roster_path, escape_frame(format_roster(result.roster)))
+        write_csv(coverage_path, escape_frame(result.report.coverage))
         written += [roster_path, coverage_path]
     summary_path = out / "summary.json"
     write_json(summary_path, summary(result))
