@@ -64,6 +64,6 @@ def _map_text(frame: pd.DataFrame, function: Any) -> pd.DataFrame:
     out = frame.copy()
     for column in out.columns:
         dtype = out[column].dtype
-        if dtype == object or pd.api.types.is_string_dtype(dtype):
+        if pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype):
             out[column] = out[column].map(function)
     return out
