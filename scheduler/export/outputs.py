@@ -36,6 +36,7 @@ def summary(result: Result) -> dict[str, Any]:
         data["conflicts"] = result.conflicts
         return data
     costs = result.report.costs
+    names = {e.employee_id: e.name for e in result.scenario.employees}
     data.update(
         {
             "shortfall_hours": costs.shortfall_minutes / 60,
@@ -49,7 +50,15 @@ def summary(result: Result) -> dict[str, Any]:
                 "surplus": result.scenario.weights.surplus * costs.surplus_minutes,
             },
             "violations": [str(v) for v in result.report.violations],
-            "employees": result.report.hours.to_dict("records"),
+            # Names too, so that exports can list people who have no roster row.
+            "employees": [
+                {
+                    "employee_id": row["employee_id"],
+                    "name": names.get(row["employee_id"], ""),
+                    **row,
+                }
+                for row in result.report.hours.to_dict("records")
+            ],
         }
     )
     if any(e.works_back for e in result.scenario.employees):
