@@ -186,7 +186,11 @@ def _people(output: Output, roster: pd.DataFrame) -> list[tuple[str, str]]:
     if "name" in roster.columns:
         for employee_id, name in zip(roster["employee_id"], roster["name"], strict=True):
             names.setdefault(str(employee_id), str(name))
-    order = [str(r["employee_id"]) for r in output.summary.get("employees") or []]
+    order = []
+    for record in output.summary.get("employees") or []:
+        order.append(str(record["employee_id"]))
+        if record.get("name"):
+            names.setdefault(order[-1], str(record["name"]))
     order += sorted(names)
     seen: dict[str, str] = {}
     for employee_id in order:
@@ -435,7 +439,7 @@ def _add_summary(sheet: Worksheet, data: _Data) -> None:
     names = dict(data.people)
     employees = summary.get("employees") or []
     if employees:
-        keys = [k for k in employees[0] if k != "employee_id"]
+        keys = [k for k in employees[0] if k not in ("employee_id", "name")]
         rows = [
             [r.get("employee_id"), names.get(str(r.get("employee_id")), "")]
             + [r.get(k) for k in keys]
