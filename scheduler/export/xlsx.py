@@ -30,6 +30,9 @@ from scheduler.io.escape import escape_cell
 from scheduler.io.files import write_atomic
 from scheduler.io.roster import FLEX_ACTIVITY, SHIFT_ACTIVITY
 
+Row = dict[str, Any]
+"""One roster row as plain Python values (see ``_row``)."""
+
 XLSX_FILE = "roster.xlsx"
 ROSTER_SHEET = "Roster"
 COVERAGE_SHEET = "Coverage"
@@ -51,6 +54,7 @@ _OTHER_FILL = PatternFill("solid", fgColor="FFF2CC")
 _SHORT_FILL = PatternFill("solid", fgColor="FFC7CE")
 _SHORT_FONT = Font(color="9C0006", bold=True)
 _BREAK_COLOURS = ("FFC000", "F4B084", "FFE699", "F8CBAD", "A9D08E", "9BC2E6", "C9C9C9")
+_DAY_ACTIVITIES = (SHIFT_ACTIVITY, FLEX_ACTIVITY)
 _BOLD = Font(bold=True)
 _SMALL = Font(size=8)
 _CENTER = Alignment(horizontal="center", vertical="center")
@@ -90,14 +94,14 @@ def day_sheet_title(day: date) -> str:
     return f"{day:%a} {day.isoformat()}"
 
 
-def roster_cell(rows: pd.DataFrame) -> str:
+def roster_cell(rows: Iterable[Mapping[str, Any]]) -> str:
     """What the Roster grid shows for one person's rows on one day.
 
     ``07:00-15:30`` for a shift, ``REMOTE 8h`` or ``ONSITE 8h`` for a back-office day, another
     activity (such as leave) by its name, ``OFF`` without rows. Break rows are not shown.
     """
     parts = []
-    for record in rows.to_dict("records"):
+    for record in rows:
         activity = str(record["activity"])
         if activity == SHIFT_ACTIVITY:
             parts.append(f"{record['start']:%H:%M}-{record['end']:%H:%M}")
@@ -120,8 +124,10 @@ class _Data:
     days: list[date]
     people: list[tuple[str, str]]
     """``(employee_id, name)`` in the summary's order, then anyone only the roster names."""
-    roster: pd.DataFrame
-    """The roster with a ``day`` column (a date) and numeric ``hours``."""
+    rows: list[Row]
+    """The roster's rows with ``day`` (the date in the roster) and numeric ``hours``."""
+    by_person_day: dict[tuple[str, date], list[Row]]
+    """Each person's rows on each day."""
     lines: list[str]
     """Coverage lines: ``""`` (the total) first, then the skills."""
     coverage: dict[str, pd.DataFrame]
@@ -133,15 +139,12 @@ class _Data:
 
     @classmethod
     def of(cls, output: Output) -> _Data:
-        roster = output.roster.copy()
-        if "date" in roster.columns and (roster["date"] != "").all():
-            roster["day"] = pd.to_datetime(roster["date"]).dt.date
-        else:
-            roster["day"] = roster["start"].dt.date
-        if "hours" in roster.columns:
-            roster["hours"] = pd.to_numeric(roster["hours"], errors="coerce")
-        else:
-            roster["hours"] = math.nan
+        # Plain records: the sheets look rows up one person and day at a time, which small
+        # DataFrames make slow (seconds at a few hundred people).
+        rows = [_row(record) for record in output.roster.to_dict("records")]
+        by_person_day: dict[tuple[str, date], list[Row]] = {}
+        for row in rows:
+            by_person_day.setdefault((row["employee_id"], row["day"]), []).append(row)
         coverage = output.coverage.copy()
         if "skill" not in coverage.columns:
             coverage["skill"] = ""
@@ -160,9 +163,9 @@ class _Data:
             }
             for line, frame in by_line.items()
         }
-        days, people = _days(output, roster), _people(output, roster)
-        codes = _break_codes(roster)
-        return cls(output, days, people, roster, lines, by_line, counts, codes)
+        days, people = _days(output, rows), _people(output, rows)
+        codes = _break_codes(rows)
+        return cls(output, days, people, rows, by_person_day, lines, by_line, counts, codes)
 
     @property
     def step(self) -> int:
@@ -170,22 +173,43 @@ class _Data:
         return self.output.interval_minutes
 
 
-def _days(output: Output, roster: pd.DataFrame) -> list[date]:
+def _row(record: Mapping[Any, Any]) -> Row:
+    """A roster record with text ids, Python date-times, its ``day`` and numeric ``hours``."""
+    row = {str(key): value for key, value in record.items()}
+    row["employee_id"] = str(row["employee_id"])
+    row["activity"] = str(row["activity"])
+    row["start"] = pd.Timestamp(row["start"]).to_pydatetime()
+    row["end"] = pd.Timestamp(row["end"]).to_pydatetime()
+    text = str(row.get("date") or "")
+    row["day"] = date.fromisoformat(text) if text else row["start"].date()
+    row["hours"] = _number(row.get("hours"))
+    return row
+
+
+def _number(value: Any) -> float | None:
+    """``value`` as a float; None for a blank, NaN or text that is not a number."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
+def _days(output: Output, rows: list[Row]) -> list[date]:
     horizon = output.summary.get("horizon") or {}
     if horizon.get("start") and horizon.get("days"):
         first = date.fromisoformat(str(horizon["start"]))
         return [first + timedelta(days=d) for d in range(int(horizon["days"]))]
-    seen = set(roster["day"])
+    seen = {row["day"] for row in rows}
     if not output.coverage.empty:
         seen |= set(output.coverage["start"].dt.date)
     return sorted(seen)
 
 
-def _people(output: Output, roster: pd.DataFrame) -> list[tuple[str, str]]:
+def _people(output: Output, rows: list[Row]) -> list[tuple[str, str]]:
     names: dict[str, str] = {}
-    if "name" in roster.columns:
-        for employee_id, name in zip(roster["employee_id"], roster["name"], strict=True):
-            names.setdefault(str(employee_id), str(name))
+    for row in rows:
+        names.setdefault(row["employee_id"], str(row.get("name") or ""))
     order = []
     for record in output.summary.get("employees") or []:
         order.append(str(record["employee_id"]))
@@ -207,9 +231,8 @@ def _is_break(record: Mapping[Any, Any]) -> bool:
 
 
 def _hours_text(hours: Any) -> str:
-    if hours is None or (isinstance(hours, float) and math.isnan(hours)):
-        return ""
-    return f"{float(hours):g}h"
+    number = _number(hours)
+    return "" if number is None else f"{number:g}h"
 
 
 def _line_label(line: str) -> str:
@@ -287,24 +310,22 @@ def _add_roster(sheet: Worksheet, data: _Data) -> None:
     titles += ["paid hours", "contract hours"]
     _header(sheet, 1, 1, titles)
     contract = _contract_hours(data.output)
-    by_person = dict(tuple(data.roster.groupby("employee_id", sort=False)))
     first_day = 4
     for index, (employee_id, name) in enumerate(data.people):
         row = 2 + index
-        rows = by_person.get(employee_id, data.roster.iloc[0:0])
+        rows = [r for day in data.days for r in data.by_person_day.get((employee_id, day), [])]
         _put(sheet, row, 1, employee_id)
         _put(sheet, row, 2, name)
         _put(sheet, row, 3, _office(rows))
-        by_day = dict(tuple(rows.groupby("day", sort=False)))
         for offset, day in enumerate(data.days):
-            day_rows = by_day.get(day, rows.iloc[0:0])
+            day_rows = data.by_person_day.get((employee_id, day), [])
             text = roster_cell(day_rows)
             cell = _put(sheet, row, first_day + offset, text, alignment=_CENTER)
             cell.fill = _roster_fill(day_rows, text)
             if text == OFF:
                 cell.font = Font(color="808080")
-        worked = rows[rows["activity"].isin([SHIFT_ACTIVITY, FLEX_ACTIVITY])]
-        _put(sheet, row, first_day + len(data.days), float(worked["hours"].sum()))
+        worked = [r["hours"] or 0.0 for r in rows if r["activity"] in _DAY_ACTIVITIES]
+        _put(sheet, row, first_day + len(data.days), float(sum(worked)))
         _put(sheet, row, first_day + len(data.days) + 1, contract.get(employee_id))
     _fit_widths(sheet)
     for offset in range(len(data.days)):
@@ -324,24 +345,21 @@ def _contract_hours(output: Output) -> dict[str, float]:
     return hours
 
 
-def _office(rows: pd.DataFrame) -> str:
-    if "office" not in rows.columns:
-        return ""
-    offices = {str(o) for o in rows["office"] if str(o)}
+def _office(rows: list[Row]) -> str:
+    offices = {str(r.get("office") or "") for r in rows} - {""}
     if len(offices) > 1:
         return "both"
     return offices.pop() if offices else ""
 
 
-def _roster_fill(rows: pd.DataFrame, text: str) -> PatternFill:
+def _roster_fill(rows: list[Row], text: str) -> PatternFill:
     if text == OFF:
         return _OFF_FILL
-    activities = set(rows["activity"])
+    activities = {r["activity"] for r in rows}
     if SHIFT_ACTIVITY in activities:
         return _SHIFT_FILL
     if FLEX_ACTIVITY in activities:
-        flex = rows[rows["activity"] == FLEX_ACTIVITY]
-        remote = "location" in rows.columns and (flex["location"] == "remote").any()
+        remote = any(r["activity"] == FLEX_ACTIVITY and r.get("location") == "remote" for r in rows)
         return _REMOTE_FILL if remote else _ONSITE_FILL
     return _OTHER_FILL
 
@@ -516,8 +534,7 @@ def _add_day(sheet: Worksheet, data: _Data, day: date) -> None:
     earlier night shift's part after midnight.
     """
     midnight = datetime.combine(day, datetime.min.time())
-    roster = data.roster
-    rows = roster[(roster["day"] == day) | ((roster["day"] < day) & (roster["end"] > midnight))]
+    rows = [r for r in data.rows if r["day"] == day or (r["day"] < day and r["end"] > midnight)]
     step = data.step
     span = _day_span(data, rows, midnight)
     titles = ["employee_id", "name", "shift"]
@@ -537,7 +554,9 @@ def _add_day(sheet: Worksheet, data: _Data, day: date) -> None:
         cell.fill = _HEADER_FILL
         cell.alignment = Alignment(text_rotation=90, horizontal="center")
     codes = data.codes
-    by_person = dict(tuple(rows.groupby("employee_id", sort=False)))
+    by_person: dict[str, list[Row]] = {}
+    for record in rows:
+        by_person.setdefault(record["employee_id"], []).append(record)
     row = 1
     for employee_id, name in data.people:
         person = by_person.get(employee_id)
@@ -555,7 +574,7 @@ def _add_day(sheet: Worksheet, data: _Data, day: date) -> None:
             cell = _put(sheet, row, first_column + offset, text, fill=fill)
             cell.font, cell.alignment = _SMALL, _CENTER
     row = _day_coverage(sheet, data, row + 2, midnight, minutes, first_column)
-    used = set(rows["activity"])
+    used = {r["activity"] for r in rows}
     _legend(sheet, row + 1, {name: code for name, code in codes.items() if name in used})
     _fit_widths(sheet)
     sheet.column_dimensions["A"].width = max(12, sheet.column_dimensions["A"].width or 0)
@@ -565,12 +584,12 @@ def _add_day(sheet: Worksheet, data: _Data, day: date) -> None:
     sheet.freeze_panes = sheet.cell(row=2, column=first_column)
 
 
-def _day_span(data: _Data, rows: pd.DataFrame, midnight: datetime) -> tuple[int, int] | None:
+def _day_span(data: _Data, rows: list[Row], midnight: datetime) -> tuple[int, int] | None:
     """Minutes after ``midnight`` the timeline spans, on whole hours; None if nothing happens."""
     starts, ends = [], []
-    if len(rows):
-        starts.append(max(0, _minutes(rows["start"].min(), midnight)))
-        ends.append(_minutes(rows["end"].max(), midnight))
+    if rows:
+        starts.append(max(0, min(_minutes(r["start"], midnight) for r in rows)))
+        ends.append(max(_minutes(r["end"], midnight) for r in rows))
     for line in data.lines:
         frame = data.coverage[line]
         if frame.empty:
@@ -588,16 +607,15 @@ def _day_span(data: _Data, rows: pd.DataFrame, midnight: datetime) -> tuple[int,
     return first, last
 
 
-def _minutes(when: Any, midnight: datetime) -> int:
-    return int((pd.Timestamp(when) - pd.Timestamp(midnight)).total_seconds() // 60)
+def _minutes(when: datetime, midnight: datetime) -> int:
+    return int((when - midnight).total_seconds() // 60)
 
 
-def _break_codes(rows: pd.DataFrame) -> dict[str, tuple[str, PatternFill]]:
+def _break_codes(rows: list[Row]) -> dict[str, tuple[str, PatternFill]]:
     """A short mark and a colour for each break name, in order of first appearance."""
     taken = {SHIFT_MARK, ONSITE_MARK, REMOTE_MARK}
     codes: dict[str, tuple[str, PatternFill]] = {}
-    ordered = rows.sort_values("start", kind="stable")
-    for record in ordered.to_dict("records"):
+    for record in sorted(rows, key=lambda r: r["start"]):
         name = str(record["activity"])
         if name in codes or not _is_break(record):
             continue
@@ -616,7 +634,7 @@ def _break_codes(rows: pd.DataFrame) -> dict[str, tuple[str, PatternFill]]:
 
 
 def _marks(
-    person: pd.DataFrame,
+    person: list[Row],
     midnight: datetime,
     minutes: list[int],
     step: int,
@@ -632,9 +650,8 @@ def _marks(
         for index in range(begin, finish):
             marks[index] = mark
 
-    records = person.to_dict("records")
     # Breaks last, so they cut into the shift they lie in.
-    for record in sorted(records, key=_is_break):
+    for record in sorted(person, key=_is_break):
         activity = str(record["activity"])
         if activity == SHIFT_ACTIVITY:
             paint(record["start"], record["end"], (SHIFT_MARK, _SHIFT_FILL))
