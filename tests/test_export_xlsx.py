@@ -173,6 +173,7 @@ def test_coverage_sheet_has_counts_a_chart_and_red_shortfalls(
     (chart,) = sheet._charts
     assert isinstance(chart, LineChart)
     assert [s.tx.strRef.f for s in chart.series] == ["'Coverage'!C1", "'Coverage'!D1"]
+    assert chart.x_axis.delete is False and chart.y_axis.delete is False
 
 
 def test_summary_sheet_has_the_kpis(solved: tuple[Result, Path], workbook: Workbook) -> None:
