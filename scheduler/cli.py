@@ -67,6 +67,29 @@ def solver_options(command: F) -> F:
     return command
 
 
+def format_option(command: F) -> F:
+    """``--format xlsx,png``: the exports to write (names from scheduler.export.FORMATS)."""
+    from scheduler.export import FORMATS
+
+    def check(context: click.Context, parameter: click.Parameter, value: Any) -> list[str]:
+        from scheduler.export import parse_formats
+
+        try:
+            return parse_formats(value or ())
+        except ValueError as error:
+            raise click.BadParameter(str(error), context, parameter) from None
+
+    option = click.option(
+        "--format",
+        "formats",
+        multiple=True,
+        metavar="FORMATS",
+        callback=check,
+        help=f"Exports to write, comma-separated: {','.join(FORMATS)}.",
+    )
+    return option(command)
+
+
 scenario_argument = click.argument("scenario", type=click.Path(file_okay=False, path_type=Path))
 
 
@@ -184,6 +207,7 @@ def describe(problem: Scenario) -> str:
     default=None,
     help="Write each improvement to this file as one JSON line, flushed at once.",
 )
+@format_option
 @reports_bad_input
 def solve(
     scenario: Path,
@@ -196,8 +220,11 @@ def solve(
     lexicographic: bool,
     tier_tolerance: float,
     log_json: Path | None,
+    formats: list[str],
 ) -> None:
-    """Solve a scenario and write the roster into OUT."""
+    """Solve a scenario and write the roster into OUT (and, with --format, its exports)."""
+    from scheduler.export import write_formats
+    from scheduler.export.folder import read_output
     from scheduler.export.outputs import write_result
     from scheduler.export.progress import SolveWatch
     from scheduler.solve import solve as run
@@ -228,6 +255,9 @@ def solve(
             click.echo(f"no roster found within {time_limit:g} s; allow more time", err=True)
         sys.exit(EXIT_NO_ROSTER_YET)
     files = write_result(result, out)
+    if formats:
+        # From the folder just written, exactly as `scheduler export` would.
+        files += write_formats(read_output(out), out, formats)
     assert result.report is not None
     costs = result.report.costs
     gap = result.gap or 0.0
@@ -290,3 +320,17 @@ def show(out_dir: Path) -> None:
     from scheduler.export.show import print_output
 
     print_output(read_output(out_dir))
+
+
+@main.command()
+@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+@format_option
+@reports_bad_input
+def export(out_dir: Path, formats: list[str]) -> None:
+    """Write exports of the solve in OUT_DIR into OUT_DIR (every format without --format)."""
+    from scheduler.export import FORMATS, write_formats
+    from scheduler.export.folder import read_output
+
+    output = read_output(out_dir)
+    files = write_formats(output, out_dir, formats or list(FORMATS))
+    click.echo("wrote " + ", ".join(str(f) for f in files))

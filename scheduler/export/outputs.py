@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from scheduler.data import TIERS
+from scheduler.io.escape import escape_frame
 from scheduler.io.files import write_csv, write_json
 from scheduler.io.roster import format_roster
 from scheduler.solve import Result
@@ -47,6 +48,7 @@ def summary(result: Result) -> dict[str, Any]:
         data["conflicts"] = result.conflicts
         return data
     costs = result.report.costs
+    names = {e.employee_id: e.name for e in result.scenario.employees}
     data.update(
         {
             "shortfall_hours": costs.shortfall_minutes / 60,
@@ -59,7 +61,15 @@ def summary(result: Result) -> dict[str, Any]:
                 f"{rank}_{tier}": costs.tiers[tier] for rank, tier in enumerate(TIERS, start=1)
             },
             "violations": [str(v) for v in result.report.violations],
-            "employees": result.report.hours.to_dict("records"),
+            # Names too, so that exports can list people who have no roster row.
+            "employees": [
+                {
+                    "employee_id": row["employee_id"],
+                    "name": names.get(row["employee_id"], ""),
+                    **row,
+                }
+                for row in result.report.hours.to_dict("records")
+            ],
             # Weekend days, tagged shifts, unwanted shifts, requests granted and refused.
             "people": result.report.people.to_dict("records"),
         }
@@ -71,12 +81,16 @@ def summary(result: Result) -> dict[str, Any]:
 
 
 def write_result(result: Result, out: Path) -> list[Path]:
-    """Write the roster, coverage and summary of a solve into ``out``; return the files."""
+    """Write the roster, coverage and summary of a solve into ``out``; return the files.
+
+    Text cells of the CSV files are guarded against formula injection (see
+    :mod:`scheduler.io.escape`); ``read_roster`` and ``read_output`` take the guard off.
+    """
     written = []
     if result.report is not None:
         roster_path, coverage_path = out / "roster.csv", out / "coverage.csv"
-        write_csv(roster_path, format_roster(result.roster))
-        write_csv(coverage_path, result.report.coverage)
+        write_csv(roster_path, escape_frame(format_roster(result.roster)))
+        write_csv(coverage_path, escape_frame(result.report.coverage))
         written += [roster_path, coverage_path]
     summary_path = out / "summary.json"
     write_json(summary_path, summary(result))

@@ -11,6 +11,7 @@ import pandas as pd
 
 from scheduler.data import Assignment, FlexDay, Scenario
 from scheduler.errors import InputError
+from scheduler.io.escape import unescape_frame
 
 ROSTER_COLUMNS = [
     "employee_id",
@@ -118,7 +119,11 @@ def format_roster(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def read_roster(path: Path) -> pd.DataFrame:
-    """Read a roster.csv as text cells, checking the required columns are there."""
+    """Read a roster.csv as text cells, checking the required columns are there.
+
+    The formula-injection guard that ``write_result`` puts on text cells is taken off, so an
+    id written as ``'=E1`` names the person ``=E1`` again.
+    """
     if not path.is_file():
         raise InputError(path.name, "file not found")
     try:
@@ -129,7 +134,7 @@ def read_roster(path: Path) -> pd.DataFrame:
     for column in REQUIRED_COLUMNS:
         if column not in frame.columns:
             raise InputError(path.name, "missing column", column=column)
-    return frame
+    return unescape_frame(frame)
 
 
 def _to_minute(scenario: Scenario, value: object, file: str, row: int, column: str) -> int:
