@@ -6,7 +6,7 @@ problem with the input is raised as one :class:`~scheduler.errors.InputError` na
 file, the line (``row``; a CSV header is line 1) and the column or TOML key, and saying what
 was expected and what was found.
 Files are only read, never written. Unknown CSV columns are ignored; unknown TOML keys are
-an error.
+an error. :func:`read_frames` puts DataFrames shaped like the CSV tables through the same checks.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import numpy as np
 import pandas as pd
 
 from scheduler.data import (
@@ -55,7 +56,10 @@ __all__ = [
     "POLICY_FILE",
     "SHIFTS_FILE",
     "STAFF_FILE",
+    "Policy",
     "parse_hhmm",
+    "read_frames",
+    "read_policy",
     "read_scenario",
 ]
 
@@ -264,10 +268,19 @@ class _Cells:
 
 @dataclass(frozen=True)
 class _Table:
-    """A CSV file's (normalised) column names and its non-blank data rows."""
+    """A table's name (file or frame), (normalised) column names and non-blank data rows.
 
+    ``header_row`` is the header's line for errors (None for a DataFrame).
+    """
+
+    file: str
     columns: tuple[str, ...]
     rows: tuple[_Cells, ...]
+    header_row: int | None = 1
+
+
+Source = Path | tuple[str, pd.DataFrame]
+"""Where a table comes from: a CSV file, or a named DataFrame (see :func:`read_frames`)."""
 
 
 def _read_text(path: Path) -> str:
@@ -284,6 +297,43 @@ def _read_text(path: Path) -> str:
         line = raw[: error.start].count(b"\n") + 1
         message = f"expected UTF-8 text, got the byte {raw[error.start]:#04x}"
         raise InputError(path.name, message, line) from None
+
+
+def _table(source: Source, required: Sequence[str]) -> _Table:
+    """The table of a CSV file or of a named DataFrame, requiring some columns."""
+    if isinstance(source, Path):
+        return _read_table(source, required)
+    name, frame = source
+    header = [str(column).strip() for column in frame.columns]
+    cells = [[_cell_text(value) for value in row] for row in frame.itertuples(index=False)]
+    # A frame has no header line: row N is frame.iloc[N], and header problems have no row.
+    return _make_table(name, header, cells, required, first_row=0, header_row=None)
+
+
+def _cell_text(value: Any) -> str:
+    """A DataFrame cell as the text a CSV file would hold.
+
+    Missing values are blank, whole floats lose their ``.0`` (a column with blanks is float),
+    dates and times are ISO text, and a list or set of words is ``;``-separated.
+    """
+    if isinstance(value, list | tuple | set | frozenset):
+        words = [_cell_text(item) for item in value]
+        return ";".join(sorted(words) if isinstance(value, set | frozenset) else words)
+    if value is None or (not isinstance(value, str) and bool(pd.isna(value))):
+        return ""
+    if isinstance(value, bool | np.bool_):
+        return "true" if value else "false"
+    if isinstance(value, float | np.floating):
+        number = float(value)
+        return str(int(number)) if number.is_integer() else repr(number)
+    if isinstance(value, datetime):
+        midnight = value == datetime.combine(value.date(), time())
+        return value.date().isoformat() if midnight else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, time):
+        return value.strftime("%H:%M:%S" if value.second else "%H:%M")
+    return str(value).strip()
 
 
 def _read_table(path: Path, required: Sequence[str]) -> _Table:
@@ -312,34 +362,47 @@ def _read_table(path: Path, required: Sequence[str]) -> _Table:
         detail = str(error).removeprefix("Error tokenizing data. C error: ").strip()
         raise InputError(file, f"expected a well-formed CSV table: {detail}", line) from None
     table = frame.fillna("").map(lambda cell: str(cell).strip()).values.tolist()
-    columns = tuple(name.lower() for name in table[0])
+    return _make_table(file, table[0], table[1:], required, first_row=2, header_row=1)
+
+
+def _make_table(
+    file: str,
+    header: Sequence[str],
+    values: Sequence[Sequence[str]],
+    required: Sequence[str],
+    first_row: int,
+    header_row: int | None,
+) -> _Table:
+    """Check a header and text rows; ``first_row`` numbers the first data row in errors."""
+    columns = tuple(name.lower() for name in header)
     seen: set[str] = set()
     for name in columns:
         if name and name in seen:
-            raise InputError(file, f"expected unique column names, got {name!r} twice", 1, name)
+            message = f"expected unique column names, got {name!r} twice"
+            raise InputError(file, message, header_row, name)
         seen.add(name)
     for name in required:
         if name not in seen:
             found_names = ", ".join(c for c in columns if c) or "none"
             message = f"missing required column {name!r}; found columns: {found_names}"
-            raise InputError(file, message, 1, name)
+            raise InputError(file, message, header_row, name)
     rows = []
-    for index, values in enumerate(table[1:], start=2):
-        if not any(values):
+    for index, row in enumerate(values, start=first_row):
+        if not any(row):
             continue
-        for name, value in zip(columns, values, strict=True):
+        for name, value in zip(columns, row, strict=True):
             if "\n" in value or "\r" in value:
                 message = f"expected a single-line cell, got a line break in {value!r}"
                 raise InputError(file, message, index, name or None)
-        cells = {name: value for name, value in zip(columns, values, strict=True) if name}
+        cells = {name: value for name, value in zip(columns, row, strict=True) if name}
         rows.append(_Cells(file, index, cells))
-    return _Table(columns, tuple(rows))
+    return _Table(file, columns, tuple(rows), header_row)
 
 
-def _read_staff(path: Path, shifts: Sequence[ShiftTemplate] = ()) -> tuple[Employee, ...]:
+def _read_staff(source: Source, shifts: Sequence[ShiftTemplate] = ()) -> tuple[Employee, ...]:
     """Employees from ``staff.csv``; ``preferred_shifts`` name ids or tags of ``shifts``."""
     known_shifts = {s.shift_id for s in shifts} | {tag for s in shifts for tag in s.tags}
-    table = _read_table(path, ("employee_id", "name", "office", "skills", "contract_hours"))
+    table = _table(source, ("employee_id", "name", "office", "skills", "contract_hours"))
     table_rows: dict[str, int] = {}
     employees = []
     for cells in table.rows:
@@ -421,9 +484,9 @@ def _read_preference(cells: _Cells, office: Office) -> Office | None:
     return Office(text.lower())
 
 
-def _read_shifts(path: Path, horizon: Horizon) -> tuple[ShiftTemplate, ...]:
+def _read_shifts(source: Source, horizon: Horizon) -> tuple[ShiftTemplate, ...]:
     """Shift templates from ``shifts.csv``; start == end means a 24-hour shift."""
-    table = _read_table(path, ("shift_id", "start", "end"))
+    table = _table(source, ("shift_id", "start", "end"))
     table_rows: dict[str, int] = {}
     shifts = []
     grid = horizon.interval_minutes
@@ -461,7 +524,7 @@ class _DemandRow:
 
 
 def _read_demand(
-    path: Path, horizon: Horizon, on_holidays: str = "normal"
+    source: Source, horizon: Horizon, on_holidays: str = "normal"
 ) -> tuple[DemandSpan, ...]:
     """Demand spans from ``demand.csv``, resolved to horizon minutes.
 
@@ -469,11 +532,11 @@ def _read_demand(
     without any date row. On a public holiday without date rows, ``on_holidays`` says what
     holds (see `HOLIDAY_DEMAND`). Spans are ordered by day, then by file order.
     """
-    table = _read_table(path, ("start", "end", "required"))
+    table = _table(source, ("start", "end", "required"))
     keys = tuple(c for c in ("date", "weekday") if c in table.columns)
     if not keys:
         message = "missing required column: expected a 'date' or a 'weekday' column (or both)"
-        raise InputError(path.name, message, 1, "date")
+        raise InputError(table.file, message, table.header_row, "date")
     either = "/".join(keys)
     rows = []
     for cells in table.rows:
@@ -514,20 +577,18 @@ def _read_demand(
 
 
 def _read_availability(
-    path: Path, horizon: Horizon, employee_ids: set[str]
+    source: Source, horizon: Horizon, employee_ids: set[str]
 ) -> tuple[AvailabilitySpan, ...]:
     """Availability spans from ``availability.csv`` (an optional file).
 
     Rows dated outside the horizon are checked for well-formed cells and then dropped; the
     employee must be known only for rows that are kept.
     """
-    if not path.exists():
-        return ()
-    table = _read_table(path, ("employee_id", "date", "kind"))
+    table = _table(source, ("employee_id", "date", "kind"))
     for column, other in (("start", "end"), ("end", "start")):
         if other in table.columns and column not in table.columns:
             message = f"missing column {column!r}: expected both start and end columns, or neither"
-            raise InputError(path.name, message, 1, column)
+            raise InputError(table.file, message, table.header_row, column)
     spans = []
     for cells in table.rows:
         employee_id = cells.required("employee_id", "an employee id")
@@ -728,7 +789,7 @@ class _Keys:
 
 
 @dataclass(frozen=True)
-class _Policy:
+class Policy:
     """What ``scenario.toml`` says."""
 
     horizon: Horizon
@@ -1060,9 +1121,18 @@ def _check_anchor_teams(file: str, policy: BackOffice, employees: Sequence[Emplo
             raise InputError(file, message, column=f"back_office.anchor[{number}].team")
 
 
-def _read_policy(path: Path) -> _Policy:
-    """Horizon, rules, breaks, weights, back-office policy and name from ``scenario.toml``."""
-    top = _Keys(path.name, "", _load_toml(path))
+def read_policy(file: str, values: Mapping[str, Any]) -> Policy:
+    """Horizon, rules, breaks, weights, back-office policy and name from parsed TOML.
+
+    Parameters
+    ----------
+    file
+        What errors name as the source, e.g. ``scenario.toml``.
+    values
+        The tables and keys of ``scenario.toml`` as :mod:`tomllib` parses them (a date may
+        also be given as ``"YYYY-MM-DD"`` text).
+    """
+    top = _Keys(file, "", values)
     top.only(_TOP_KEYS)
     if "horizon" not in top.values:
         raise top.error("horizon.start", "missing required key: expected a [horizon] start date")
@@ -1074,7 +1144,7 @@ def _read_policy(path: Path) -> _Policy:
     if holiday_demand not in HOLIDAY_DEMAND:
         message = f"expected one of {' | '.join(HOLIDAY_DEMAND)}, got {holiday_demand!r}"
         raise holiday_keys.error("demand", message)
-    return _Policy(
+    return Policy(
         horizon=horizon,
         holiday_demand=holiday_demand,
         rules=rules,
@@ -1111,22 +1181,90 @@ def read_scenario(path: str | Path) -> Scenario:
     folder = Path(path)
     if not folder.is_dir():
         raise InputError(folder.name or str(folder), f"expected a scenario folder at {folder}")
-    policy = _read_policy(folder / POLICY_FILE)
-    shifts = _read_shifts(folder / SHIFTS_FILE, policy.horizon)
-    employees = _read_staff(folder / STAFF_FILE, shifts)
-    _check_anchor_teams(POLICY_FILE, policy.back_office, employees)
+    policy = read_policy(POLICY_FILE, _load_toml(folder / POLICY_FILE))
+    availability = folder / AVAILABILITY_FILE
+    return _assemble(
+        (POLICY_FILE, policy),
+        folder / STAFF_FILE,
+        folder / SHIFTS_FILE,
+        folder / DEMAND_FILE,
+        availability if availability.exists() else None,
+        policy.name or folder.resolve().name,
+    )
+
+
+def read_frames(
+    staff: pd.DataFrame,
+    shifts: pd.DataFrame,
+    demand: pd.DataFrame,
+    policy: Mapping[str, Any] | str | Path,
+    availability: pd.DataFrame | None = None,
+    name: str | None = None,
+) -> Scenario:
+    """Build a scenario from DataFrames shaped like the folder's CSV tables.
+
+    Cells go through the same checks as the CSV files. A cell may hold text as in the CSV
+    file or a natural Python value: a number, a date or Timestamp, a time, a bool, a list of
+    skills or weekdays; blank and NaN mean an empty cell.
+
+    Parameters
+    ----------
+    staff, shifts, demand, availability
+        The tables; ``availability`` is optional.
+    policy
+        ``scenario.toml``'s content as a dict (as :mod:`tomllib` parses it), or the path of a
+        TOML file.
+    name
+        The scenario's name; default the policy's ``name``, else ``"scenario"``.
+
+    Raises
+    ------
+    InputError
+        For the first problem found, naming the frame (``staff``, ``shifts``, ``demand``,
+        ``availability``, ``policy``), the row (``frame.iloc[row]``) and the column or key.
+    """
+    if isinstance(policy, str | Path):
+        path = Path(policy)
+        policy_file, parsed = path.name, read_policy(path.name, _load_toml(path))
+    else:
+        policy_file, parsed = "policy", read_policy("policy", policy)
+    return _assemble(
+        (policy_file, parsed),
+        ("staff", staff),
+        ("shifts", shifts),
+        ("demand", demand),
+        None if availability is None else ("availability", availability),
+        name or parsed.name or "scenario",
+    )
+
+
+def _assemble(
+    named_policy: tuple[str, Policy],
+    staff: Source,
+    shifts: Source,
+    demand: Source,
+    availability: Source | None,
+    name: str,
+) -> Scenario:
+    """A scenario from its policy (with its source name) and tables, in the folder's order."""
+    policy_file, policy = named_policy
+    templates = _read_shifts(shifts, policy.horizon)
+    employees = _read_staff(staff, templates)
+    _check_anchor_teams(policy_file, policy.back_office, employees)
     known = {employee.employee_id for employee in employees}
-    _check_rule_names(POLICY_FILE, policy.rule_overrides, policy.rules, employees, shifts)
+    _check_rule_names(policy_file, policy.rule_overrides, policy.rules, employees, templates)
     return Scenario(
         horizon=policy.horizon,
         employees=employees,
-        shifts=shifts,
-        demand=_read_demand(folder / DEMAND_FILE, policy.horizon, policy.holiday_demand),
+        shifts=templates,
+        demand=_read_demand(demand, policy.horizon, policy.holiday_demand),
         breaks=policy.breaks,
-        availability=_read_availability(folder / AVAILABILITY_FILE, policy.horizon, known),
+        availability=()
+        if availability is None
+        else _read_availability(availability, policy.horizon, known),
         rules=policy.rules,
         weights=policy.weights,
         back_office=policy.back_office,
-        name=policy.name or folder.resolve().name,
+        name=name,
         rule_overrides=policy.rule_overrides,
     )
