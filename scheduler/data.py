@@ -12,7 +12,13 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from fractions import Fraction
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    import pandas as pd
 
 MINUTES_PER_DAY = 1440
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -482,6 +488,73 @@ class Scenario:
     def spans_of(self, employee_id: str, kind: AvailabilityKind) -> list[AvailabilitySpan]:
         """The availability spans of one kind for one person."""
         return [a for a in self.availability if a.employee_id == employee_id and a.kind == kind]
+
+    # Reading, writing and what-if copies for notebooks. They live in scheduler.io and
+    # scheduler.changes, imported here on use: data.py itself stays free of I/O.
+
+    @classmethod
+    def load(cls, folder: str | Path) -> Scenario:
+        """Read a scenario folder (see :func:`scheduler.io.scenario.read_scenario`)."""
+        from scheduler.io.scenario import read_scenario
+
+        return read_scenario(folder)
+
+    @classmethod
+    def from_frames(
+        cls,
+        *,
+        staff: pd.DataFrame,
+        shifts: pd.DataFrame,
+        demand: pd.DataFrame,
+        policy: Mapping[str, Any] | str | Path,
+        availability: pd.DataFrame | None = None,
+        name: str | None = None,
+    ) -> Scenario:
+        """A scenario from DataFrames shaped like the folder's CSV tables and a policy.
+
+        ``policy`` is ``scenario.toml`` as a dict or the path of a TOML file. The frames get
+        the CSV files' checks; errors name the frame (e.g. ``staff``), row and column (see
+        :func:`scheduler.io.scenario.read_frames`).
+        """
+        from scheduler.io.scenario import read_frames
+
+        return read_frames(staff, shifts, demand, policy, availability, name)
+
+    def save(self, folder: str | Path) -> list[Path]:
+        """Write the scenario as a folder that :meth:`load` reads back equal; return its files."""
+        from scheduler.io.scenario_writer import write_scenario
+
+        return write_scenario(self, folder)
+
+    def with_changes(
+        self,
+        *,
+        demand_scale: float | Fraction | None = None,
+        absent: Mapping[str, Any] | None = None,
+        rules: Mapping[str, Any] | None = None,
+        weights: Mapping[str, Any] | None = None,
+        breaks: Mapping[str, Mapping[str, Any] | None] | None = None,
+        back_office: Mapping[str, Any] | None = None,
+        name: str | None = None,
+    ) -> Scenario:
+        """A changed copy; the scenario itself is left alone.
+
+        ``demand_scale`` (rounded up per span), ``absent`` (id to days), and ``rules``,
+        ``weights``, ``back_office`` and ``breaks`` in ``scenario.toml``'s keys: see
+        :func:`scheduler.changes.apply_changes`.
+        """
+        from scheduler.changes import apply_changes
+
+        return apply_changes(
+            self,
+            demand_scale=demand_scale,
+            absent=absent,
+            rules=rules,
+            weights=weights,
+            breaks=breaks,
+            back_office=back_office,
+            name=name,
+        )
 
 
 @dataclass(frozen=True)
