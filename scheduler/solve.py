@@ -1,17 +1,26 @@
-"""Solve a scenario and return a verified `Result`."""
+"""Solve a scenario and return a verified `Result`.
+
+The module itself is callable as :func:`solve`, so ``from scheduler import solve`` then
+``solve(scenario, time_limit=10)`` works although the name is this module's.
+"""
 
 from __future__ import annotations
 
+import inspect
 import math
 import os
 import signal
+import sys
 import threading
 import time
+import types
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from ortools.sat.python import cp_model
@@ -22,6 +31,9 @@ from scheduler.model.construct import assign_to_targets, greedy_roster
 from scheduler.model.roster import Formulation, Guard, RosterModel
 from scheduler.model.staffing import StaffingModel
 from scheduler.verify import Report, verify
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 def default_workers() -> int:
@@ -102,6 +114,35 @@ class Result:
         if self.report is None:
             raise ValueError(f"no roster: status {self.status}")
         return self.report.coverage
+
+    # Notebook conveniences. scheduler.export imports this module, so they import it on use.
+
+    @property
+    def kpis(self) -> pd.Series:
+        """Status, objective, bound, gap, hours short and over, people, shifts, ... as a Series.
+
+        See :data:`scheduler.export.kpis.KPI_NAMES`.
+        """
+        from scheduler.export.kpis import kpis
+
+        return kpis(self)
+
+    def plot_coverage(self, day: int | str | date | None = None) -> Figure:
+        """Required against on-floor people per interval; ``day`` limits it to one day."""
+        from scheduler.export.notebook import plot_coverage
+
+        return plot_coverage(self, day)
+
+    def to_excel(self, path: str | Path) -> Path:
+        """Write the KPIs, roster, coverage and hours per person to an .xlsx file."""
+        from scheduler.export.notebook import write_excel
+
+        return write_excel(self, path)
+
+    def _repr_html_(self) -> str:
+        from scheduler.export.notebook import result_html
+
+        return result_html(self)
 
 
 class _Recorder(cp_model.CpSolverSolutionCallback):
@@ -592,3 +633,18 @@ def describe_guard(scenario: Scenario, guard: Guard) -> str:
         "min_onsite_days": f"min_onsite_days {scenario.back_office.min_onsite_days}{where}",
     }
     return f"{guard.employee_id} ({person.name}): {texts.get(guard.family, guard.family)}"
+
+
+class _CallableModule(types.ModuleType):
+    """This module, callable as :func:`solve`.
+
+    ``from scheduler import solve`` yields this module (Python binds a submodule to the
+    package's attribute of the same name), so calling it must solve.
+    """
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Result:
+        return solve(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule
+__signature__ = inspect.signature(solve)
