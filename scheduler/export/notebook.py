@@ -50,13 +50,21 @@ def result_html(result: Result) -> str:
         items = "".join(f"<li>{html.escape(str(v))}</li>" for v in result.report.violations)
         parts.append(f"<div>The verifier found broken rules:<ul>{items}</ul></div>")
     table = kpis(result).to_frame("value")
-    parts.append(table.to_html(na_rep="", float_format=lambda x: f"{x:,.2f}"))
+    tables = ["<div><em>KPIs</em>" + table.to_html(na_rep="", float_format=_number) + "</div>"]
     people = hours_per_person(result)
     if not people.empty:
-        parts.append(
-            people.to_html(index=False, max_rows=MAX_HTML_PEOPLE, float_format=lambda x: f"{x:.2f}")
-        )
+        hours = people.to_html(index=False, max_rows=MAX_HTML_PEOPLE, float_format=_number)
+        tables.append(f"<div><em>Hours per person</em>{hours}</div>")
+    parts.append(
+        '<div style="display: flex; gap: 2em; align-items: flex-start">'
+        + "".join(tables)
+        + "</div>"
+    )
     return "\n".join(parts)
+
+
+def _number(value: float) -> str:
+    return f"{value:,.2f}"
 
 
 def plot_coverage(result: Result, day: int | str | date | None = None) -> Figure:
