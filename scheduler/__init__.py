@@ -21,8 +21,11 @@ __all__ = ["Scenario", "compare", "solve", "sweep"]
 
 # ``solve`` is the module scheduler.solve, which is callable as its solve() function (a
 # package attribute named like a submodule is replaced by the submodule once it is imported).
-_LAZY = {"solve": ("scheduler.solve", None), "compare": ("scheduler.export.kpis", "compare")}
-_LAZY["sweep"] = ("scheduler.batch", "sweep")
+_LAZY = {
+    "solve": ("scheduler.solve", None),
+    "compare": ("scheduler.export.kpis", "compare"),
+    "sweep": ("scheduler.batch", "sweep"),
+}
 
 
 def __getattr__(name: str) -> Any:

@@ -334,3 +334,84 @@ def export(out_dir: Path, formats: list[str]) -> None:
     output = read_output(out_dir)
     files = write_formats(output, out_dir, formats or list(FORMATS))
     click.echo("wrote " + ", ".join(str(f) for f in files))
+
+
+EXIT_SOME_FAILED = 1
+"""``sweep``: the results were written, but some scenarios have an error instead of KPIs."""
+
+
+@main.command()
+@click.argument("grid", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="CSV with one row per scenario: its parameters, KPIs and error.",
+)
+@click.option(
+    "--scheduler-address",
+    envvar="SCHEDULER_ADDRESS",
+    default=None,
+    help="A running Dask scheduler, e.g. tcp://10.0.0.5:8786 [env SCHEDULER_ADDRESS; "
+    "default: a LocalCluster on this machine].",
+)
+@click.option(
+    "--workers-per-solve",
+    type=click.IntRange(min=1),
+    default=None,
+    help="CP-SAT threads per solve [default: the cores shared out among the Dask workers].",
+)
+@click.option(
+    "--dask-workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes of the LocalCluster [default: cores / workers-per-solve].",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0.1),
+    default=10.0,
+    show_default=True,
+    help="Seconds per solve.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@reports_bad_input
+def sweep(
+    grid: Path,
+    out: Path,
+    scheduler_address: str | None,
+    workers_per_solve: int | None,
+    dask_workers: int | None,
+    time_limit: float,
+    seed: int,
+    quiet: bool,
+) -> None:
+    """Solve every scenario of GRID.toml (a base folder and axes to vary) on Dask."""
+    from scheduler.batch import read_grid
+    from scheduler.batch import sweep as run_sweep
+    from scheduler.io.files import write_csv
+
+    cases = read_grid(grid).cases()
+    frame = run_sweep(
+        cases,
+        time_limit=time_limit,
+        seed=seed,
+        workers_per_solve=workers_per_solve,
+        n_workers=dask_workers,
+        scheduler_address=scheduler_address,
+        progress=not quiet,
+    )
+    write_csv(out, frame)
+    failed = frame[frame["error"].notna()]
+    counts = frame["status"].value_counts()
+    click.echo(
+        f"{len(frame)} scenarios: "
+        + ", ".join(f"{count} {status}" for status, count in counts.items())
+        + f"; wrote {out}"
+    )
+    for _, row in failed.iterrows():
+        click.echo(f"  {row['scenario']}: {row['error']}", err=True)
+    if len(failed):
+        sys.exit(EXIT_SOME_FAILED)
