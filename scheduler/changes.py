@@ -23,7 +23,7 @@ from scheduler.data import (
     Scenario,
 )
 from scheduler.errors import InputError
-from scheduler.io.scenario import _check_anchor_teams, read_policy
+from scheduler.io.scenario import _check_anchor_teams, _check_rule_names, read_policy
 from scheduler.io.scenario_writer import policy_values
 
 __all__ = ["CHANGES", "apply_changes"]
@@ -61,7 +61,8 @@ def apply_changes(
     rules, weights, back_office
         Keys of the ``[rules]``, ``[weights]`` and ``[back_office]`` tables of
         ``scenario.toml`` (e.g. ``{"max_on_break": 0.2, "min_rest_hours": 12}``); ``None``
-        as a value removes the key (its default applies).
+        as a value removes the key (its default applies). A sub-table such as
+        ``rules={"front": {...}}`` or ``weights={"skill": {...}}`` is replaced whole.
     breaks
         Break name to the keys of its ``[[breaks]]`` table to change (e.g.
         ``{"lunch": {"latest": 240}}``); ``None`` in place of the keys drops the break.
@@ -201,6 +202,11 @@ def _with_policy(
     replaced: dict[str, Any] = {
         section: getattr(policy, section) for section in _POLICY_SECTIONS if sections[section]
     }
+    if sections["rules"]:
+        replaced["rule_overrides"] = policy.rule_overrides
+        _check_rule_names(
+            CHANGES, policy.rule_overrides, policy.rules, scenario.employees, scenario.shifts
+        )
     if breaks:
         replaced["breaks"] = policy.breaks
     return dataclasses.replace(scenario, **replaced)

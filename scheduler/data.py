@@ -51,6 +51,9 @@ class Horizon:
     timezone: str | None = None
     holidays: tuple[tuple[int, str], ...] = ()
     """Public holidays as ``(day, name)``: days off for contract hours."""
+    country: str | None = None
+    subdivision: str | None = None
+    """Where ``holidays`` came from (``[horizon]`` keys), so a saved scenario names them again."""
 
     def __post_init__(self) -> None:
         if not 1 <= self.days <= 56:

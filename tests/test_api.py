@@ -27,6 +27,7 @@ from scheduler.data import (
     Employee,
     Horizon,
     Office,
+    RuleOverride,
     Rules,
     ShiftTemplate,
     Weights,
@@ -60,6 +61,8 @@ def rich_scenario() -> Scenario:
                 max_minutes=44 * 60,
                 max_days=5,
                 skills=frozenset({"lead", "en"}),
+                group="senior staff",
+                preferred_shifts=frozenset({"EARLY", "late"}),
             ),
             employee(
                 "E2",
@@ -71,14 +74,37 @@ def rich_scenario() -> Scenario:
             ),
             employee("E3", office=Office.BOTH, prefers=Office.BACK, skills=frozenset({"lead"})),
         ),
-        shifts=(*base.shifts, shift("SAT", "08:00", "14:00", frozenset({5}))),
+        shifts=(
+            *base.shifts[:2],
+            dataclasses.replace(base.shifts[2], tags=frozenset({"late", "night"})),
+            shift("SAT", "08:00", "14:00", frozenset({5})),
+        ),
+        rule_overrides=(
+            RuleOverride("front", (("max_on_break", Fraction(1, 4)),), Office.FRONT),
+            RuleOverride(
+                "senior staff", (("max_days", 4), ("forbidden_shifts", frozenset({"night"})))
+            ),
+        ),
         availability=(
             AvailabilitySpan("E2", at(1, "00:00"), at(2, "00:00"), AvailabilityKind.UNAVAILABLE),
             AvailabilitySpan("E3", at(2, "08:00"), at(2, "12:00"), AvailabilityKind.PREFER, 3),
             AvailabilitySpan("E1", at(3, "22:00"), at(4, "02:00"), AvailabilityKind.AVOID),
         ),
-        rules=Rules(min_rest_minutes=630, max_consecutive_days=5, max_on_break=Fraction(1, 3)),
-        weights=Weights(shortfall=2000, contract=5, preference=300, surplus=2),
+        rules=Rules(
+            min_rest_minutes=630,
+            max_consecutive_days=5,
+            max_on_break=Fraction(1, 3),
+            max_days=6,
+            forbidden_shifts=frozenset({"SAT"}),
+        ),
+        weights=Weights(
+            shortfall=2000,
+            contract=5,
+            preference=300,
+            surplus=2,
+            fairness=3,
+            skill=(("lead", 3000),),
+        ),
         back_office=BackOffice(
             core_start=10 * 60,
             core_end=15 * 60,
@@ -164,6 +190,20 @@ def test_save_round_trip_of_every_field(tmp_path: Path) -> None:
     ]
 
 
+def test_save_round_trip_keeps_public_holidays(tmp_path: Path) -> None:
+    """A horizon with holidays from [horizon] country is saved with the country, not lost."""
+    make_scenario(horizon=Horizon(date(2026, 12, 21))).save(tmp_path / "a")
+    toml = tmp_path / "a" / "scenario.toml"
+    toml.write_text(toml.read_text().replace("[horizon]\n", '[horizon]\ncountry = "PL"\n'))
+    with_holidays = Scenario.load(tmp_path / "a")
+    assert [day for day, _ in with_holidays.horizon.holidays] == [3, 4, 5]
+    with_holidays.save(tmp_path / "b")
+    assert Scenario.load(tmp_path / "b") == with_holidays
+    bare = dataclasses.replace(with_holidays.horizon, country=None)
+    with pytest.raises(ValueError, match="holidays without"):
+        dataclasses.replace(with_holidays, horizon=bare).save(tmp_path / "c")
+
+
 def test_save_overwrites_an_older_availability(tmp_path: Path) -> None:
     """Saving a scenario without availability over one with it reads back without it."""
     rich_scenario().save(tmp_path)
@@ -183,22 +223,29 @@ def test_writer_knows_every_field() -> None:
     """Fail when the data model grows a field that save() and with_changes() do not write."""
     # If this fails, teach scheduler/io/scenario_writer.py the new field, then update here.
     known = {
-        Rules: {"min_rest_minutes", "weekly_rest_minutes", "max_consecutive_days", "max_on_break"},
-        Weights: {"shortfall", "contract", "preference", "surplus"},
+        Rules: {
+            "min_rest_minutes", "weekly_rest_minutes", "max_consecutive_days", "max_on_break",
+            "max_days", "forbidden_shifts",
+        },
+        Weights: {"shortfall", "contract", "preference", "surplus", "fairness", "skill"},
+        RuleOverride: {"scope", "changes", "office"},
         BreakRule: {"name", "minutes", "earliest", "latest", "min_shift_minutes", "paid"},
-        Horizon: {"start", "days", "interval_minutes", "timezone"},
+        Horizon: {
+            "start", "days", "interval_minutes", "timezone", "holidays", "country", "subdivision",
+        },
         BackOffice: {
             "flex_start", "flex_end", "core_start", "core_end", "daily_minutes",
             "min_onsite_days", "max_remote_days", "desks", "anchors", "covers", "weekdays",
         },
         Employee: {
             "employee_id", "name", "office", "skills", "contract_minutes", "min_minutes",
-            "max_minutes", "max_days", "remote_ok", "team", "remote_days", "prefers",
+            "max_minutes", "max_days", "remote_ok", "team", "remote_days", "prefers", "group",
+            "preferred_shifts",
         },
-        ShiftTemplate: {"shift_id", "start", "end", "weekdays"},
+        ShiftTemplate: {"shift_id", "start", "end", "weekdays", "tags"},
         Scenario: {
             "horizon", "employees", "shifts", "demand", "breaks", "availability", "rules",
-            "weights", "back_office", "name",
+            "weights", "back_office", "name", "rule_overrides",
         },
     }  # fmt: skip
     for kind, names in known.items():
@@ -339,6 +386,12 @@ def test_policy_changes_are_checked_like_the_file() -> None:
     with pytest.raises(InputError, match="unknown break 'tea'"):
         scenario.with_changes(breaks={"tea": {"minutes": 15}})
     assert scenario.with_changes(rules={"max_on_break": None}).rules.max_on_break is None
+    grouped = rich_scenario()
+    stricter = grouped.with_changes(rules={"max_days": 5})
+    assert stricter.rules.max_days == 5
+    assert stricter.rule_overrides == grouped.rule_overrides
+    with pytest.raises(InputError, match=r"rules.group.nobody: expected a group named"):
+        grouped.with_changes(rules={"group": {"nobody": {"max_days": 3}}})
 
 
 def test_exact_optimum_moves_as_the_changes_say() -> None:

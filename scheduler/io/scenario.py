@@ -875,7 +875,12 @@ def _read_horizon(keys: _Keys) -> Horizon:
             raise keys.error("timezone", message) from None
     horizon = Horizon(start, days, interval, timezone)
     if "country" in keys.values:
-        horizon = replace(horizon, holidays=_public_holidays(keys, horizon))
+        horizon = replace(
+            horizon,
+            holidays=_public_holidays(keys, horizon),
+            country=keys.string("country").upper(),
+            subdivision=keys.string("subdivision") if "subdivision" in keys.values else None,
+        )
     elif "subdivision" in keys.values:
         raise keys.error("subdivision", "expected a country key beside subdivision")
     return horizon

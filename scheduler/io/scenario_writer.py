@@ -8,7 +8,9 @@ reads back as the same requirement but not as the same tuple of spans.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
+from dataclasses import fields
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
@@ -16,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from scheduler.data import MINUTES_PER_DAY, WEEKDAYS, Scenario
+from scheduler.data import MINUTES_PER_DAY, WEEKDAYS, Rules, Scenario
 from scheduler.io.files import write_csv, write_text_atomic
 from scheduler.io.scenario import (
     AVAILABILITY_FILE,
@@ -41,10 +43,13 @@ STAFF_COLUMNS = [
     "team",
     "remote_days",
     "prefers",
+    "group",
+    "preferred_shifts",
 ]
-SHIFT_COLUMNS = ["shift_id", "start", "end", "weekdays"]
+SHIFT_COLUMNS = ["shift_id", "start", "end", "weekdays", "tags"]
 DEMAND_COLUMNS = ["date", "start", "end", "required", "skill"]
 AVAILABILITY_COLUMNS = ["employee_id", "date", "start", "end", "kind", "weight"]
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def write_scenario(scenario: Scenario, folder: str | Path) -> list[Path]:
@@ -98,6 +103,8 @@ def scenario_tables(scenario: Scenario) -> dict[str, pd.DataFrame]:
             "team": e.team or "",
             "remote_days": _weekday_text(e.remote_days),
             "prefers": "" if e.prefers is None else e.prefers.value,
+            "group": e.group or "",
+            "preferred_shifts": ";".join(sorted(e.preferred_shifts)),
         }
         for e in scenario.employees
     ]
@@ -114,6 +121,7 @@ def scenario_tables(scenario: Scenario) -> dict[str, pd.DataFrame]:
                 "start": _hhmm(s.start),
                 "end": _hhmm(s.end),
                 "weekdays": "" if every_day else _weekday_text(s.weekdays),
+                "tags": ";".join(sorted(s.tags)),
             }
         )
     horizon = scenario.horizon
@@ -164,14 +172,19 @@ def policy_values(scenario: Scenario) -> dict[str, Any]:
     }
     if horizon.timezone is not None:
         values["horizon"]["timezone"] = horizon.timezone
-    values["rules"] = {
-        "min_rest_hours": _hours_number(rules.min_rest_minutes, "min_rest_hours"),
-        "weekly_rest_hours": _hours_number(rules.weekly_rest_minutes, "weekly_rest_hours"),
-        "max_consecutive_days": rules.max_consecutive_days,
-    }
-    if rules.max_on_break is not None:
-        # The reader limits the denominator to 1000, so the float reads back exactly.
-        values["rules"]["max_on_break"] = float(rules.max_on_break)
+    if horizon.country is not None:
+        values["horizon"]["country"] = horizon.country
+        if horizon.subdivision is not None:
+            values["horizon"]["subdivision"] = horizon.subdivision
+    elif horizon.holidays:
+        raise ValueError("holidays without [horizon] country: scenario.toml cannot name them")
+    values["rules"] = _rule_keys({f.name: getattr(rules, f.name) for f in fields(Rules)})
+    for override in scenario.rule_overrides:
+        table = _rule_keys(dict(override.changes))
+        if override.office is not None:
+            values["rules"][override.office.value] = table
+        else:
+            values["rules"].setdefault("group", {})[override.scope] = table
     breaks = [
         {
             "name": b.name,
@@ -191,7 +204,10 @@ def policy_values(scenario: Scenario) -> dict[str, Any]:
         "contract": weights.contract,
         "preference": weights.preference,
         "surplus": weights.surplus,
+        "fairness": weights.fairness,
     }
+    if weights.skill:
+        values["weights"]["skill"] = dict(weights.skill)
     policy = scenario.back_office
     core = (policy.core_start, policy.core_end)
     back_office: dict[str, Any] = {
@@ -224,6 +240,27 @@ def policy_toml(scenario: Scenario) -> str:
 
 
 # --------------------------------------------------------------------------------------------
+
+
+def _rule_keys(changes: Mapping[str, Any]) -> dict[str, Any]:
+    """`Rules` field values as ``[rules]`` keys; None and empty values are left out."""
+    keys: dict[str, Any] = {}
+    for name, value in changes.items():
+        if value is None or value == frozenset():
+            continue
+        if name in ("min_rest_minutes", "weekly_rest_minutes"):
+            key = name.replace("_minutes", "_hours")
+            keys[key] = _hours_number(value, key)
+        elif name in ("max_consecutive_days", "max_days"):
+            keys[name] = value
+        elif name == "max_on_break":
+            # The reader limits the denominator to 1000, so the float reads back exactly.
+            keys[name] = float(value)
+        elif name == "forbidden_shifts":
+            keys[name] = sorted(value)
+        elif value != getattr(Rules(), name):
+            raise ValueError(f"rule {name} has no key in scenario.toml that this writer knows")
+    return keys
 
 
 def _hhmm(minutes: int) -> str:
@@ -280,9 +317,9 @@ def _toml_table(lines: list[str], prefix: str, values: Mapping[str, Any]) -> Non
         ):
             tables[key] = value
         else:
-            lines.append(f"{key} = {_toml_value(value)}")
+            lines.append(f"{_toml_key(key)} = {_toml_value(value)}")
     for key, value in tables.items():
-        name = f"{prefix}.{key}" if prefix else key
+        name = f"{prefix}.{_toml_key(key)}" if prefix else _toml_key(key)
         if isinstance(value, Mapping):
             lines += ["", f"[{name}]"]
             _toml_table(lines, name, value)
@@ -290,6 +327,10 @@ def _toml_table(lines: list[str], prefix: str, values: Mapping[str, Any]) -> Non
             for item in value:
                 lines += ["", f"[[{name}]]"]
                 _toml_table(lines, name, item)
+
+
+def _toml_key(key: str) -> str:
+    return key if _BARE_KEY.fullmatch(key) else json.dumps(key, ensure_ascii=False)
 
 
 def _toml_value(value: Any) -> str:
