@@ -134,7 +134,7 @@ class Result:
         return plot_coverage(self, day)
 
     def to_excel(self, path: str | Path) -> Path:
-        """Write the KPIs, roster, coverage and hours per person to an .xlsx file."""
+        """Write the roster workbook (as `scheduler export --format xlsx`) to ``path``."""
         from scheduler.export.notebook import write_excel
 
         return write_excel(self, path)

@@ -465,30 +465,33 @@ def test_result_without_roster_still_reports(tmp_path: Path) -> None:
     assert result.kpis["shortfall_hours"] is None
     assert "E1 (Person E1): min_hours" in result._repr_html_()
     assert list(pd.read_excel(result.to_excel(tmp_path / "r.xlsx"), sheet_name=None)) == ["kpis"]
-    with pytest.raises(ValueError, match="no roster"):
+    with pytest.raises(ValueError, match="no coverage to plot: status infeasible"):
         result.plot_coverage()
 
 
 def test_plot_coverage_draws_each_demand_line() -> None:
-    """One panel for the total and one per skill; a day limits the x-range to that day."""
+    """One panel for everyone and one per skill; a day limits the x-range to that day."""
     result = solved(make_scenario(), time_limit=3)
     figure = result.plot_coverage()
-    assert [ax.get_title(loc="left") for ax in figure.axes] == ["all front office", "skill lead"]
+    assert [ax.get_title(loc="left") for ax in figure.axes] == ["everyone", "lead"]
     day = result.plot_coverage(day="2026-12-08")
-    first, last = day.axes[0].lines[0].get_xdata()[[0, -1]]
-    assert pd.Timestamp(first).date() == pd.Timestamp(last).date() == date(2026, 12, 8)
-    assert len(day.axes[0].lines[0].get_xdata()) == 96
+    starts = pd.to_datetime(day.axes[0].lines[0].get_xdata())
+    # 96 quarter-hours and a closing point at midnight.
+    assert len(starts) == 97 and starts[0] == pd.Timestamp("2026-12-08 00:00")
+    assert starts[-1] == pd.Timestamp("2026-12-09 00:00")
+    assert "Tuesday 2026-12-08" in day.texts[0].get_text()
     with pytest.raises(ValueError, match="outside the horizon"):
         result.plot_coverage(day=9)
 
 
-def test_to_excel_writes_the_tables(tmp_path: Path) -> None:
-    """The workbook holds kpis, roster, coverage and hours with the result's rows."""
+def test_to_excel_writes_the_export_workbook(tmp_path: Path) -> None:
+    """The workbook of `scheduler export --format xlsx`: roster grid, coverage, summary, days."""
     result = solved(make_scenario(), time_limit=3)
     path = result.to_excel(tmp_path / "out" / "roster.xlsx")
-    sheets = pd.read_excel(path, sheet_name=None)
-    assert list(sheets) == ["kpis", "roster", "coverage", "hours"]
-    assert len(sheets["roster"]) == len(result.roster) > 0
-    assert len(sheets["coverage"]) == len(result.coverage)
-    assert sheets["kpis"].set_index("kpi").loc["objective", "value"] == result.objective
+    sheets = pd.read_excel(path, sheet_name=None, header=None)
+    days = [f"{day:%a} {day.isoformat()}" for day in pd.date_range("2026-12-07", periods=7).date]
+    assert list(sheets) == ["Roster", "Coverage", "Summary", *days]
+    grid = sheets["Roster"].astype(str).to_numpy()
+    for person in {a.employee_id for a in result.assignments}:
+        assert person in grid
     assert [p.name for p in path.parent.iterdir()] == ["roster.xlsx"]

@@ -1,6 +1,7 @@
-"""A solve in a notebook: an HTML summary, a coverage plot and a simple Excel workbook.
+"""A solve in a notebook: an HTML summary, the coverage plot and the Excel workbook.
 
-matplotlib and openpyxl are imported only when a plot or a workbook is asked for.
+The plot and the workbook are those of ``scheduler export`` (png, xlsx), built from the result
+in memory; matplotlib and openpyxl are imported only when one is asked for.
 """
 
 from __future__ import annotations
@@ -12,14 +13,16 @@ from typing import TYPE_CHECKING, BinaryIO
 
 import pandas as pd
 
+from scheduler.export.folder import Output
 from scheduler.export.kpis import hours_per_person, kpis
+from scheduler.export.outputs import summary
 from scheduler.io.files import write_atomic
 from scheduler.solve import Result
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["coverage_frame", "plot_coverage", "result_html", "write_excel"]
+__all__ = ["as_output", "coverage_frame", "plot_coverage", "result_html", "write_excel"]
 
 MAX_HTML_PEOPLE = 20
 """Rows of the hours table shown in full; longer tables show their head and tail."""
@@ -70,6 +73,8 @@ def _number(value: float) -> str:
 def plot_coverage(result: Result, day: int | str | date | None = None) -> Figure:
     """Required people against people on the floor, one panel per demand line (total first).
 
+    The figure of ``scheduler export --format png`` (see :mod:`scheduler.export.png`).
+
     Parameters
     ----------
     result
@@ -80,43 +85,19 @@ def plot_coverage(result: Result, day: int | str | date | None = None) -> Figure
     Returns
     -------
     matplotlib.figure.Figure
-        Shortfall is shaded red. The figure is closed in pyplot, so a notebook shows it once,
-        as the cell's value.
+        Shown once as a notebook cell's value.
     """
     import matplotlib.pyplot as plt
-    from matplotlib.ticker import MaxNLocator
 
-    frame = coverage_frame(result)
-    if day is not None:
-        when = _day_date(result, day)
-        frame = frame[frame["start"].dt.date == when]
-    lines = list(dict.fromkeys(frame["skill"]))
-    figure, axes = plt.subplots(
-        len(lines), 1, sharex=True, squeeze=False, figsize=(10, 1.2 + 2.2 * len(lines))
-    )
-    for ax, skill in zip(axes[:, 0], lines, strict=True):
-        line = frame[frame["skill"] == skill]
-        ax.step(line["start"], line["on_floor"], where="post", label="on floor", color="tab:blue")
-        ax.step(line["start"], line["required"], where="post", label="required", color="black")
-        ax.fill_between(
-            line["start"],
-            line["on_floor"],
-            line["required"],
-            where=line["required"] > line["on_floor"],
-            step="post",
-            color="tab:red",
-            alpha=0.3,
-            label="shortfall",
-        )
-        ax.set_ylabel("people")
-        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_title(f"skill {skill}" if skill else "all front office", loc="left", fontsize=10)
-    axes[0, 0].legend(loc="upper right", fontsize=8)
-    when_text = "" if day is None else f", {_day_date(result, day)}"
-    figure.suptitle(f"Coverage: {result.scenario.name}{when_text}")
-    figure.autofmt_xdate()
-    figure.tight_layout()
-    plt.close(figure)
+    from scheduler.export.png import coverage_figure
+
+    when = None if day is None else _day_date(result, day)
+    figure = coverage_figure(as_output(result), when)
+    if figure is None:
+        raise ValueError(f"no coverage to plot: status {result.status}")
+    # A pyplot figure loads the notebook's matplotlib backend, which is what teaches IPython to
+    # show Figure objects; closing it at once keeps it from being shown itself.
+    plt.close(plt.figure())
     return figure
 
 
@@ -130,24 +111,28 @@ def _day_date(result: Result, day: int | str | date) -> date:
 
 
 def write_excel(result: Result, path: str | Path) -> Path:
-    """Write sheets ``kpis``, ``roster``, ``coverage`` and ``hours`` to an .xlsx atomically.
+    """Write the workbook of ``scheduler export --format xlsx`` to ``path`` atomically.
 
-    A plain workbook of the tables; the formatted one of ``scheduler.export.xlsx`` can take
-    its place once it is there.
+    Without a roster (infeasible, no roster in time) the workbook has one sheet, ``kpis``.
     """
     target = Path(path)
+    if result.report is not None:
+        from scheduler.export.xlsx import build_workbook
+
+        write_atomic(target, build_workbook(as_output(result)).save)
+        return target
     values = kpis(result).to_frame("value")
     values["value"] = values["value"].map(lambda v: "" if v is None else v)
-    sheets = {"kpis": values.reset_index(names="kpi")}
-    if result.report is not None:
-        sheets["roster"] = result.roster
-        sheets["coverage"] = coverage_frame(result)
-        sheets["hours"] = hours_per_person(result)
 
     def write(stream: BinaryIO) -> None:
         with pd.ExcelWriter(stream, engine="openpyxl") as writer:
-            for name, frame in sheets.items():
-                frame.to_excel(writer, sheet_name=name, index=False)
+            values.reset_index(names="kpi").to_excel(writer, sheet_name="kpis", index=False)
 
     write_atomic(target, write)
     return target
+
+
+def as_output(result: Result) -> Output:
+    """The result as the exports see a solve's output folder, without writing one."""
+    coverage = coverage_frame(result) if result.report is not None else pd.DataFrame()
+    return Output(Path("."), result.roster, coverage, summary(result))

@@ -148,3 +148,15 @@ def _save(figure: Figure, path: Path) -> None:
         stream.write(data)
 
     write_atomic(path, write)
+
+
+def coverage_figure(output: Output, day: date | None = None) -> Figure | None:
+    """The figure of ``coverage.png`` (``day`` None) or of one day's file; None without coverage.
+
+    For callers that show the figure rather than write it, e.g. a notebook.
+    """
+    lines = _lines(output.coverage)
+    if lines is None:
+        return None
+    step = pd.Timedelta(minutes=output.interval_minutes)
+    return _figure(lines, step, str(output.summary.get("scenario") or ""), day)
