@@ -391,6 +391,7 @@ def sweep(
     """Solve every scenario of GRID.toml (a base folder and axes to vary) on Dask."""
     from scheduler.batch import read_grid
     from scheduler.batch import sweep as run_sweep
+    from scheduler.io.escape import escape_frame
     from scheduler.io.files import write_csv
 
     cases = read_grid(grid).cases()
@@ -403,7 +404,8 @@ def sweep(
         scheduler_address=scheduler_address,
         progress=not quiet,
     )
-    write_csv(out, frame)
+    # Names and errors come from input data and the file is opened in spreadsheets.
+    write_csv(out, escape_frame(frame))
     failed = frame[frame["error"].notna()]
     counts = frame["status"].value_counts()
     click.echo(

@@ -188,3 +188,17 @@ def test_case_without_scenario_is_not_sent_to_dask() -> None:
     rows = sweep([Case("broken", {"demand_scale": "x"}, error="bad")], progress=False)
     assert rows.to_dict("records")[0]["error"] == "bad"
     assert rows["status"].tolist() == ["error"]
+
+
+def test_cli_sweep_of_the_base_alone_exits_0_with_guarded_text(tmp_path: Path) -> None:
+    """No axes: one row, the base; a name a spreadsheet would run is written guarded."""
+    make_scenario(name="=HYPERLINK(1)").save(tmp_path / "tiny")
+    grid_path = tmp_path / "grid.toml"
+    grid_path.write_text('base = "tiny"\n')
+    out = tmp_path / "sweep.csv"
+    args = ["sweep", str(grid_path), "--out", str(out), "--time-limit", "3", "--quiet"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    rows = pd.read_csv(out, keep_default_na=False)
+    assert rows["scenario"].tolist() == ["'=HYPERLINK(1)"]
+    assert rows["verified"].tolist() == [True] and rows["error"].tolist() == [""]
