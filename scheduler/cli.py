@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import click
 
-from scheduler.data import Scenario
+from scheduler.data import Rules, Scenario
 from scheduler.errors import InputError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -67,6 +67,29 @@ def solver_options(command: F) -> F:
     return command
 
 
+def format_option(command: F) -> F:
+    """``--format xlsx,png``: the exports to write (names from scheduler.export.FORMATS)."""
+    from scheduler.export import FORMATS
+
+    def check(context: click.Context, parameter: click.Parameter, value: Any) -> list[str]:
+        from scheduler.export import parse_formats
+
+        try:
+            return parse_formats(value or ())
+        except ValueError as error:
+            raise click.BadParameter(str(error), context, parameter) from None
+
+    option = click.option(
+        "--format",
+        "formats",
+        multiple=True,
+        metavar="FORMATS",
+        callback=check,
+        help=f"Exports to write, comma-separated: {','.join(FORMATS)}.",
+    )
+    return option(command)
+
+
 scenario_argument = click.argument("scenario", type=click.Path(file_okay=False, path_type=Path))
 
 
@@ -85,8 +108,11 @@ def main() -> None:
 
 @main.command()
 @scenario_argument
+@click.option(
+    "--explain-rules", is_flag=True, help="Print the effective rules of each group of staff."
+)
 @reports_bad_input
-def validate(scenario: Path) -> None:
+def validate(scenario: Path, explain_rules: bool) -> None:
     """Check a scenario folder and print what it holds."""
     from scheduler.model.size import MAX_VARIABLES, check_model_size
 
@@ -94,6 +120,40 @@ def validate(scenario: Path) -> None:
     size = check_model_size(problem)
     click.echo(describe(problem))
     click.echo(f"  model: about {size.variables:,} variables (limit {MAX_VARIABLES:,})")
+    if explain_rules:
+        click.echo(describe_rules(problem))
+
+
+def describe_rules(problem: Scenario) -> str:
+    """The effective rules per office and group, with who they hold for."""
+    books: dict[tuple[str, str], list[str]] = {}
+    for person in problem.employees:
+        office = "front office" if person.works_front else "back office"
+        where = f"{office}, group {person.group}" if person.group else office
+        books.setdefault((where, rules_text(problem.rules_for(person))), []).append(
+            person.employee_id
+        )
+    lines = ["effective rules:"]
+    for (where, text), ids in books.items():
+        people = ", ".join(ids[:8]) + (f" and {len(ids) - 8} more" if len(ids) > 8 else "")
+        lines.append(f"  {where} ({people}): {text}")
+    return "\n".join(lines)
+
+
+def rules_text(rules: Rules) -> str:
+    """One rule book in one line."""
+    parts = [
+        f"min_rest_hours {rules.min_rest_minutes / 60:g}",
+        f"weekly_rest_hours {rules.weekly_rest_minutes / 60:g}",
+        f"max_consecutive_days {rules.max_consecutive_days}",
+        "max_on_break "
+        + ("none" if rules.max_on_break is None else f"{float(rules.max_on_break):g}"),
+    ]
+    if rules.max_days is not None:
+        parts.append(f"max_days {rules.max_days}")
+    if rules.forbidden_shifts:
+        parts.append(f"forbidden_shifts {';'.join(sorted(rules.forbidden_shifts))}")
+    return ", ".join(parts)
 
 
 def describe(problem: Scenario) -> str:
@@ -133,6 +193,25 @@ def describe(problem: Scenario) -> str:
 )
 @solver_options
 @click.option("--quiet", is_flag=True, help="Print nothing while solving.")
+@click.option(
+    "--lexicographic",
+    is_flag=True,
+    help="Solve tier by tier (shortfall, contract, preferences, fairness, surplus).",
+)
+@click.option(
+    "--tier-tolerance",
+    type=click.FloatRange(min=0),
+    default=0.0,
+    show_default=True,
+    help="With --lexicographic: how far (relative) a tier may rise above its best later on.",
+)
+@click.option(
+    "--log-json",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write each improvement to this file as one JSON line, flushed at once.",
+)
+@format_option
 @reports_bad_input
 def solve(
     scenario: Path,
@@ -142,29 +221,31 @@ def solve(
     seed: int,
     formulation: str,
     quiet: bool,
+    lexicographic: bool,
+    tier_tolerance: float,
+    log_json: Path | None,
+    formats: list[str],
 ) -> None:
-    """Solve a scenario and write the roster into OUT."""
+    """Solve a scenario and write the roster into OUT (and, with --format, its exports)."""
+    from scheduler.export import write_formats
+    from scheduler.export.folder import read_output
     from scheduler.export.outputs import write_result
-    from scheduler.solve import Progress
+    from scheduler.export.progress import SolveWatch
     from scheduler.solve import solve as run
 
     problem = load(scenario)
-
-    def report(progress: Progress) -> None:
-        click.echo(
-            f"  {progress.seconds:7.1f} s  objective {progress.objective:,.0f}"
-            f"  bound {progress.bound:,.0f}  gap {100 * progress.gap:.2f} %",
-            err=True,
+    with SolveWatch(quiet=quiet, log_path=log_json, time_limit=time_limit) as watch:
+        result = run(
+            problem,
+            time_limit=time_limit,
+            workers=workers,
+            seed=seed,
+            formulation=formulation,  # type: ignore[arg-type]
+            on_progress=watch,
+            lexicographic=lexicographic,
+            tier_tolerance=tier_tolerance,
         )
-
-    result = run(
-        problem,
-        time_limit=time_limit,
-        workers=workers,
-        seed=seed,
-        formulation=formulation,  # type: ignore[arg-type]
-        on_progress=None if quiet else report,
-    )
+        watch.finish(result)
     if result.status == "infeasible":
         write_result(result, out)
         click.echo("no roster satisfies the hard rules; these rule groups conflict:", err=True)
@@ -178,6 +259,9 @@ def solve(
             click.echo(f"no roster found within {time_limit:g} s; allow more time", err=True)
         sys.exit(EXIT_NO_ROSTER_YET)
     files = write_result(result, out)
+    if formats:
+        # From the folder just written, exactly as `scheduler export` would.
+        files += write_formats(read_output(out), out, formats)
     assert result.report is not None
     costs = result.report.costs
     gap = result.gap or 0.0
@@ -211,3 +295,129 @@ def check(scenario: Path, roster: Path) -> None:
         f"surplus {costs.surplus_minutes / 60:.1f} h, objective {costs.objective:,}"
     )
     sys.exit(EXIT_OK if report.ok else EXIT_VIOLATIONS)
+
+
+@main.command()
+@click.argument("old_roster", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("new_roster", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the changes as a JSON list.")
+@reports_bad_input
+def diff(old_roster: Path, new_roster: Path, as_json: bool) -> None:
+    """List per person what changed from OLD_ROSTER to NEW_ROSTER (two roster.csv files)."""
+    import json
+
+    from scheduler.diff import change_records, changes_text, diff_files
+
+    changes = diff_files(old_roster, new_roster)
+    if as_json:
+        click.echo(json.dumps(change_records(changes), indent=2, ensure_ascii=False))
+    else:
+        click.echo(changes_text(changes))
+
+
+@main.command()
+@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+@reports_bad_input
+def show(out_dir: Path) -> None:
+    """Print the roster in OUT_DIR (a solve's output folder) as a people-by-days grid."""
+    from scheduler.export.folder import read_output
+    from scheduler.export.show import print_output
+
+    print_output(read_output(out_dir))
+
+
+@main.command()
+@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+@format_option
+@reports_bad_input
+def export(out_dir: Path, formats: list[str]) -> None:
+    """Write exports of the solve in OUT_DIR into OUT_DIR (every format without --format)."""
+    from scheduler.export import FORMATS, write_formats
+    from scheduler.export.folder import read_output
+
+    output = read_output(out_dir)
+    files = write_formats(output, out_dir, formats or list(FORMATS))
+    click.echo("wrote " + ", ".join(str(f) for f in files))
+
+
+EXIT_SOME_FAILED = 1
+"""``sweep``: the results were written, but some scenarios have an error instead of KPIs."""
+
+
+@main.command()
+@click.argument("grid", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="CSV with one row per scenario: its parameters, KPIs and error.",
+)
+@click.option(
+    "--scheduler-address",
+    envvar="SCHEDULER_ADDRESS",
+    default=None,
+    help="A running Dask scheduler, e.g. tcp://10.0.0.5:8786 [env SCHEDULER_ADDRESS; "
+    "default: a LocalCluster on this machine].",
+)
+@click.option(
+    "--workers-per-solve",
+    type=click.IntRange(min=1),
+    default=None,
+    help="CP-SAT threads per solve [default: the cores shared out among the Dask workers].",
+)
+@click.option(
+    "--dask-workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes of the LocalCluster [default: cores / workers-per-solve].",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0.1),
+    default=10.0,
+    show_default=True,
+    help="Seconds per solve.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@reports_bad_input
+def sweep(
+    grid: Path,
+    out: Path,
+    scheduler_address: str | None,
+    workers_per_solve: int | None,
+    dask_workers: int | None,
+    time_limit: float,
+    seed: int,
+    quiet: bool,
+) -> None:
+    """Solve every scenario of GRID.toml (a base folder and axes to vary) on Dask."""
+    from scheduler.batch import read_grid
+    from scheduler.batch import sweep as run_sweep
+    from scheduler.io.escape import escape_frame
+    from scheduler.io.files import write_csv
+
+    cases = read_grid(grid).cases()
+    frame = run_sweep(
+        cases,
+        time_limit=time_limit,
+        seed=seed,
+        workers_per_solve=workers_per_solve,
+        n_workers=dask_workers,
+        scheduler_address=scheduler_address,
+        progress=not quiet,
+    )
+    # Names and errors come from input data and the file is opened in spreadsheets.
+    write_csv(out, escape_frame(frame))
+    failed = frame[frame["error"].notna()]
+    counts = frame["status"].value_counts()
+    click.echo(
+        f"{len(frame)} scenarios: "
+        + ", ".join(f"{count} {status}" for status, count in counts.items())
+        + f"; wrote {out}"
+    )
+    for _, row in failed.iterrows():
+        click.echo(f"  {row['scenario']}: {row['error']}", err=True)
+    if len(failed):
+        sys.exit(EXIT_SOME_FAILED)

@@ -11,12 +11,13 @@ from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from openpyxl import Workbook
 
 from scheduler.data import AvailabilityKind
 from scheduler.errors import InputError
-from scheduler.io.scenario import parse_hhmm, read_scenario
+from scheduler.io.scenario import parse_hhmm, read_frames, read_scenario
 from scheduler.io.tables import decode, excel_text, sniff_separator
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
@@ -389,6 +390,38 @@ def test_availability_xlsx_alone_is_read(folder: Path) -> None:
     """The optional availability table is read from an .xlsx too, not skipped."""
     csv_as_xlsx(folder, "availability.csv")
     assert read_scenario(folder).availability == read_scenario(SAMPLE).availability
+
+
+@pytest.mark.parametrize(
+    ("name", "drop", "column"),
+    [("demand.csv", ("weekday", "date"), "date"), ("availability.csv", ("end",), "end")],
+)
+def test_xlsx_table_checks_name_the_workbook(
+    folder: Path, name: str, drop: tuple[str, ...], column: str
+) -> None:
+    """Demand without date/weekday and availability without end name the .xlsx actually read."""
+    table = rows(folder, name)
+    keep = [index for index, header in enumerate(table[0]) if header not in drop]
+    (folder / name).unlink()
+    write_xlsx((folder / name).with_suffix(".xlsx"), [[row[i] for i in keep] for row in table])
+    error = load_error(folder)
+    assert (error.file, error.row, error.column) == (name.replace(".csv", ".xlsx"), 1, column)
+
+
+def test_frames_share_the_header_and_cell_checks() -> None:
+    """A DataFrame's headers are normalised like a file's; its errors name frame.iloc rows."""
+    expected = read_scenario(SAMPLE)
+    frames = {name: pd.read_csv(SAMPLE / f"{name}.csv") for name in ("staff", "shifts", "demand")}
+    staff = frames["staff"].rename(columns={"contract_hours": " Contract Hours "})
+    policy = SAMPLE / "scenario.toml"
+    built = read_frames(staff, frames["shifts"], frames["demand"], policy)
+    assert built.employees == expected.employees
+    staff[" Contract Hours "] = staff[" Contract Hours "].astype(object)
+    staff.loc[2, " Contract Hours "] = "37,5 h"
+    with pytest.raises(InputError) as caught:
+        read_frames(staff, frames["shifts"], frames["demand"], policy)
+    error = caught.value
+    assert (error.file, error.row, error.column) == ("staff", 2, "contract_hours")
 
 
 @pytest.mark.parametrize("data", [b"not a zip", b"PK\x03\x04broken", b""])

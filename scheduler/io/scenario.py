@@ -6,7 +6,7 @@ problem with the input is raised as one :class:`~scheduler.errors.InputError` na
 file, the line (``row``; a CSV header is line 1) and the column or TOML key, and saying what
 was expected and what was found.
 Files are only read, never written. Unknown CSV columns are ignored; unknown TOML keys are
-an error.
+an error. :func:`read_frames` puts DataFrames shaped like the CSV tables through the same checks.
 """
 
 from __future__ import annotations
@@ -14,14 +14,17 @@ from __future__ import annotations
 import math
 import re
 import tomllib
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from enum import StrEnum
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import numpy as np
+import pandas as pd
 
 from scheduler.data import (
     INTERVAL_CHOICES,
@@ -38,6 +41,7 @@ from scheduler.data import (
     Employee,
     Horizon,
     Office,
+    RuleOverride,
     Rules,
     Scenario,
     ShiftTemplate,
@@ -45,6 +49,7 @@ from scheduler.data import (
 )
 from scheduler.errors import InputError
 from scheduler.io.tables import (
+    excel_text,
     find_file,
     find_table,
     missing_table_error,
@@ -58,7 +63,10 @@ __all__ = [
     "POLICY_FILE",
     "SHIFTS_FILE",
     "STAFF_FILE",
+    "Policy",
     "parse_hhmm",
+    "read_frames",
+    "read_policy",
     "read_scenario",
 ]
 
@@ -300,12 +308,21 @@ class _Cells:
 
 @dataclass(frozen=True)
 class _Table:
-    """A table's (normalised) column names and its non-blank data rows."""
+    """A table's name (file or frame), (normalised) column names and non-blank data rows.
 
+    ``file`` is the file actually read (``staff.xlsx`` when it stood in for ``staff.csv``) or
+    the frame's name; ``header_row`` is the header's row for errors (None for a DataFrame).
+    """
+
+    file: str
     columns: tuple[str, ...]
     rows: tuple[_Cells, ...]
-    file: str = ""
-    """The name of the file read (``staff.xlsx`` when it stood in for ``staff.csv``)."""
+    header_row: int | None = 1
+
+
+Source = Path | tuple[str, pd.DataFrame]
+"""Where a table comes from: a CSV (or ``.xlsx``) file, or a named DataFrame (see
+:func:`read_frames`)."""
 
 
 def _read_text(path: Path) -> str:
@@ -318,14 +335,43 @@ def _column_name(header: str) -> str:
     return _HEADER_GAP.sub("_", header.strip().strip("\ufeff").strip().lower())
 
 
+def _table(source: Source, required: Sequence[str]) -> _Table:
+    """The table of a CSV or ``.xlsx`` file or of a named DataFrame, requiring some columns."""
+    if isinstance(source, Path):
+        return _read_table(source, required)
+    name, frame = source
+    rows = [
+        (number, [_cell_text(value) for value in values])
+        for number, values in enumerate(frame.itertuples(index=False))
+    ]
+    # A frame has no header line: row N is frame.iloc[N], and header problems have no row.
+    return _make_table(name, [str(column) for column in frame.columns], None, rows, required)
+
+
+def _cell_text(value: Any) -> str:
+    """A DataFrame cell as the text a CSV file would hold.
+
+    Missing values are blank and a list or set of words is ``;``-separated; numbers, dates,
+    times and booleans are written as an Excel cell's are (see
+    :func:`scheduler.io.tables.excel_text`: a column with blanks is float, so whole floats lose
+    their ``.0``).
+    """
+    if isinstance(value, list | tuple | set | frozenset):
+        words = [_cell_text(item) for item in value]
+        return ";".join(sorted(words) if isinstance(value, set | frozenset) else words)
+    if value is None or (not isinstance(value, str) and bool(pd.isna(value))):
+        return ""
+    if isinstance(value, np.bool_ | np.number):
+        value = value.item()
+    return excel_text(value)
+
+
 def _read_table(path: Path, required: Sequence[str]) -> _Table:
     """Read a table whose header is its first row, requiring some columns.
 
     ``path`` names the CSV file; its ``.xlsx`` twin is read in its place (see
-    :mod:`scheduler.io.tables` for the accepted forms). Header names are stripped,
-    lower-cased and have inner spaces turned into ``_``; blank header names and unknown columns
-    are kept but never used. Blank rows are skipped; row numbers are the file's lines (CSV) or
-    the sheet's rows (Excel).
+    :mod:`scheduler.io.tables` for the accepted forms). Row numbers are the file's lines (CSV)
+    or the sheet's rows (Excel); the header and the rows are checked by :func:`_make_table`.
     """
     found = find_table(path)
     if found is None:
@@ -339,6 +385,24 @@ def _read_table(path: Path, required: Sequence[str]) -> _Table:
     if not any(cell.strip() for cell in header):
         message = f"expected a header row on {row_word} {header_row}, got a blank {row_word}"
         raise InputError(file, message, header_row)
+    return _make_table(file, header, header_row, raw.rows[1:], required, raw.separator)
+
+
+def _make_table(
+    file: str,
+    header: Sequence[str],
+    header_row: int | None,
+    rows: Iterable[tuple[int, Sequence[str]]],
+    required: Sequence[str],
+    separator: str | None = None,
+) -> _Table:
+    """Check a header and raw ``(row number, cells)`` rows of a file or a DataFrame.
+
+    Header names are stripped, lower-cased and have inner spaces turned into ``_``; blank
+    header names and unknown columns are kept but never used. Blank rows are skipped, short rows
+    are padded with blank cells. ``separator`` is a CSV file's: a row with more cells than its
+    header then means a cell holding the separator was not quoted.
+    """
     columns = tuple(_column_name(name) for name in header)
     seen: set[str] = set()
     for name in columns:
@@ -351,15 +415,15 @@ def _read_table(path: Path, required: Sequence[str]) -> _Table:
             found_names = ", ".join(repr(h.strip()) for h in header if h.strip()) or "none"
             message = f"missing required column {name!r}; found columns: {found_names}"
             raise InputError(file, message, header_row, name)
-    rows = []
+    table_rows = []
     width = len(columns)
-    for row, raw_cells in raw.rows[1:]:
+    for row, raw_cells in rows:
         values = [cell.strip() for cell in raw_cells]
         if not any(values):
             continue
         note = ""
-        if raw.separator is not None and len(values) > width:
-            sep = "tab" if raw.separator == "\t" else repr(raw.separator)
+        if separator is not None and len(values) > width:
+            sep = "tab" if separator == "\t" else repr(separator)
             quoting = f"a cell holding the separator {sep} must be in double quotes"
             if any(values[width:]):
                 message = (
@@ -372,17 +436,18 @@ def _read_table(path: Path, required: Sequence[str]) -> _Table:
         for name, value in zip(columns, values, strict=True):
             if "\n" in value or "\r" in value:
                 message = f"expected a single-line cell, got a line break in {value!r}"
-                if raw.separator is not None:
+                if separator is not None:
                     message += ' (a quoted cell runs on: is a closing " missing?)'
                 raise InputError(file, message, row, name or None)
         cells = {name: value for name, value in zip(columns, values, strict=True) if name}
-        rows.append(_Cells(file, row, cells, note))
-    return _Table(columns, tuple(rows), file)
+        table_rows.append(_Cells(file, row, cells, note))
+    return _Table(file, columns, tuple(table_rows), header_row)
 
 
-def _read_staff(path: Path) -> tuple[Employee, ...]:
-    """Employees from ``staff.csv``."""
-    table = _read_table(path, ("employee_id", "name", "office", "skills", "contract_hours"))
+def _read_staff(source: Source, shifts: Sequence[ShiftTemplate] = ()) -> tuple[Employee, ...]:
+    """Employees from ``staff.csv``; ``preferred_shifts`` name ids or tags of ``shifts``."""
+    known_shifts = {s.shift_id for s in shifts} | {tag for s in shifts for tag in s.tags}
+    table = _table(source, ("employee_id", "name", "office", "skills", "contract_hours"))
     table_rows: dict[str, int] = {}
     employees = []
     for cells in table.rows:
@@ -395,7 +460,7 @@ def _read_staff(path: Path) -> tuple[Employee, ...]:
             raise cells.error("employee_id", message)
         table_rows[employee_id] = cells.row
         office = cells.choice("office", Office)
-        skills = frozenset(s.strip() for s in cells.text("skills").split(";") if s.strip())
+        skills = _words(cells.text("skills"))
         contract = cells.hours("contract_hours")
         minimum = 0 if cells.blank("min_hours") else cells.hours("min_hours")
         maximum = None if cells.blank("max_hours") else cells.hours("max_hours")
@@ -416,6 +481,10 @@ def _read_staff(path: Path) -> tuple[Employee, ...]:
             )
             raise cells.error("remote_days", message)
         prefers = _read_preference(cells, office)
+        preferred = _words(cells.text("preferred_shifts"))
+        for word in sorted(preferred - known_shifts):
+            message = f"expected shift ids or tags of shifts.csv, got {word!r}"
+            raise cells.error("preferred_shifts", message)
         employees.append(
             Employee(
                 employee_id=employee_id,
@@ -430,9 +499,16 @@ def _read_staff(path: Path) -> tuple[Employee, ...]:
                 team=cells.text("team") or None,
                 remote_days=remote_days,
                 prefers=prefers,
+                group=cells.text("group") or None,
+                preferred_shifts=preferred,
             )
         )
     return tuple(employees)
+
+
+def _words(text: str) -> frozenset[str]:
+    """A ``;``-separated list of words, blanks dropped."""
+    return frozenset(word.strip() for word in text.split(";") if word.strip())
 
 
 def _read_preference(cells: _Cells, office: Office) -> Office | None:
@@ -453,9 +529,9 @@ def _read_preference(cells: _Cells, office: Office) -> Office | None:
     return Office(text.lower())
 
 
-def _read_shifts(path: Path, horizon: Horizon) -> tuple[ShiftTemplate, ...]:
+def _read_shifts(source: Source, horizon: Horizon) -> tuple[ShiftTemplate, ...]:
     """Shift templates from ``shifts.csv``; start == end means a 24-hour shift."""
-    table = _read_table(path, ("shift_id", "start", "end"))
+    table = _table(source, ("shift_id", "start", "end"))
     table_rows: dict[str, int] = {}
     shifts = []
     grid = horizon.interval_minutes
@@ -468,7 +544,8 @@ def _read_shifts(path: Path, horizon: Horizon) -> tuple[ShiftTemplate, ...]:
         table_rows[shift_id] = cells.row
         start = cells.time("start", grid)
         end = cells.time("end", grid)
-        shifts.append(ShiftTemplate(shift_id, start, end, cells.weekdays("weekdays")))
+        tags = _words(cells.text("tags"))
+        shifts.append(ShiftTemplate(shift_id, start, end, cells.weekdays("weekdays"), tags))
     return tuple(shifts)
 
 
@@ -491,17 +568,20 @@ class _DemandRow:
         )
 
 
-def _read_demand(path: Path, horizon: Horizon) -> tuple[DemandSpan, ...]:
+def _read_demand(
+    source: Source, horizon: Horizon, on_holidays: str = "normal"
+) -> tuple[DemandSpan, ...]:
     """Demand spans from ``demand.csv``, resolved to horizon minutes.
 
     A date row applies to its date; a weekday row applies to every horizon day of that weekday
-    without any date row. Spans are ordered by day, then by file order.
+    without any date row. On a public holiday without date rows, ``on_holidays`` says what
+    holds (see `HOLIDAY_DEMAND`). Spans are ordered by day, then by file order.
     """
-    table = _read_table(path, ("start", "end", "required"))
+    table = _table(source, ("start", "end", "required"))
     keys = tuple(c for c in ("date", "weekday") if c in table.columns)
     if not keys:
         message = "missing required column: expected a 'date' or a 'weekday' column (or both)"
-        raise InputError(path.name, message, 1, "date")
+        raise InputError(table.file, message, table.header_row, "date")
     either = "/".join(keys)
     rows = []
     for cells in table.rows:
@@ -526,31 +606,34 @@ def _read_demand(path: Path, horizon: Horizon) -> tuple[DemandSpan, ...]:
         skill = cells.text("skill") or None
         rows.append(_DemandRow(day, weekday, start, end, required, skill))
     dated = {row.day for row in rows if row.day is not None}
+    holidays = {day for day, _ in horizon.holidays}
     spans = []
     for day in range(horizon.days):
         if day in dated:
             spans += [row.span_on(day) for row in rows if row.day == day]
-        else:
-            weekday = horizon.weekday_of(day)
-            spans += [row.span_on(day) for row in rows if row.weekday == weekday]
+            continue
+        weekday = horizon.weekday_of(day)
+        if day in holidays and on_holidays == "closed":
+            continue
+        if day in holidays and on_holidays == "sunday":
+            weekday = WEEKDAYS.index("sun")
+        spans += [row.span_on(day) for row in rows if row.weekday == weekday]
     return tuple(spans)
 
 
 def _read_availability(
-    path: Path, horizon: Horizon, employee_ids: set[str]
+    source: Source, horizon: Horizon, employee_ids: set[str]
 ) -> tuple[AvailabilitySpan, ...]:
     """Availability spans from ``availability.csv`` (an optional file).
 
     Rows dated outside the horizon are checked for well-formed cells and then dropped; the
     employee must be known only for rows that are kept.
     """
-    if find_table(path) is None:
-        return ()
-    table = _read_table(path, ("employee_id", "date", "kind"))
+    table = _table(source, ("employee_id", "date", "kind"))
     for column, other in (("start", "end"), ("end", "start")):
         if other in table.columns and column not in table.columns:
             message = f"missing column {column!r}: expected both start and end columns, or neither"
-            raise InputError(path.name, message, 1, column)
+            raise InputError(table.file, message, table.header_row, column)
     spans = []
     for cells in table.rows:
         employee_id = cells.required("employee_id", "an employee id")
@@ -767,22 +850,35 @@ class _Keys:
 
 
 @dataclass(frozen=True)
-class _Policy:
+class Policy:
     """What ``scenario.toml`` says."""
 
     horizon: Horizon
+    holiday_demand: str
     rules: Rules
+    rule_overrides: tuple[RuleOverride, ...]
     breaks: tuple[BreakRule, ...]
     weights: Weights
     back_office: BackOffice
     name: str | None
 
 
-_TOP_KEYS = ("name", "horizon", "rules", "breaks", "weights", "back_office")
-_HORIZON_KEYS = ("start", "days", "interval_minutes", "timezone")
-_RULES_KEYS = ("min_rest_hours", "weekly_rest_hours", "max_consecutive_days", "max_on_break")
+_TOP_KEYS = ("name", "horizon", "rules", "breaks", "weights", "back_office", "holidays")
+_HORIZON_KEYS = ("start", "days", "interval_minutes", "timezone", "country", "subdivision")
+_HOLIDAY_KEYS = ("demand",)
+HOLIDAY_DEMAND = ("closed", "sunday", "normal")
+"""What demand holds on a public holiday: none, Sunday's, or the weekday's as usual."""
+_RULES_KEYS = (
+    "min_rest_hours",
+    "weekly_rest_hours",
+    "max_consecutive_days",
+    "max_on_break",
+    "max_days",
+    "forbidden_shifts",
+)
+_RULE_SCOPES = ("front", "back", "group")
 _BREAK_KEYS = ("name", "minutes", "earliest", "latest", "min_shift_minutes", "paid")
-_WEIGHT_KEYS = ("shortfall", "contract", "preference", "surplus")
+_WEIGHT_KEYS = ("shortfall", "contract", "preference", "surplus", "fairness")
 _BACK_OFFICE_KEYS = (
     "flex_band",
     "core_hours",
@@ -838,26 +934,110 @@ def _read_horizon(keys: _Keys) -> Horizon:
         except (ZoneInfoNotFoundError, ValueError):
             message = f"expected an IANA time zone such as 'Europe/Berlin', got {timezone!r}"
             raise keys.error("timezone", message) from None
-    return Horizon(start, days, interval, timezone)
+    horizon = Horizon(start, days, interval, timezone)
+    if "country" in keys.values:
+        horizon = replace(
+            horizon,
+            holidays=_public_holidays(keys, horizon),
+            country=keys.string("country").upper(),
+            subdivision=keys.string("subdivision") if "subdivision" in keys.values else None,
+        )
+    elif "subdivision" in keys.values:
+        raise keys.error("subdivision", "expected a country key beside subdivision")
+    return horizon
 
 
-def _read_rules(keys: _Keys) -> Rules:
-    """The ``[rules]`` table."""
-    keys.only(_RULES_KEYS)
-    defaults = Rules()
-    share = None
+def _public_holidays(keys: _Keys, horizon: Horizon) -> tuple[tuple[int, str], ...]:
+    """The horizon's public holidays in ``country`` (and ``subdivision``) as ``(day, name)``."""
+    import holidays
+
+    country = keys.string("country").upper()
+    subdivision = keys.string("subdivision") if "subdivision" in keys.values else None
+    years = sorted({horizon.date_of(d).year for d in range(horizon.days)})
+    if country not in holidays.list_supported_countries():
+        message = f"expected a country code the holidays package knows, e.g. 'PL', got {country!r}"
+        raise keys.error("country", message)
+    try:
+        calendar = holidays.country_holidays(country, subdiv=subdivision, years=years)
+    except (NotImplementedError, ValueError):
+        message = f"expected a subdivision of {country} the holidays package knows"
+        raise keys.error("subdivision", f"{message}, got {subdivision!r}") from None
+    found = []
+    for day in range(horizon.days):
+        name = calendar.get(horizon.date_of(day))
+        if name is not None:
+            found.append((day, str(name)))
+    return tuple(found)
+
+
+def _read_rules(keys: _Keys) -> tuple[Rules, tuple[RuleOverride, ...]]:
+    """The ``[rules]`` table and its ``[rules.front]``, ``[rules.back]``, ``[rules.group.NAME]``."""
+    keys.only((*_RULES_KEYS, *_RULE_SCOPES))
+    base = replace(Rules(), **_rule_changes(keys))
+    overrides = []
+    for office in (Office.FRONT, Office.BACK):
+        table = keys.table(office.value)
+        table.only(_RULES_KEYS)
+        overrides.append(RuleOverride(office.value, tuple(_rule_changes(table).items()), office))
+    groups = keys.table("group")
+    for name in groups.values:
+        table = groups.table(name)
+        table.only(_RULES_KEYS)
+        overrides.append(RuleOverride(name, tuple(_rule_changes(table).items())))
+    return base, tuple(o for o in overrides if o.changes)
+
+
+def _rule_changes(keys: _Keys) -> dict[str, Any]:
+    """The rule keys a table sets, as `Rules` field values."""
+    changes: dict[str, Any] = {}
+    if "min_rest_hours" in keys.values:
+        changes["min_rest_minutes"] = keys.hours("min_rest_hours", 0)
+    if "weekly_rest_hours" in keys.values:
+        changes["weekly_rest_minutes"] = keys.hours("weekly_rest_hours", 0)
+    if "max_consecutive_days" in keys.values:
+        changes["max_consecutive_days"] = keys.integer("max_consecutive_days", None, 1)
+    if "max_days" in keys.values:
+        changes["max_days"] = keys.integer("max_days", None, 0, 7)
     if "max_on_break" in keys.values:
         value = keys.number("max_on_break")
         share = value.limit_denominator(1000)
         if not 0 < value <= 1 or share == 0:
             message = f"expected a share with 0 < share <= 1, got {float(value)}"
             raise keys.error("max_on_break", message)
-    return Rules(
-        min_rest_minutes=keys.hours("min_rest_hours", defaults.min_rest_minutes),
-        weekly_rest_minutes=keys.hours("weekly_rest_hours", defaults.weekly_rest_minutes),
-        max_consecutive_days=keys.integer("max_consecutive_days", defaults.max_consecutive_days, 1),
-        max_on_break=share,
-    )
+        changes["max_on_break"] = share
+    if "forbidden_shifts" in keys.values:
+        value = keys.values["forbidden_shifts"]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            message = f"expected a list of shift ids or tags, got {_describe(value)}"
+            raise keys.error("forbidden_shifts", message)
+        changes["forbidden_shifts"] = frozenset(v.strip() for v in value if v.strip())
+    return changes
+
+
+def _check_rule_names(
+    file: str,
+    overrides: Sequence[RuleOverride],
+    rules: Rules,
+    employees: Sequence[Employee],
+    shifts: Sequence[ShiftTemplate],
+) -> None:
+    """Group overrides name groups of staff.csv; forbidden shifts name shift ids or tags."""
+    groups = {e.group for e in employees}
+    known = {s.shift_id for s in shifts} | {tag for s in shifts for tag in s.tags}
+    for override in overrides:
+        prefix = f"rules.{override.scope}" if override.office else f"rules.group.{override.scope}"
+        if override.office is None and override.scope not in groups:
+            message = (
+                f"expected a group named in staff.csv, got no staff in group {override.scope!r}"
+            )
+            raise InputError(file, message, column=prefix)
+        for word in sorted(dict(override.changes).get("forbidden_shifts", ())):
+            if word not in known:
+                message = f"expected a shift id or tag of shifts.csv, got {word!r}"
+                raise InputError(file, message, column=f"{prefix}.forbidden_shifts")
+    for word in sorted(rules.forbidden_shifts - known):
+        message = f"expected a shift id or tag of shifts.csv, got {word!r}"
+        raise InputError(file, message, column="rules.forbidden_shifts")
 
 
 def _read_breaks(keys: _Keys, horizon: Horizon) -> tuple[BreakRule, ...]:
@@ -894,19 +1074,24 @@ def _read_breaks(keys: _Keys, horizon: Horizon) -> tuple[BreakRule, ...]:
 
 def _read_weights(keys: _Keys) -> Weights:
     """The ``[weights]`` table; shortfall must outweigh every other weight."""
-    keys.only(_WEIGHT_KEYS)
+    keys.only((*_WEIGHT_KEYS, "skill"))
     defaults = Weights()
-    weights = Weights(
-        **{name: keys.integer(name, getattr(defaults, name)) for name in _WEIGHT_KEYS}
+    values = {name: keys.integer(name, getattr(defaults, name)) for name in _WEIGHT_KEYS}
+    skill_keys = keys.table("skill")
+    per_skill = tuple(
+        (name, skill_keys.integer(name, None, 1)) for name in sorted(skill_keys.values)
     )
+    weights = Weights(**values, skill=per_skill)
+    lowest = min([weights.shortfall, *dict(per_skill).values()])
     for name in _WEIGHT_KEYS[1:]:
         other = getattr(weights, name)
-        if weights.shortfall <= other:
+        if lowest <= other:
+            where = "shortfall" if lowest == weights.shortfall else "skill"
             message = (
-                f"shortfall must dominate: expected shortfall > {name} = {other}, "
-                f"got {weights.shortfall}"
+                f"shortfall must dominate: expected every shortfall weight > {name} = {other}, "
+                f"got {lowest}"
             )
-            raise keys.error("shortfall", message)
+            raise keys.error(where, message)
     return weights
 
 
@@ -1002,16 +1187,34 @@ def _check_anchor_teams(file: str, policy: BackOffice, employees: Sequence[Emplo
             raise InputError(file, message, column=f"back_office.anchor[{number}].team")
 
 
-def _read_policy(path: Path) -> _Policy:
-    """Horizon, rules, breaks, weights, back-office policy and name from ``scenario.toml``."""
-    top = _Keys(path.name, "", _load_toml(path))
+def read_policy(file: str, values: Mapping[str, Any]) -> Policy:
+    """Horizon, rules, breaks, weights, back-office policy and name from parsed TOML.
+
+    Parameters
+    ----------
+    file
+        What errors name as the source, e.g. ``scenario.toml``.
+    values
+        The tables and keys of ``scenario.toml`` as :mod:`tomllib` parses them (a date may
+        also be given as ``"YYYY-MM-DD"`` text).
+    """
+    top = _Keys(file, "", values)
     top.only(_TOP_KEYS)
     if "horizon" not in top.values:
         raise top.error("horizon.start", "missing required key: expected a [horizon] start date")
     horizon = _read_horizon(top.table("horizon"))
-    return _Policy(
+    rules, overrides = _read_rules(top.table("rules"))
+    holiday_keys = top.table("holidays")
+    holiday_keys.only(_HOLIDAY_KEYS)
+    holiday_demand = holiday_keys.string("demand", "sunday").lower()
+    if holiday_demand not in HOLIDAY_DEMAND:
+        message = f"expected one of {' | '.join(HOLIDAY_DEMAND)}, got {holiday_demand!r}"
+        raise holiday_keys.error("demand", message)
+    return Policy(
         horizon=horizon,
-        rules=_read_rules(top.table("rules")),
+        holiday_demand=holiday_demand,
+        rules=rules,
+        rule_overrides=overrides,
         breaks=_read_breaks(top, horizon),
         weights=_read_weights(top.table("weights")),
         back_office=_read_back_office(top.table("back_office"), horizon),
@@ -1044,19 +1247,91 @@ def read_scenario(path: str | Path) -> Scenario:
     folder = Path(path)
     if not folder.is_dir():
         raise InputError(folder.name or str(folder), f"expected a scenario folder at {folder}")
-    policy = _read_policy(folder / POLICY_FILE)
-    employees = _read_staff(folder / STAFF_FILE)
-    _check_anchor_teams(POLICY_FILE, policy.back_office, employees)
+    policy = read_policy(POLICY_FILE, _load_toml(folder / POLICY_FILE))
+    # availability.csv (or its .xlsx twin) is optional.
+    availability = folder / AVAILABILITY_FILE
+    return _assemble(
+        (POLICY_FILE, policy),
+        folder / STAFF_FILE,
+        folder / SHIFTS_FILE,
+        folder / DEMAND_FILE,
+        availability if find_table(availability) is not None else None,
+        policy.name or folder.resolve().name,
+    )
+
+
+def read_frames(
+    staff: pd.DataFrame,
+    shifts: pd.DataFrame,
+    demand: pd.DataFrame,
+    policy: Mapping[str, Any] | str | Path,
+    availability: pd.DataFrame | None = None,
+    name: str | None = None,
+) -> Scenario:
+    """Build a scenario from DataFrames shaped like the folder's CSV tables.
+
+    Cells go through the same checks as the CSV files. A cell may hold text as in the CSV
+    file or a natural Python value: a number, a date or Timestamp, a time, a bool, a list of
+    skills or weekdays; blank and NaN mean an empty cell.
+
+    Parameters
+    ----------
+    staff, shifts, demand, availability
+        The tables; ``availability`` is optional.
+    policy
+        ``scenario.toml``'s content as a dict (as :mod:`tomllib` parses it), or the path of a
+        TOML file.
+    name
+        The scenario's name; default the policy's ``name``, else ``"scenario"``.
+
+    Raises
+    ------
+    InputError
+        For the first problem found, naming the frame (``staff``, ``shifts``, ``demand``,
+        ``availability``, ``policy``), the row (``frame.iloc[row]``) and the column or key.
+    """
+    if isinstance(policy, str | Path):
+        path = Path(policy)
+        policy_file, parsed = path.name, read_policy(path.name, _load_toml(path))
+    else:
+        policy_file, parsed = "policy", read_policy("policy", policy)
+    return _assemble(
+        (policy_file, parsed),
+        ("staff", staff),
+        ("shifts", shifts),
+        ("demand", demand),
+        None if availability is None else ("availability", availability),
+        name or parsed.name or "scenario",
+    )
+
+
+def _assemble(
+    named_policy: tuple[str, Policy],
+    staff: Source,
+    shifts: Source,
+    demand: Source,
+    availability: Source | None,
+    name: str,
+) -> Scenario:
+    """A scenario from its policy (with its source name) and tables, in the folder's order."""
+    policy_file, policy = named_policy
+    templates = _read_shifts(shifts, policy.horizon)
+    employees = _read_staff(staff, templates)
+    _check_anchor_teams(policy_file, policy.back_office, employees)
     known = {employee.employee_id for employee in employees}
+    _check_rule_names(policy_file, policy.rule_overrides, policy.rules, employees, templates)
     return Scenario(
         horizon=policy.horizon,
         employees=employees,
-        shifts=_read_shifts(folder / SHIFTS_FILE, policy.horizon),
-        demand=_read_demand(folder / DEMAND_FILE, policy.horizon),
+        shifts=templates,
+        demand=_read_demand(demand, policy.horizon, policy.holiday_demand),
         breaks=policy.breaks,
-        availability=_read_availability(folder / AVAILABILITY_FILE, policy.horizon, known),
+        availability=()
+        if availability is None
+        else _read_availability(availability, policy.horizon, known),
         rules=policy.rules,
         weights=policy.weights,
         back_office=policy.back_office,
-        name=policy.name or folder.resolve().name,
+        name=name,
+        rule_overrides=policy.rule_overrides,
     )
