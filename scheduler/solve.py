@@ -372,9 +372,12 @@ def _solve_in_phases(search: _Search, hint: list[Assignment] | None) -> Result:
     result = search.result(first, "optimal" if proven else "feasible")
     result.assignments = built.assignments(value)
     result.flex_days = built.flex_days(value)
-    result.objective = search.best_objective
-    result.best_bound = min(search.recorder.bound or 0, search.best_objective)
     result.report = verify(scenario, result.roster)
+    # A roster cut short by the time limit may carry slack in its cost variables (a shortfall
+    # or deviation above what the roster really has); its true cost is the verifier's. A
+    # verifier cost above the solver's would be a disagreement, so that one is never hidden.
+    result.objective = min(search.best_objective, result.report.costs.objective)
+    result.best_bound = min(search.recorder.bound or 0, result.objective)
     return result
 
 
