@@ -285,7 +285,10 @@ def _queue_weights(lam: float, rate: float, theta: float) -> np.ndarray:
 def _reached(shape: float, theta: float, seconds: float, count: int) -> np.ndarray:
     """``P(K >= j + 1)`` for ``j = 0..count-1``, ``K ~ NegBin(shape, 1 - exp(-theta t))``."""
     log_fail = -theta * seconds
-    log_success = math.log(-math.expm1(log_fail))
+    success = -math.expm1(log_fail)
+    if success == 0.0:  # a threshold so short that nobody waiting is answered within it
+        return np.zeros(count)
+    log_success = math.log(success)
     k = np.arange(1, count)
     log_ratio = np.log(shape + k - 1) - np.log(k) + log_success
     log_pmf = shape * log_fail + np.concatenate(([0.0], np.cumsum(log_ratio)))
