@@ -565,8 +565,6 @@ def _interval(
     patience: float | None,
 ) -> dict[str, float]:
     """One interval's row of :func:`staffing_table`."""
-    _check(not math.isnan(calls), "calls must be a number, got NaN")
-    _check(not math.isnan(aht), "aht must be a number, got NaN")
     traffic = offered_traffic(calls, aht, minutes)
     agents = agents_needed(traffic, aht, service_level, answer_within, max_occupancy, patience)
     result = _performance(agents, traffic, aht, answer_within, patience, _Blocking(traffic))
