@@ -197,10 +197,10 @@ def _performance(
     """:func:`performance` on checked arguments, reusing the Erlang B values in ``blocking``."""
     if traffic == 0:
         return Performance(agents, traffic, 0.0, 1.0, 0.0, 0.0, 0.0)
-    if agents == 0:
-        lost = 0.0 if patience is None else 1.0
-        return Performance(agents, traffic, 1.0, 0.0, math.inf, lost, 1.0)
-    if patience is None or math.isinf(patience):
+    erlang_a = patience is not None and not math.isinf(patience)
+    if agents == 0:  # Erlang A callers all hang up; Erlang C callers wait for ever
+        return Performance(agents, traffic, 1.0, 0.0, math.inf, float(erlang_a), 1.0)
+    if patience is None or not erlang_a:
         return _erlang_c(agents, traffic, aht, answer_within, blocking.at(agents))
     return _erlang_a(agents, traffic, aht, answer_within, patience, blocking.at(agents))
 
