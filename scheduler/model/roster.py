@@ -405,6 +405,8 @@ class RosterModel:
                     self.model.add(
                         cp_model.LinearExpr.sum([v for _, v in pairs]) <= max_days
                     ).only_enforce_if(self._guard("max_days", employee, label))
+                if self.scenario.weights.contract == 0:
+                    continue  # no cost to model: the benchmark reads give no contract
                 target = horizon.scale(employee.contract_minutes, first_day, num_days)
                 bound = max(target, sum(o.paid_minutes for o, _ in pairs))
                 deviation = self.model.new_int_var(0, bound, f"dev_{employee.employee_id}_{block}")
@@ -542,7 +544,9 @@ class RosterModel:
             # each too-short pattern.
             for start in range(1, last):
                 for later in range(start + 1, min(start + least - 1, last) + 1):
-                    self._clause([worked[start - 1], ~worked[start], worked[later]], guard)
+                    self.model.add(
+                        worked[start - 1] - worked[start] + worked[later] >= 0
+                    ).only_enforce_if(guard)
 
     def add_min_days_off(self) -> None:
         """A run of days off not touching the horizon's ends lasts min_days_off."""
@@ -555,7 +559,9 @@ class RosterModel:
             guard = self._guard("min_days_off", employee)
             for start in range(1, last):
                 for later in range(start + 1, min(start + least - 1, last) + 1):
-                    self._clause([~worked[start - 1], worked[start], ~worked[later]], guard)
+                    self.model.add(
+                        worked[start] - worked[start - 1] - worked[later] >= -1
+                    ).only_enforce_if(guard)
 
     def add_max_weekends(self) -> None:
         """At most max_weekends weekends with work (anything starting on a Saturday or Sunday)."""
@@ -569,7 +575,7 @@ class RosterModel:
             for number, days in enumerate(weekends):
                 flag = self.model.new_bool_var(f"weekend_{employee.employee_id}_{number}")
                 for day in days:
-                    self.model.add_implication(worked[day], flag)
+                    self.model.add(flag >= worked[day])
                 flags.append(flag)
             guard = self._guard("max_weekends", employee)
             self.model.add(cp_model.LinearExpr.sum(flags) <= limit).only_enforce_if(guard)
