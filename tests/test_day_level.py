@@ -29,7 +29,7 @@ from scheduler.data import (
     ShiftRequest,
     Weights,
 )
-from scheduler.model.roster import RosterModel
+from scheduler.model.roster import RosterModel, run_automaton
 from scheduler.solve import Result, solve
 from scheduler.verify import RULES, verify
 
@@ -353,3 +353,34 @@ def test_unused_day_rules_add_nothing_to_the_model() -> None:
     assert day_level_variables(scenario()) == []
     used = scenario(employees=(person(max_weekends=0),), shift_demand=(line(0, 0),))
     assert len(day_level_variables(used)) == 7 + 1 + 2
+
+
+@pytest.mark.parametrize(
+    ("least_work", "most_work", "least_off"), [(2, 4, 2), (3, 5, 1), (1, 3, 3)]
+)
+def test_run_automaton_accepts_exactly_the_allowed_sequences(
+    least_work: int, most_work: int, least_off: int
+) -> None:
+    """Over every work/off sequence of 8 days the automaton agrees with the rules as stated:
+    runs inside the horizon within the minimums, every run of work within the maximum."""
+    start, transitions = run_automaton(least_work, most_work, least_off)
+    step = {(here, label): after for here, label, after in transitions}
+    for number in range(2**8):
+        days = [(number >> d) & 1 for d in range(8)]
+        state: int | None = start
+        for label in days:
+            state = step.get((state, label)) if state is not None else None
+        runs = []
+        for day, label in enumerate(days):
+            if runs and runs[-1][0] == label:
+                runs[-1][2] = day
+            else:
+                runs.append([label, day, day])
+        allowed = all(
+            (last - first + 1 <= most_work if label else True)
+            and (
+                first == 0 or last == 7 or last - first + 1 >= (least_work if label else least_off)
+            )
+            for label, first, last in runs
+        )
+        assert (state is not None) == allowed, days

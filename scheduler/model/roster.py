@@ -97,6 +97,40 @@ def cap_groups(scenario: Scenario) -> CapGroups:
     )
 
 
+def run_automaton(
+    least_work: int, most_work: int, least_off: int
+) -> tuple[int, list[tuple[int, int, int]]]:
+    """An automaton over days (label 1 worked, 0 off) accepting exactly the sequences whose
+    runs of work last ``least_work..most_work`` days and runs off at least ``least_off`` days.
+
+    Runs touching the horizon's start or end are exempt from the minimums (not from the
+    maximum). Returns the start state and the ``(state, label, next state)`` transitions;
+    every state accepts. A state is a run kind, its length (capped where it stops mattering)
+    and whether it began on the first day.
+    """
+    states: dict[tuple[str, int, bool], int] = {}
+
+    def state(kind: str, length: int, first: bool) -> int:
+        return states.setdefault((kind, length, first), len(states) + 1)
+
+    start = 0
+    transitions = [(start, 1, state("work", 1, True)), (start, 0, state("off", 1, True))]
+    longest_off = max(least_off, 1)
+    for first in (False, True):
+        for length in range(1, most_work + 1):
+            here = state("work", length, first)
+            if length < most_work:
+                transitions.append((here, 1, state("work", length + 1, first)))
+            if length >= least_work or first:
+                transitions.append((here, 0, state("off", 1, False)))
+        for length in range(1, longest_off + 1):
+            here = state("off", length, first)
+            transitions.append((here, 0, state("off", min(length + 1, longest_off), first)))
+            if length >= least_off or first:
+                transitions.append((here, 1, state("work", 1, False)))
+    return start, transitions
+
+
 @dataclass(frozen=True)
 class Guard:
     """A group of hard constraints switched by one assumption literal when explaining."""
@@ -195,6 +229,7 @@ class RosterModel:
         self.add_total_minutes()
         self.add_min_consecutive_days()
         self.add_min_days_off()
+        self.add_run_patterns()
         self.add_max_weekends()
         self.add_successions()
         self.add_shift_requests()
@@ -562,6 +597,29 @@ class RosterModel:
                     self.model.add(
                         worked[start] - worked[start - 1] - worked[later] >= -1
                     ).only_enforce_if(guard)
+
+    def add_run_patterns(self) -> None:
+        """Redundant: each person's sequence of working days and days off as an automaton."""
+        if self.explain:
+            return  # the clauses above state the rules; an automaton takes no assumption
+        days = self.scenario.horizon.days
+        for employee in self.people:
+            rules = self.rules[employee.employee_id]
+            least_work = rules.min_consecutive_days or 1
+            least_off = rules.min_days_off or 1
+            if least_work < 2 and least_off < 2:
+                continue
+            # CP-SAT expands the automaton into a flow over (day, state): the convex hull of
+            # the run rules, where the clauses' LP relaxation is weak. Curtois Instance5 at
+            # 30 s: bound 744 and 1235 with the clauses alone, optimal 1143 in 9 s with both.
+            start, transitions = run_automaton(
+                least_work, min(rules.max_consecutive_days, days), least_off
+            )
+            states = {state for triple in transitions for state in (triple[0], triple[2])}
+            worked = self._worked(employee)
+            self.model.add_automaton(
+                [worked[d] for d in range(days)], start, sorted(states), transitions
+            )
 
     def add_max_weekends(self) -> None:
         """At most max_weekends weekends with work (anything starting on a Saturday or Sunday)."""
