@@ -1087,6 +1087,13 @@ class RosterModel:
             for (_, var), (_, theirs) in zip(slots, other.break_vars[slot_key], strict=True):
                 self.model.add_hint(var, value(theirs))
 
+    def hint_solution(self, values: Sequence[int]) -> None:
+        """Start the search from a complete solution of this model (a value per variable)."""
+        self.model.clear_hints()
+        hint = self.model.proto.solution_hint
+        hint.vars.extend(range(len(values)))
+        hint.values.extend(values)
+
     def hint(self, assignments: Iterable[Assignment]) -> None:
         """Start the search from a known roster (its shifts; breaks are left to the solver)."""
         chosen = {(a.employee_id, a.day, a.shift_id) for a in assignments}
