@@ -212,5 +212,8 @@ def test_cli_solves_a_day_level_folder(tmp_path: Path) -> None:
     summary = json.loads((out / "summary.json").read_text())
     assert summary["status"] == "optimal"
     assert summary["objective"] == 960
+    assert (summary["day_short"], summary["day_over"]) == (1, 0)
+    wednesday = summary["day_cover"][2]
+    assert (wednesday["shift_id"], wednesday["required"], wednesday["assigned"]) == ("L", 3, 2)
     roster = (out / "roster.csv").read_text()
     assert roster.count(",shift,") == 4

@@ -77,6 +77,11 @@ def summary(result: Result) -> dict[str, Any]:
     if any(e.works_back for e in result.scenario.employees):
         # Desk use, remote days and back-office cover per day, as the verifier counted them.
         data["back_office_days"] = result.report.days.to_dict("records")
+    if result.scenario.shift_demand:
+        # Day-level cover: people per shift and day against the requirement.
+        data["day_short"] = costs.day_short
+        data["day_over"] = costs.day_over
+        data["day_cover"] = result.report.day_cover.to_dict("records")
     return data
 
 

@@ -1,0 +1,97 @@
+"""The day-level search helpers (scheduler.model.neighbourhood): the person-by-person start
+and the neighbourhoods fixed on a built model."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from conftest import employee
+from ortools.sat.python import cp_model
+from test_day_level import D, line, person, scenario
+
+from scheduler.data import Office, Scenario
+from scheduler.io.roster import roster_frame
+from scheduler.model.neighbourhood import (
+    Neighbourhood,
+    Neighbourhoods,
+    can_build_by_person,
+    person_by_person,
+    roster_values,
+)
+from scheduler.model.roster import RosterModel
+from scheduler.solve import solve
+from scheduler.verify import verify
+
+
+def two_people() -> Scenario:
+    """E1 (at most 2 shifts) and E2, D wanted by one person on each of 3 days."""
+    return scenario(
+        days=3,
+        employees=(person("E1", max_shifts=(("D", 2),)), person("E2")),
+        shift_demand=tuple(line(d, 1) for d in range(3)),
+    )
+
+
+def test_person_by_person_fills_what_the_first_leaves() -> None:
+    """E1 (the less flexible) takes two days, E2 the third: valid, nothing short."""
+    problem = two_people()
+    roster = person_by_person(problem, seconds_each=1.0)
+    assert roster is not None
+    report = verify(problem, roster_frame(problem, roster))
+    assert report.ok
+    assert report.costs.objective == 0
+    assert sorted(a.employee_id for a in roster) == ["E1", "E1", "E2"]
+
+
+def test_person_by_person_gives_up_on_impossible_rules() -> None:
+    """Someone who must work 24 h in a 2-day horizon has no schedule: None."""
+    problem = scenario(days=2, employees=(person("E1", min_total_minutes=24 * 60),))
+    assert person_by_person(problem, seconds_each=1.0) is None
+
+
+def test_only_front_office_day_level_scenarios_are_built_by_person() -> None:
+    """Back-office people (desks tie them together) or interval demand rule it out."""
+    assert can_build_by_person(two_people())
+    back = dataclasses.replace(employee("B1", 0), office=Office.BACK)
+    assert not can_build_by_person(scenario(employees=(person(), back)))
+
+
+def test_fixed_neighbourhood_keeps_the_roster_and_release_restores_domains() -> None:
+    """Fixing everyone to a roster leaves only that roster; release frees the literals again."""
+    problem = two_people()
+    built = RosterModel(problem)
+    roster = person_by_person(problem, seconds_each=1.0)
+    assert roster is not None
+    hood = Neighbourhoods(built)
+    hood.fix(roster_values(built, roster))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    assert solver.solve(built.model) == cp_model.OPTIMAL
+    assert sorted(built.shifts(solver.value), key=str) == sorted(roster, key=str)
+    hood.release()
+    domains = {tuple(built.model.proto.variables[v.index].domain) for v in built.x.values()}
+    assert domains == {(0, 1)}
+
+
+def test_neighbourhoods_take_turns_and_grow_and_shrink() -> None:
+    """People then days; a proven sub-problem grows its kind, a cut-short one shrinks it."""
+    built = RosterModel(dataclasses.replace(two_people(), shifts=(D,)))
+    hood = Neighbourhoods(built, seed=0)
+    people, days = hood.choose(), hood.choose()
+    assert (people.kind, days.kind) == ("people", "days")
+    assert people.days is None and days.people is None
+    hood.adapt(people, proven=True)
+    assert hood.size["people"] == 2  # both people: the whole model
+    assert hood.is_whole(Neighbourhood("people", people=frozenset({"E1", "E2"})))
+    hood.adapt(days, proven=False)
+    assert hood.size["days"] == 2
+
+
+def test_day_level_solve_takes_a_hint() -> None:
+    """A given roster seeds the day-level search; the result is still the proven optimum."""
+    problem = two_people()
+    start = person_by_person(problem, seconds_each=1.0)
+    result = solve(problem, time_limit=5.0, workers=1, seed=0, hint=start)
+    assert result.status == "optimal"
+    assert result.report is not None and result.report.ok
+    assert result.objective == 0
