@@ -33,6 +33,7 @@ def summary(result: Result) -> dict[str, Any]:
     }
     if result.report is None:
         data["conflicts"] = result.conflicts
+        data["conflict_groups"] = [c.to_dict() for c in result.conflict_groups]
         return data
     costs = result.report.costs
     data.update(
