@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import click
 
-from scheduler.data import Scenario
+from scheduler.data import Assignment, Scenario
 from scheduler.errors import InputError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -129,6 +129,18 @@ def describe(problem: Scenario) -> str:
 )
 @solver_options
 @click.option("--quiet", is_flag=True, help="Print nothing while solving.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print summary.json (with the conflicts when infeasible) on stdout, as data.",
+)
+@click.option(
+    "--hint",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="A published roster.csv to start from (rows that no longer fit are skipped).",
+)
 @reports_bad_input
 def solve(
     scenario: Path,
@@ -138,13 +150,19 @@ def solve(
     seed: int,
     formulation: str,
     quiet: bool,
+    as_json: bool = False,
+    hint: Path | None = None,
 ) -> None:
     """Solve a scenario and write the roster into OUT."""
-    from scheduler.export.outputs import write_result
+    from scheduler.export.outputs import summary, write_result
+    from scheduler.io.files import json_text
     from scheduler.solve import Progress
     from scheduler.solve import solve as run
 
     problem = load(scenario)
+    start = read_hint(problem, hint) if hint is not None else None
+    # With --json, stdout carries the JSON alone; the readable lines go to stderr.
+    say = functools.partial(click.echo, err=as_json)
 
     def report(progress: Progress) -> None:
         click.echo(
@@ -159,8 +177,11 @@ def solve(
         workers=workers,
         seed=seed,
         formulation=formulation,  # type: ignore[arg-type]
+        hint=start,
         on_progress=None if quiet else report,
     )
+    if as_json:
+        click.echo(json_text(summary(result)))
     if result.status == "infeasible":
         write_result(result, out)
         click.echo("no roster satisfies the hard rules; these rule groups conflict:", err=True)
@@ -177,7 +198,7 @@ def solve(
     assert result.report is not None
     costs = result.report.costs
     gap = result.gap or 0.0
-    click.echo(
+    say(
         f"{result.status}: {len(result.assignments)} shifts for "
         f"{len({a.employee_id for a in result.assignments})} people, "
         f"shortfall {costs.shortfall_minutes / 60:.1f} h, "
@@ -186,7 +207,7 @@ def solve(
     )
     for violation in result.report.violations:
         click.echo(f"  verifier: {violation}", err=True)
-    click.echo("wrote " + ", ".join(str(f) for f in files))
+    say("wrote " + ", ".join(str(f) for f in files))
 
 
 @main.command()
@@ -207,3 +228,132 @@ def check(scenario: Path, roster: Path) -> None:
         f"surplus {costs.surplus_minutes / 60:.1f} h, objective {costs.objective:,}"
     )
     sys.exit(EXIT_OK if report.ok else EXIT_VIOLATIONS)
+
+
+def read_hint(problem: Scenario, path: Path) -> list[Assignment]:
+    """The shifts of a published roster as a starting point; warns of each row skipped."""
+    from scheduler.published import read_published
+
+    published = read_published(problem, path, strict=False)
+    if published.shift_days:
+        click.echo(f"hint: moved {path.name} by {published.shift_days} days", err=True)
+    for warning in published.skipped[:MAX_WARNINGS]:
+        click.echo(f"warning: {warning}", err=True)
+    if len(published.skipped) > MAX_WARNINGS:
+        click.echo(f"warning: {len(published.skipped) - MAX_WARNINGS} more rows skipped", err=True)
+    return published.assignments
+
+
+MAX_WARNINGS = 10
+"""Rows skipped from a hint that are named one by one."""
+
+
+def replan_options(command: F) -> F:
+    """Time limit, workers and seed of a re-plan (10 s by default)."""
+    options = [
+        click.option(
+            "--time-limit",
+            type=click.FloatRange(min=0.1),
+            default=10.0,
+            show_default=True,
+            help="Seconds for the whole re-plan.",
+        ),
+        click.option(
+            "--workers",
+            type=click.IntRange(min=1),
+            default=None,
+            help="CP-SAT worker threads [default: one per core].",
+        ),
+        click.option("--seed", type=int, default=0, show_default=True, help="Random seed."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@main.command()
+@scenario_argument
+@click.option(
+    "--published",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The published roster.csv.",
+)
+@click.option(
+    "--absent",
+    "absent",
+    multiple=True,
+    required=True,
+    metavar="EMPLOYEE:FIRST[..LAST]",
+    help="Who is away on which dates, e.g. E17:2026-12-09..2026-12-10 (repeatable).",
+)
+@click.option(
+    "--from",
+    "from_",
+    default=None,
+    metavar="DATE-TIME",
+    help="Nothing starting before this changes, e.g. 2026-12-09T08:00 "
+    "[default: midnight of the first absent date].",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder for changes.csv, roster.csv, coverage.csv and summary.json.",
+)
+@replan_options
+@click.option("--json", "as_json", is_flag=True, help="Print summary.json on stdout, as data.")
+@reports_bad_input
+def replan(
+    scenario: Path,
+    published: Path,
+    absent: tuple[str, ...],
+    from_: str | None,
+    out: Path,
+    time_limit: float,
+    workers: int | None,
+    seed: int,
+    as_json: bool,
+) -> None:
+    """Fill the holes absences leave in a published roster, changing as little as possible."""
+    from scheduler.io.files import json_text, write_json
+    from scheduler.replan import parse_absence, parse_from, replan_data, write_replan
+    from scheduler.replan import replan as run
+
+    absences = [parse_absence(text) for text in absent]
+    start = parse_from(from_) if from_ is not None else None
+    if (out / "roster.csv").resolve() == published.resolve():
+        raise InputError(
+            str(published), "the re-plan would overwrite the published roster; choose another --out"
+        )
+    problem = load(scenario)
+    result = run(problem, published, absences, start, time_limit, workers, seed)
+    data = replan_data(result)
+    say = functools.partial(click.echo, err=as_json)
+    if as_json:
+        click.echo(json_text(data))
+    if result.status == "infeasible":
+        write_json(out / "summary.json", data)
+        click.echo("no re-plan satisfies the hard rules; these rule groups conflict:", err=True)
+        for line in result.conflicts:
+            click.echo(f"  - {line}", err=True)
+        sys.exit(EXIT_INFEASIBLE)
+    if not result.found:
+        click.echo(f"no re-plan found within {time_limit:g} s; allow more time", err=True)
+        sys.exit(EXIT_NO_ROSTER_YET)
+    files = write_replan(result, out)
+    assert result.report is not None
+    for change in result.changes:
+        say(f"  {change}")
+    costs = result.report.costs
+    say(
+        f"{result.status}: {result.num_changes} changes "
+        f"({', '.join(f'{k} {v}' for k, v in data['replan'].items() if k in CHANGE_KINDS)}), "
+        f"shortfall {costs.shortfall_minutes / 60:.1f} h after {result.solve_seconds:.1f} s"
+    )
+    for violation in result.report.violations:
+        click.echo(f"  verifier: {violation}", err=True)
+    say("wrote " + ", ".join(str(f) for f in files))
+
+
+CHANGE_KINDS = ("moved", "added", "removed", "absent")
