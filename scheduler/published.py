@@ -17,6 +17,7 @@ import pandas as pd
 from scheduler.data import (
     MINUTES_PER_DAY,
     Assignment,
+    AvailabilityKind,
     Employee,
     FlexDay,
     Location,
@@ -152,6 +153,20 @@ class _Reader:
         self.busy.add((row.employee_id, day))
         return True
 
+    def available(self, row: RosterRow) -> bool:
+        """Tolerant reading only: whether the row keeps clear of the person's unavailable spans.
+
+        A hint of another week meets this week's availability; a shift it rules out is
+        dropped, so the rest of the hint still reaches the person's min_hours honestly.
+        """
+        if self.strict:
+            return True
+        away = self.scenario.spans_of(row.employee_id, AvailabilityKind.UNAVAILABLE)
+        if any(s.start < row.end and row.start < s.end for s in away):
+            self.problem(row, "start", f"{row.employee_id} is unavailable then")
+            return False
+        return True
+
     def add(self, row: RosterRow) -> None:
         if row.activity == SHIFT_ACTIVITY:
             self.add_shift(row)
@@ -188,7 +203,7 @@ class _Reader:
         if weekday not in template.weekdays:
             self.problem(row, "start", f"shift {template.shift_id} is not offered on that weekday")
             return
-        if not self.free(row, day):
+        if not self.available(row) or not self.free(row, day):
             return
         assignment = Assignment(row.employee_id, day, template.shift_id, row.start, row.end)
         self.shifts[row.employee_id].append((row, assignment))
@@ -205,9 +220,10 @@ class _Reader:
         except ValueError:
             self.problem(row, "location", f"expected onsite or remote, got {row.location!r}")
             return
-        if not self.free(row, day):
-            return
         start, end = policy.band_on(day)
+        band = RosterRow(row.row, row.employee_id, row.activity, start, end)
+        if not self.available(band) or not self.free(row, day):
+            return
         self.flex_days.append(
             FlexDay(row.employee_id, day, location, start, end, policy.daily_minutes)
         )

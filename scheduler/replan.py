@@ -278,12 +278,10 @@ def published_shortfall(
     coverage = verify(scenario, frame).coverage
     short = coverage[coverage["shortfall"] > 0]
     step = scenario.horizon.interval_minutes
-    return {
-        (str(skill) or None, scenario.horizon.to_minute(datetime.fromisoformat(start)) // step): n
-        for skill, start, n in zip(
-            short["skill"], short["start"].astype(str), short["shortfall"].astype(int).tolist(), strict=True
-        )
-    }
+    starts = [scenario.horizon.to_minute(datetime.fromisoformat(s)) // step for s in short["start"]]
+    skills = [str(skill) or None for skill in short["skill"]]
+    counts = short["shortfall"].astype(int).tolist()
+    return {(skill, t): n for skill, t, n in zip(skills, starts, counts, strict=True)}
 
 
 def replan(
