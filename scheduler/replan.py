@@ -289,7 +289,7 @@ def replan(
     published: Published | pd.DataFrame | str | Path,
     absent: Iterable[Absence],
     from_: datetime | None = None,
-    time_limit: float = 10.0,
+    time_limit: float = 8.0,
     workers: int | None = None,
     seed: int = 0,
 ) -> ReplanResult:
