@@ -356,7 +356,7 @@ def replan(
         )
     history = _History(started)
     deadline = started + time_limit
-    solver, code = _solve_from_published(built, deadline, workers, seed, history)
+    code, values = _solve_from_published(built, deadline, workers, seed, history)
     proto = built.model.proto
     result = ReplanResult(
         changed,
@@ -381,12 +381,16 @@ def replan(
             "cannot all be kept under the rules with these absences; try an earlier "
             f"{FROM_OPTION}"
         ]
-    if result.found:
+    if values is not None:
+
+        def value(var: Any) -> int:
+            return values[var.index]
+
         assignments = keep_published_breaks(
-            changed, built.assignments(solver.value), published.assignments
+            changed, built.assignments(value), published.assignments
         )
         result.assignments = assignments
-        result.flex_days = built.flex_days(solver.value)
+        result.flex_days = built.flex_days(value)
         result.report = verify(changed, result.roster)
         result.objective = result.report.costs.objective
         result.changes = list_changes(changed, published, assignments, result.flex_days, absences)
@@ -396,6 +400,10 @@ def replan(
 
 REPAIR_SHARE = 0.25
 """Most of the time limit for placing the breaks around the published shifts first."""
+REPAIR_SECONDS = 3.0
+POLISH_SHARE = 0.2
+"""Share of the time limit kept for re-placing breaks around the re-plan's shifts at the end."""
+POLISH_SECONDS = 2.0
 
 
 def _solve_from_published(
@@ -404,28 +412,75 @@ def _solve_from_published(
     workers: int | None,
     seed: int,
     history: _History,
-) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus]:
-    """Solve the re-plan, starting from the published shifts with their breaks repaired.
+) -> tuple[cp_model.CpSolverStatus, list[int] | None]:
+    """Solve the re-plan in three steps; the status and the values of every variable.
 
-    The published roster less the absences often breaks the staggering cap (fewer people at
-    work lower it), and a hint that breaks a rule is of little use to CP-SAT. So the published
-    shifts are fixed first and only breaks and back-office days placed; that complete, valid
-    roster then seeds the full re-plan.
+    1. The published roster less the absences often breaks the staggering cap (fewer people
+       at work lower it), and a hint that breaks a rule is of little use to CP-SAT. So the
+       published shifts are fixed first and only breaks and back-office days placed; that
+       complete, valid roster seeds the full re-plan.
+    2. The full re-plan, until the time kept for step 3.
+    3. Its shifts and flex days fixed, the breaks alone are placed again: a search stopped by
+       the time limit leaves published breaks moved for nothing, which this small model puts
+       back.
     """
-    repair = built.model.clone()
-    for (employee_id, index), var in built.shift_vars():
-        repair.add(
-            repair.get_bool_var_from_proto_index(var.index) == int(built.kept(employee_id, index))
-        )
-    first = _configured(min(REPAIR_SHARE * (deadline - time.perf_counter()), 3.0), workers, seed)
-    if first.solve(repair) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        values = list(first.response_proto.solution)
-        built.model.clear_hints()
-        hint = built.model.proto.solution_hint
-        hint.vars.extend(range(len(values)))
-        hint.values.extend(values)
-    solver = _configured(deadline - time.perf_counter(), workers, seed)
-    return solver, solver.solve(built.model, history)
+    total = deadline - time.perf_counter()
+    published = {key: int(built.kept(*key)) for key, _ in built.shift_vars()}
+    repaired = _with_fixed_work(
+        built, published, min(REPAIR_SHARE * total, REPAIR_SECONDS), workers, seed, None
+    )
+    if repaired is not None:
+        _hint_all(built.model, repaired)
+    polish = min(POLISH_SHARE * total, POLISH_SECONDS)
+    solver = _configured(deadline - time.perf_counter() - polish, workers, seed)
+    code = solver.solve(built.model, history)
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return code, None
+    values = list(solver.response_proto.solution)
+    if code == cp_model.OPTIMAL:
+        return code, values
+    chosen = {key: values[var.index] for key, var in built.work_vars()}
+    seconds = max(0.1, deadline - time.perf_counter())
+    polished = _with_fixed_work(built, chosen, seconds, workers, seed, values)
+    if polished is not None and _objective(built, polished) <= _objective(built, values):
+        return code, polished
+    return code, values
+
+
+def _with_fixed_work(
+    built: ReplanModel,
+    chosen: dict[tuple[str, int], int],
+    seconds: float,
+    workers: int | None,
+    seed: int,
+    hint: list[int] | None,
+) -> list[int] | None:
+    """The best values of the model with these work variables fixed, if any were found."""
+    fixed = built.model.clone()
+    for (employee_id, index), value in chosen.items():
+        fixed.add(fixed.get_bool_var_from_proto_index(built.x[employee_id, index].index) == value)
+    if hint is not None:
+        _hint_all(fixed, hint)
+    solver = _configured(seconds, workers, seed)
+    if solver.solve(fixed) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return list(solver.response_proto.solution)
+    return None
+
+
+def _hint_all(model: cp_model.CpModel, values: list[int]) -> None:
+    """Hint every variable of the model with a complete solution."""
+    model.clear_hints()
+    hint = model.proto.solution_hint
+    hint.vars.extend(range(len(values)))
+    hint.values.extend(values)
+
+
+def _objective(built: ReplanModel, values: list[int]) -> int:
+    """The re-plan's objective at these values."""
+    objective = built.model.proto.objective
+    return int(objective.offset) + sum(
+        c * values[v] for v, c in zip(objective.vars, objective.coeffs, strict=True)
+    )
 
 
 def _configured(seconds: float, workers: int | None, seed: int) -> cp_model.CpSolver:

@@ -89,6 +89,10 @@ class ReplanModel(RosterModel):
         """``((employee_id, option index), x)`` of every shift option."""
         return [((e, o.index), var) for e, o, var in self._shift_vars()]
 
+    def work_vars(self) -> list[tuple[tuple[str, int], cp_model.IntVar]]:
+        """``((employee_id, option index), x)`` of every shift and flex option."""
+        return list(self.x.items())
+
     def _published_starts(self, option: ShiftOption, skill_class: SkillClass) -> list[Counter[int]]:
         """Per break of the option: how many of its published people start it at each offset."""
         starts: list[Counter[int]] = [Counter() for _ in option.breaks]
