@@ -240,7 +240,8 @@ class _Reader:
                 None,
             )
             if home is None:
-                if self.people.get(row.employee_id) is not None:
+                # Tolerant reading has already named the shift it skipped.
+                if self.strict:
                     self.problem(row, "start", "expected a break inside one of the person's shifts")
                 continue
             rule = self.rules.get(row.activity)
