@@ -369,6 +369,7 @@ def explain(scenario: Path, out_dir: Path, as_json: bool) -> None:
     from scheduler.explain import explain_shortages
     from scheduler.export.folder import ROSTER_FILE, read_output
     from scheduler.io.files import json_text
+    from scheduler.replan import with_replan_absences
 
     problem = load(scenario)
     output = read_output(out_dir)
@@ -378,6 +379,8 @@ def explain(scenario: Path, out_dir: Path, as_json: bool) -> None:
             f"warning: {out_dir} was solved for scenario {solved_for!r}, not {problem.name!r}",
             err=True,
         )
+    # A re-plan's roster is judged with its absences, as the verifier judged it.
+    problem = with_replan_absences(problem, output.summary)
     shortages = explain_shortages(problem, out_dir / ROSTER_FILE)
     if as_json:
         click.echo(json_text({"shortages": [s.to_dict() for s in shortages]}))

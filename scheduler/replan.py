@@ -165,6 +165,8 @@ class ReplanResult(Result):
     from_minute: int = 0
     costs: ChangeCosts | None = None
     credited_minutes: dict[str, int] = field(default_factory=dict)
+    num_original_spans: int = 0
+    """Availability spans of the scenario before the absences were added after them."""
 
     @property
     def num_changes(self) -> int:
@@ -174,6 +176,7 @@ class ReplanResult(Result):
     def replan_summary(self) -> dict[str, Any]:
         """What the re-plan did, as plain data for summary.json."""
         kinds = Counter(c.change for c in self.changes)
+        horizon = self.scenario.horizon
         return {
             "from": self.scenario.horizon.to_datetime(self.from_minute).isoformat(),
             "absences": [str(a) for a in self.absences],
@@ -182,6 +185,16 @@ class ReplanResult(Result):
             "breaks_replaced": kinds.get("breaks", 0),
             "change_weights": None if self.costs is None else dataclasses.asdict(self.costs),
             "min_hours_credited": {e: m / 60 for e, m in sorted(self.credited_minutes.items())},
+            # The spans the absences made unavailable, so that `explain` can judge the
+            # re-planned roster against the same scenario as the verifier did.
+            "unavailable": [
+                {
+                    "employee_id": span.employee_id,
+                    "start": horizon.to_datetime(span.start).isoformat(),
+                    "end": horizon.to_datetime(span.end).isoformat(),
+                }
+                for span in self.scenario.availability[self.num_original_spans :]
+            ],
         }
 
 
@@ -368,6 +381,7 @@ def replan(
         from_minute=from_minute,
         costs=costs,
         credited_minutes=credited,
+        num_original_spans=len(scenario.availability),
     )
     if code == cp_model.INFEASIBLE:
         result.status = "infeasible"
@@ -655,6 +669,35 @@ def changes_frame(changes: list[Change]) -> pd.DataFrame:
     return pd.DataFrame.from_records(
         [dataclasses.astuple(c) for c in changes], columns=CHANGE_COLUMNS
     )
+
+
+def with_replan_absences(scenario: Scenario, summary: dict[str, Any]) -> Scenario:
+    """The scenario with the absences a re-plan's summary.json recorded as unavailable spans.
+
+    A summary without a ``replan`` section leaves the scenario as it is.
+
+    Raises
+    ------
+    InputError
+        The recorded spans are not what :func:`replan_data` writes.
+    """
+    spans = (summary.get("replan") or {}).get("unavailable") or []
+    horizon = scenario.horizon
+    try:
+        added = tuple(
+            AvailabilitySpan(
+                str(span["employee_id"]),
+                horizon.to_minute(datetime.fromisoformat(span["start"])),
+                horizon.to_minute(datetime.fromisoformat(span["end"])),
+                AvailabilityKind.UNAVAILABLE,
+            )
+            for span in spans
+        )
+        return dataclasses.replace(scenario, availability=(*scenario.availability, *added))
+    except (KeyError, TypeError, ValueError) as error:
+        raise InputError(
+            "summary.json", f"expected the re-plan's unavailable spans ({error})", column="replan"
+        ) from None
 
 
 def replan_data(result: ReplanResult) -> dict[str, Any]:

@@ -237,3 +237,17 @@ def test_explain_without_a_roster_is_bad_input(scenario: Path, tmp_path: Path) -
     result = run("explain", scenario, tmp_path / "empty")
     assert result.exit_code == 2
     assert result.stderr.startswith("error: ") and "roster.csv: file not found" in result.stderr
+
+
+def test_explain_of_a_replan_counts_its_absences(plain: Path, tmp_path: Path) -> None:
+    """Everyone away on Tuesday: explain on the re-plan says nobody is available, from summary."""
+    out = tmp_path / "out"
+    args = replan_args(plain, published(tmp_path), out, "--absent", "E1:2026-12-08")
+    result = run(*args, "--absent", "E3:2026-12-08")
+    assert result.exit_code == 0, result.output
+    explained = run("explain", plain, out)
+    assert explained.exit_code == 0, explained.output
+    assert explained.stdout.splitlines()[0] == (
+        "2026-12-08 08:00-12:00 total: short 1: nobody available (all 3 who could cover it are "
+        "unavailable)"
+    )
