@@ -93,8 +93,8 @@ def change_costs(scenario: Scenario) -> ChangeCosts:
     A moved shift costs as much as one person short for one interval
     (``shortfall x interval_minutes``: 15,000 with the defaults), a new shift or a published
     one left empty twice that, and a published break start given up ``max(contract, 1) x
-    interval_minutes`` (150). So a move is made only when it fills at least one interval of
-    shortfall and a new shift only when it fills two, while a change weighs more than the
+    interval_minutes`` (150). So a move pays only when it fills more than one person-interval
+    of new shortfall and a new shift more than two, while a change weighs more than the
     contract deviation (10 x an 8-hour shift = 4,800) or a refused preference (600 per unit)
     it could save.
     """

@@ -7,14 +7,17 @@ from datetime import date, datetime
 
 import pandas as pd
 import pytest
-from conftest import START, assign, at, employee, make_scenario, roster, shift
+from conftest import START, assign, at, employee, flex, flex_roster, make_scenario, roster, shift
 
 from scheduler.data import (
     AvailabilityKind,
     AvailabilitySpan,
+    BackOffice,
     BreakRule,
+    Cover,
     DemandSpan,
     Horizon,
+    Office,
     Scenario,
     Weights,
 )
@@ -315,3 +318,24 @@ def test_change_costs_rank_between_shortfall_and_the_rest() -> None:
     costs = change_costs(make_scenario())
     assert (costs.move, costs.add, costs.drop, costs.break_move) == (15_000, 30_000, 30_000, 150)
     assert costs.move > 10 * 8 * 60  # contract deviation of a whole 8 h shift
+
+
+def test_an_absence_that_breaks_a_hard_rule_is_infeasible_and_named() -> None:
+    """The only lead of the back office away on a covered day: infeasible, cover named."""
+    lead = employee("L1", 40, office=Office.BACK, skills=frozenset({"lead"}))
+    scenario = scenario_of(
+        days=2,
+        employees=(employee("E1", 56), lead),
+        back_office=BackOffice(covers=(Cover("lead", frozenset(range(5)), 1),)),
+    )
+    published = flex_roster(
+        scenario,
+        assign(scenario, "E1", 0, "DAY"),
+        flex_rows=(flex(scenario, "L1", 0), flex(scenario, "L1", 1)),
+    )
+    result = replan(scenario, published, [parse_absence("L1:2026-12-08")], time_limit=5, workers=1)
+    assert result.status == "infeasible"
+    assert result.report is None and result.assignments == []
+    assert result.conflicts == [
+        "back-office cover on 2026-12-08: at least 1 with skill lead, but 0 available"
+    ]
