@@ -159,8 +159,10 @@ def solve(
     from scheduler.solve import Progress
     from scheduler.solve import solve as run
 
+    if hint is not None and (out / "roster.csv").resolve() == hint.resolve():
+        raise InputError(str(hint), "the solve would overwrite its hint; choose another --out")
     problem = load(scenario)
-    start = read_hint(problem, hint) if hint is not None else None
+    start = (read_hint(problem, hint) or None) if hint is not None else None
     # With --json, stdout carries the JSON alone; the readable lines go to stderr.
     say = functools.partial(click.echo, err=as_json)
 

@@ -100,6 +100,7 @@ def test_solve_json_prints_the_summary_alone_on_stdout(scenario: Path, tmp_path:
     assert data == json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert data["status"] == "optimal"
     assert data["objective"] == 9030
+    assert data["violations"] == []
     assert "optimal:" in result.stderr
 
 
@@ -145,6 +146,18 @@ def test_solve_hint_starts_from_a_published_roster(scenario: Path, tmp_path: Pat
     assert "employee 'E9' is not in the scenario; skipped" in result.stderr
     summary = json.loads((tmp_path / "second" / "summary.json").read_text(encoding="utf-8"))
     assert summary["objective"] == 9030
+    assert summary["violations"] == []
+
+
+def test_solve_refuses_to_overwrite_its_hint(scenario: Path, tmp_path: Path) -> None:
+    """--hint OUT/roster.csv with --out OUT would replace the hint: exit 2, file unchanged."""
+    out = tmp_path / "out"
+    assert run(*solve_args(scenario, out)).exit_code == 0
+    before = (out / "roster.csv").read_bytes()
+    result = run(*solve_args(scenario, out), "--hint", out / "roster.csv")
+    assert result.exit_code == 2, result.output
+    assert "would overwrite its hint" in result.stderr
+    assert (out / "roster.csv").read_bytes() == before
 
 
 def test_replan_moves_the_hole_to_someone_else_and_writes_the_changes(
