@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import click
 
-from scheduler.data import Assignment, Scenario
+from scheduler.data import Assignment, Rules, Scenario
 from scheduler.errors import InputError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -67,6 +67,29 @@ def solver_options(command: F) -> F:
     return command
 
 
+def format_option(command: F) -> F:
+    """``--format xlsx,png``: the exports to write (names from scheduler.export.FORMATS)."""
+    from scheduler.export import FORMATS
+
+    def check(context: click.Context, parameter: click.Parameter, value: Any) -> list[str]:
+        from scheduler.export import parse_formats
+
+        try:
+            return parse_formats(value or ())
+        except ValueError as error:
+            raise click.BadParameter(str(error), context, parameter) from None
+
+    option = click.option(
+        "--format",
+        "formats",
+        multiple=True,
+        metavar="FORMATS",
+        callback=check,
+        help=f"Exports to write, comma-separated: {','.join(FORMATS)}.",
+    )
+    return option(command)
+
+
 scenario_argument = click.argument("scenario", type=click.Path(file_okay=False, path_type=Path))
 
 
@@ -85,11 +108,52 @@ def main() -> None:
 
 @main.command()
 @scenario_argument
+@click.option(
+    "--explain-rules", is_flag=True, help="Print the effective rules of each group of staff."
+)
 @reports_bad_input
-def validate(scenario: Path) -> None:
+def validate(scenario: Path, explain_rules: bool) -> None:
     """Check a scenario folder and print what it holds."""
+    from scheduler.model.size import MAX_VARIABLES, check_model_size
+
     problem = load(scenario)
+    size = check_model_size(problem)
     click.echo(describe(problem))
+    click.echo(f"  model: about {size.variables:,} variables (limit {MAX_VARIABLES:,})")
+    if explain_rules:
+        click.echo(describe_rules(problem))
+
+
+def describe_rules(problem: Scenario) -> str:
+    """The effective rules per office and group, with who they hold for."""
+    books: dict[tuple[str, str], list[str]] = {}
+    for person in problem.employees:
+        office = "front office" if person.works_front else "back office"
+        where = f"{office}, group {person.group}" if person.group else office
+        books.setdefault((where, rules_text(problem.rules_for(person))), []).append(
+            person.employee_id
+        )
+    lines = ["effective rules:"]
+    for (where, text), ids in books.items():
+        people = ", ".join(ids[:8]) + (f" and {len(ids) - 8} more" if len(ids) > 8 else "")
+        lines.append(f"  {where} ({people}): {text}")
+    return "\n".join(lines)
+
+
+def rules_text(rules: Rules) -> str:
+    """One rule book in one line."""
+    parts = [
+        f"min_rest_hours {rules.min_rest_minutes / 60:g}",
+        f"weekly_rest_hours {rules.weekly_rest_minutes / 60:g}",
+        f"max_consecutive_days {rules.max_consecutive_days}",
+        "max_on_break "
+        + ("none" if rules.max_on_break is None else f"{float(rules.max_on_break):g}"),
+    ]
+    if rules.max_days is not None:
+        parts.append(f"max_days {rules.max_days}")
+    if rules.forbidden_shifts:
+        parts.append(f"forbidden_shifts {';'.join(sorted(rules.forbidden_shifts))}")
+    return ", ".join(parts)
 
 
 def describe(problem: Scenario) -> str:
@@ -130,6 +194,25 @@ def describe(problem: Scenario) -> str:
 @solver_options
 @click.option("--quiet", is_flag=True, help="Print nothing while solving.")
 @click.option(
+    "--lexicographic",
+    is_flag=True,
+    help="Solve tier by tier (shortfall, contract, preferences, fairness, surplus).",
+)
+@click.option(
+    "--tier-tolerance",
+    type=click.FloatRange(min=0),
+    default=0.0,
+    show_default=True,
+    help="With --lexicographic: how far (relative) a tier may rise above its best later on.",
+)
+@click.option(
+    "--log-json",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write each improvement to this file as one JSON line, flushed at once.",
+)
+@format_option
+@click.option(
     "--json",
     "as_json",
     is_flag=True,
@@ -150,13 +233,19 @@ def solve(
     seed: int,
     formulation: str,
     quiet: bool,
+    lexicographic: bool,
+    tier_tolerance: float,
+    log_json: Path | None,
+    formats: list[str],
     as_json: bool = False,
     hint: Path | None = None,
 ) -> None:
-    """Solve a scenario and write the roster into OUT."""
+    """Solve a scenario and write the roster into OUT (and, with --format, its exports)."""
+    from scheduler.export import write_formats
+    from scheduler.export.folder import read_output
     from scheduler.export.outputs import summary, write_result
+    from scheduler.export.progress import SolveWatch
     from scheduler.io.files import json_text
-    from scheduler.solve import Progress
     from scheduler.solve import solve as run
 
     if hint is not None and (out / "roster.csv").resolve() == hint.resolve():
@@ -165,23 +254,19 @@ def solve(
     start = (read_hint(problem, hint) or None) if hint is not None else None
     # With --json, stdout carries the JSON alone; the readable lines go to stderr.
     say = functools.partial(click.echo, err=as_json)
-
-    def report(progress: Progress) -> None:
-        click.echo(
-            f"  {progress.seconds:7.1f} s  objective {progress.objective:,.0f}"
-            f"  bound {progress.bound:,.0f}  gap {100 * progress.gap:.2f} %",
-            err=True,
+    with SolveWatch(quiet=quiet, log_path=log_json, time_limit=time_limit) as watch:
+        result = run(
+            problem,
+            time_limit=time_limit,
+            workers=workers,
+            seed=seed,
+            formulation=formulation,  # type: ignore[arg-type]
+            hint=start,
+            on_progress=watch,
+            lexicographic=lexicographic,
+            tier_tolerance=tier_tolerance,
         )
-
-    result = run(
-        problem,
-        time_limit=time_limit,
-        workers=workers,
-        seed=seed,
-        formulation=formulation,  # type: ignore[arg-type]
-        hint=start,
-        on_progress=None if quiet else report,
-    )
+        watch.finish(result)
     if as_json:
         click.echo(json_text(summary(result)))
     if result.status == "infeasible":
@@ -197,6 +282,9 @@ def solve(
             click.echo(f"no roster found within {time_limit:g} s; allow more time", err=True)
         sys.exit(EXIT_NO_ROSTER_YET)
     files = write_result(result, out)
+    if formats:
+        # From the folder just written, exactly as `scheduler export` would.
+        files += write_formats(read_output(out), out, formats)
     assert result.report is not None
     costs = result.report.costs
     gap = result.gap or 0.0
@@ -230,6 +318,222 @@ def check(scenario: Path, roster: Path) -> None:
         f"surplus {costs.surplus_minutes / 60:.1f} h, objective {costs.objective:,}"
     )
     sys.exit(EXIT_OK if report.ok else EXIT_VIOLATIONS)
+
+
+@main.command()
+@click.argument("old_roster", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("new_roster", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the changes as a JSON list.")
+@reports_bad_input
+def diff(old_roster: Path, new_roster: Path, as_json: bool) -> None:
+    """List per person what changed from OLD_ROSTER to NEW_ROSTER (two roster.csv files)."""
+    import json
+
+    from scheduler.diff import change_records, changes_text, diff_files
+
+    changes = diff_files(old_roster, new_roster)
+    if as_json:
+        click.echo(json.dumps(change_records(changes), indent=2, ensure_ascii=False))
+    else:
+        click.echo(changes_text(changes))
+
+
+@main.command()
+@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+@reports_bad_input
+def show(out_dir: Path) -> None:
+    """Print the roster in OUT_DIR (a solve's output folder) as a people-by-days grid."""
+    from scheduler.export.folder import read_output
+    from scheduler.export.show import print_output
+
+    print_output(read_output(out_dir))
+
+
+@main.command()
+@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+@format_option
+@reports_bad_input
+def export(out_dir: Path, formats: list[str]) -> None:
+    """Write exports of the solve in OUT_DIR into OUT_DIR (every format without --format)."""
+    from scheduler.export import FORMATS, write_formats
+    from scheduler.export.folder import read_output
+
+    output = read_output(out_dir)
+    files = write_formats(output, out_dir, formats or list(FORMATS))
+    click.echo("wrote " + ", ".join(str(f) for f in files))
+
+
+EXIT_SOME_FAILED = 1
+"""``sweep``: the results were written, but some scenarios have an error instead of KPIs."""
+
+
+@main.command()
+@click.argument("grid", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="CSV with one row per scenario: its parameters, KPIs and error.",
+)
+@click.option(
+    "--scheduler-address",
+    envvar="SCHEDULER_ADDRESS",
+    default=None,
+    help="A running Dask scheduler, e.g. tcp://10.0.0.5:8786 [env SCHEDULER_ADDRESS; "
+    "default: a LocalCluster on this machine].",
+)
+@click.option(
+    "--workers-per-solve",
+    type=click.IntRange(min=1),
+    default=None,
+    help="CP-SAT threads per solve [default: the cores shared out among the Dask workers].",
+)
+@click.option(
+    "--dask-workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes of the LocalCluster [default: cores / workers-per-solve].",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0.1),
+    default=10.0,
+    show_default=True,
+    help="Seconds per solve.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@reports_bad_input
+def sweep(
+    grid: Path,
+    out: Path,
+    scheduler_address: str | None,
+    workers_per_solve: int | None,
+    dask_workers: int | None,
+    time_limit: float,
+    seed: int,
+    quiet: bool,
+) -> None:
+    """Solve every scenario of GRID.toml (a base folder and axes to vary) on Dask."""
+    from scheduler.batch import read_grid
+    from scheduler.batch import sweep as run_sweep
+    from scheduler.io.escape import escape_frame
+    from scheduler.io.files import write_csv
+
+    cases = read_grid(grid).cases()
+    frame = run_sweep(
+        cases,
+        time_limit=time_limit,
+        seed=seed,
+        workers_per_solve=workers_per_solve,
+        n_workers=dask_workers,
+        scheduler_address=scheduler_address,
+        progress=not quiet,
+    )
+    # Names and errors come from input data and the file is opened in spreadsheets.
+    write_csv(out, escape_frame(frame))
+    failed = frame[frame["error"].notna()]
+    counts = frame["status"].value_counts()
+    click.echo(
+        f"{len(frame)} scenarios: "
+        + ", ".join(f"{count} {status}" for status, count in counts.items())
+        + f"; wrote {out}"
+    )
+    for _, row in failed.iterrows():
+        click.echo(f"  {row['scenario']}: {row['error']}", err=True)
+    if len(failed):
+        sys.exit(EXIT_SOME_FAILED)
+
+
+@main.command()
+@click.argument("calls", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--aht",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Average handling time in seconds (an aht column in CALLS overrides it per row).",
+)
+@click.option(
+    "--service-level",
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    default=0.8,
+    show_default=True,
+    help="Share of calls to answer within --answer-within seconds.",
+)
+@click.option(
+    "--answer-within",
+    type=click.FloatRange(min=0),
+    default=20.0,
+    show_default=True,
+    help="The service level's threshold in seconds.",
+)
+@click.option(
+    "--shrinkage",
+    type=click.FloatRange(0, 1, max_open=True),
+    default=0.0,
+    show_default=True,
+    help="Share of paid time lost off the floor beyond the rostered breaks (absence, training).",
+)
+@click.option(
+    "--max-occupancy",
+    type=click.FloatRange(0, 1, min_open=True),
+    default=None,
+    help="Highest share of an agent's time spent on calls [default: no cap].",
+)
+@click.option(
+    "--patience",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Mean seconds a caller waits before hanging up: Erlang A [default: Erlang C].",
+)
+@click.option(
+    "--interval-minutes",
+    type=click.Choice(["5", "10", "15", "30", "60"]),
+    default="15",
+    show_default=True,
+    help="Interval grid of the forecast, and the length of a row without an end.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The demand.csv to write.",
+)
+@reports_bad_input
+def demand(
+    calls: Path,
+    aht: float | None,
+    service_level: float,
+    answer_within: float,
+    shrinkage: float,
+    max_occupancy: float | None,
+    patience: float | None,
+    interval_minutes: str,
+    out: Path,
+) -> None:
+    """Turn a call forecast CALLS (CSV) into a demand.csv by Erlang C (or Erlang A)."""
+    from scheduler.io.calls import read_calls, write_demand
+    from scheduler.staffing import staffing_table
+
+    if out.resolve() == calls.resolve():
+        raise click.UsageError("--out must not be the forecast itself; inputs are never modified")
+    forecast = read_calls(calls, int(interval_minutes), aht)
+    table = staffing_table(
+        forecast,
+        service_level=service_level,
+        answer_within=answer_within,
+        max_occupancy=max_occupancy,
+        shrinkage=shrinkage,
+        patience=patience,
+    )
+    write_demand(out, table)
+    hours = float((table["required"] * table["minutes"]).sum()) / 60
+    model = "Erlang C" if patience is None else f"Erlang A, patience {patience:g} s"
+    click.echo(
+        f"wrote {out}: {len(table)} intervals, {hours:.1f} person-hours, "
+        f"peak {table['required'].max()} people ({model})"
+    )
 
 
 def read_hint(problem: Scenario, path: Path) -> list[Assignment]:

@@ -101,7 +101,8 @@ class _Describer:
             away = self.scenario.spans_of(employee.employee_id, AvailabilityKind.UNAVAILABLE)
             options: list[WorkOption] = []
             if employee.works_front:
-                options.extend(self.shift_options)
+                rules = self.scenario.rules_for(employee)
+                options.extend(o for o in self.shift_options if rules.allows(o.template))
             if employee.works_back:
                 options.extend(
                     o
@@ -139,15 +140,16 @@ class _Describer:
             _, when = self.day(guard.detail)
             text = f"team {person.team} on site on {when}"
         elif rule == "min_rest":
-            text = self._min_rest()
+            text = self._min_rest(person)
         elif rule == "max_consecutive_days":
-            limit = self.scenario.rules.max_consecutive_days
+            limit = self.scenario.rules_for(person).max_consecutive_days
             text = f"max_consecutive_days {limit}: a day off after at most {limit} days in a row"
         message = f"{person.employee_id} ({person.name}): {text}"
         return Conflict(rule, person.employee_id, when, message)
 
     def _block_rule(self, person: Employee, rule: str, first: int, days: int, week: str) -> str:
-        rules, policy = self.scenario.rules, self.scenario.back_office
+        rules, policy = self.scenario.rules_for(person), self.scenario.back_office
+        max_days = rules.max_days_of(person)
         mine = [o for o in self.open_options(person) if first <= o.day < first + days]
         open_days = sorted({o.day for o in mine})
         longest = max((o.paid_minutes for o in mine), default=0)
@@ -164,10 +166,10 @@ class _Describer:
                     f"{text}, but available on only {_count(len(open_days), 'day')} of at most "
                     f"{_hours(longest)} ({_hours(open_reach)})"
                 )
-            if person.max_days is not None and person.max_days * longest < needed:
+            if max_days is not None and max_days * longest < needed:
                 return (
-                    f"{text}, but max_days {person.max_days} of at most {_hours(longest)} "
-                    f"give {_hours(person.max_days * longest)}"
+                    f"{text}, but max_days {max_days} of at most {_hours(longest)} "
+                    f"give {_hours(max_days * longest)}"
                 )
             least = -(-needed // longest) if longest else 0
             return (
@@ -177,7 +179,7 @@ class _Describer:
         if rule == "max_hours":
             return f"max_hours {_hours(person.weekly_max_minutes)} in {week}"
         if rule == "max_days":
-            return f"max_days {person.max_days} in {week}"
+            return f"max_days {max_days} in {week}"
         if rule == "weekly_rest":
             return (
                 f"weekly_rest_hours {_hours(rules.weekly_rest_minutes)} in {week}: that many "
@@ -189,10 +191,11 @@ class _Describer:
             return f"min_onsite_days {policy.min_onsite_days} on site in {week}"
         return f"{rule} in {week}"
 
-    def _min_rest(self) -> str:
+    def _min_rest(self, person: Employee) -> str:
         """The rule and the first template pairs it keeps apart on consecutive days."""
-        rest = self.scenario.rules.min_rest_minutes
-        templates = self.scenario.shifts
+        rules = self.scenario.rules_for(person)
+        rest = rules.min_rest_minutes
+        templates = [t for t in self.scenario.shifts if rules.allows(t)]
         clashes = []
         for before in templates:
             for after in templates:
@@ -254,9 +257,15 @@ class _Describer:
 
     def _staggering(self, day: int, when: str) -> str:
         """The cap and the break starts the shifts of a day leave to stagger them."""
-        share = self.scenario.rules.max_on_break
+        shares = sorted(
+            {
+                share
+                for e in self.scenario.employees
+                if e.works_front and (share := self.scenario.rules_for(e).max_on_break)
+            }
+        )
         step = self.scenario.horizon.interval_minutes
-        percent = f"{100 * float(share or 0):g} %"
+        percent = " or ".join(f"{100 * float(share):g} %" for share in shares) or "none"
         windows = []
         begin = day * MINUTES_PER_DAY
         for option in self.shift_options:

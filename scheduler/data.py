@@ -8,10 +8,17 @@ simply runs past ``horizon.num_minutes``. Interval ``t`` is the span
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from fractions import Fraction
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    import pandas as pd
 
 MINUTES_PER_DAY = 1440
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -42,6 +49,11 @@ class Horizon:
     days: int = 7
     interval_minutes: int = 15
     timezone: str | None = None
+    holidays: tuple[tuple[int, str], ...] = ()
+    """Public holidays as ``(day, name)``: days off for contract hours."""
+    country: str | None = None
+    subdivision: str | None = None
+    """Where ``holidays`` came from (``[horizon]`` keys), so a saved scenario names them again."""
 
     def __post_init__(self) -> None:
         if not 1 <= self.days <= 56:
@@ -81,6 +93,15 @@ class Horizon:
         delta = when - datetime.combine(self.start, datetime.min.time())
         return int(delta.total_seconds() // 60)
 
+    def scale(self, weekly_minutes: int, first_day: int, num_days: int) -> int:
+        """A weekly amount (contract or min hours) for the block of ``num_days`` from
+        ``first_day``: scaled to its length, less a fifth for each holiday on a weekday."""
+        off = sum(
+            first_day <= day < first_day + num_days and self.weekday_of(day) < 5
+            for day, _ in self.holidays
+        )
+        return max(0, scale_to_block(weekly_minutes, num_days) - weekly_minutes * off // 5)
+
     def blocks(self) -> list[tuple[int, int]]:
         """The 7-day blocks from the horizon start as ``(first_day, num_days)``.
 
@@ -105,6 +126,8 @@ class Employee:
     team: str | None = None
     remote_days: frozenset[int] = frozenset()
     prefers: Office | None = None
+    group: str | None = None
+    preferred_shifts: frozenset[str] = frozenset()
 
     @property
     def works_front(self) -> bool:
@@ -135,6 +158,7 @@ class ShiftTemplate:
     start: int
     end: int
     weekdays: frozenset[int] = frozenset(range(7))
+    tags: frozenset[str] = frozenset()
 
     @property
     def duration(self) -> int:
@@ -192,39 +216,152 @@ class AvailabilitySpan:
 
 @dataclass(frozen=True)
 class Rules:
-    """Hard labour rules; durations in minutes."""
+    """Hard labour rules; durations in minutes.
+
+    ``max_days`` caps working days per 7-day block on top of a person's own ``max_days``;
+    ``forbidden_shifts`` holds shift ids or tags its people never work.
+    """
 
     min_rest_minutes: int = 11 * 60
     weekly_rest_minutes: int = 35 * 60
     max_consecutive_days: int = 6
     max_on_break: Fraction | None = None
+    max_days: int | None = None
+    forbidden_shifts: frozenset[str] = frozenset()
 
     def break_cap(self, num_on_shift: int) -> int:
         """Most people allowed on a break at once when ``num_on_shift`` people are working."""
-        if self.max_on_break is None:
-            return num_on_shift
-        share = self.max_on_break
-        return max(1, share.numerator * num_on_shift // share.denominator)
+        return break_cap(self.max_on_break, num_on_shift)
+
+    def allows(self, template: ShiftTemplate) -> bool:
+        """Whether people under these rules may work ``template``."""
+        return not (
+            template.shift_id in self.forbidden_shifts or template.tags & self.forbidden_shifts
+        )
+
+    def max_days_of(self, employee: Employee) -> int | None:
+        """The tighter of the person's own ``max_days`` and the rule book's."""
+        limits = [n for n in (employee.max_days, self.max_days) if n is not None]
+        return min(limits) if limits else None
+
+
+def break_cap(share: Fraction | None, num_on_shift: int) -> int:
+    """``max(1, floor(share x num_on_shift))``: most people on a break at once (all if None)."""
+    if share is None:
+        return num_on_shift
+    return max(1, share.numerator * num_on_shift // share.denominator)
+
+
+RULE_FIELDS = tuple(f for f in Rules.__dataclass_fields__)
+"""Rule keys a group may override."""
+
+
+@dataclass(frozen=True)
+class RuleOverride:
+    """Rule keys that replace ``[rules]`` for one office (front or back) or one group.
+
+    ``changes`` pairs a `Rules` field name with its value. Office overrides apply first (front
+    to office front and both, back to office back), group overrides on top of them.
+    """
+
+    scope: str
+    changes: tuple[tuple[str, Any], ...]
+    office: Office | None = None
+
+    def applies_to(self, employee: Employee) -> bool:
+        """Whether the override covers ``employee``."""
+        if self.office is None:
+            return employee.group == self.scope
+        if self.office == Office.FRONT:
+            return employee.office in (Office.FRONT, Office.BOTH)
+        return employee.office == self.office
 
 
 @dataclass(frozen=True)
 class Weights:
-    """Objective weights. Shortfall is weighted far above everything else.
+    """Objective weights, one per tier. Shortfall is weighted far above everything else.
 
     shortfall
-        Per person-minute below demand.
+        Per person-minute below demand (tier 1); ``skill`` gives a skill line its own weight.
     contract
-        Per minute of paid time away from the contract, per 7-day block.
+        Per minute of paid time away from the contract, per 7-day block (tier 2).
     preference
-        Per unit of weight of a prefer/avoid request that is not granted.
+        Per unit of weight of a prefer/avoid request that is not granted, and per shift outside
+        a person's ``preferred_shifts`` (tier 3).
+    fairness
+        Per unit of spread (max minus min within a group, per 40 h of contract, in hundredths
+        of a shift) of weekend days, tagged shifts and unwanted shifts (tier 4).
     surplus
-        Per person-minute above demand.
+        Per person-minute above demand (tier 5).
     """
 
     shortfall: int = 1000
     contract: int = 10
     preference: int = 600
     surplus: int = 1
+    fairness: int = 2
+    skill: tuple[tuple[str, int], ...] = ()
+
+    def shortfall_of(self, line: str | None) -> int:
+        """Weight per person-minute short on a demand line (None: the total)."""
+        return dict(self.skill).get(line, self.shortfall) if line is not None else self.shortfall
+
+
+TIERS = ("shortfall", "contract", "preference", "fairness", "surplus")
+"""The objective's tiers, most important first."""
+
+FAIRNESS_SCALE = 240_000
+"""Fairness load of one shift is ``FAIRNESS_SCALE // contract_minutes``: 100 per 40 h."""
+WEEKEND = frozenset({5, 6})
+
+
+def fairness_group(employee: Employee) -> str:
+    """Whom a person's load is compared with: their group, else their office."""
+    if employee.group:
+        return f"group {employee.group}"
+    return "back office" if employee.office == Office.BACK else "front office"
+
+
+def fairness_factor(employee: Employee) -> int:
+    """Load of one counted shift or day for ``employee`` (0 without a contract)."""
+    if employee.contract_minutes <= 0:
+        return 0
+    return FAIRNESS_SCALE // employee.contract_minutes
+
+
+def fairness_categories(scenario: Scenario) -> dict[str, set[str]]:
+    """Each fairness category and the people who could ever count in it.
+
+    ``weekend``: shifts and flex days starting on a Saturday or Sunday; ``tag:NAME``: shifts of
+    templates tagged NAME; ``unwanted``: shifts outside a person's ``preferred_shifts`` (only
+    people who listed some). Eligibility is static (office, templates, rules), not availability.
+    """
+    horizon = scenario.horizon
+    weekend_days = {horizon.weekday_of(d) for d in range(horizon.days)} & WEEKEND
+    tags = sorted({tag for s in scenario.shifts for tag in s.tags})
+    result: dict[str, set[str]] = {"weekend": set(), "unwanted": set()}
+    result.update({f"tag:{tag}": set() for tag in tags})
+    for person in scenario.employees:
+        if fairness_factor(person) == 0:
+            continue
+        rules = scenario.rules_for(person)
+        allowed = [s for s in scenario.shifts if person.works_front and rules.allows(s)]
+        if any(s.weekdays & weekend_days for s in allowed) or (
+            person.works_back and scenario.back_office.weekdays & weekend_days
+        ):
+            result["weekend"].add(person.employee_id)
+        for tag in tags:
+            if any(tag in s.tags for s in allowed):
+                result[f"tag:{tag}"].add(person.employee_id)
+        if person.preferred_shifts and allowed:
+            result["unwanted"].add(person.employee_id)
+    return {name: people for name, people in result.items() if len(people) > 0}
+
+
+def is_preferred(employee: Employee, template: ShiftTemplate) -> bool:
+    """Whether a shift is one the person asked for (always, when they asked for none)."""
+    wanted = employee.preferred_shifts
+    return not wanted or template.shift_id in wanted or bool(template.tags & wanted)
 
 
 class Location(StrEnum):
@@ -294,6 +431,7 @@ class Scenario:
     weights: Weights = field(default_factory=Weights)
     back_office: BackOffice = field(default_factory=BackOffice)
     name: str = ""
+    rule_overrides: tuple[RuleOverride, ...] = ()
 
     def __post_init__(self) -> None:
         ids = [e.employee_id for e in self.employees]
@@ -339,9 +477,87 @@ class Scenario:
                 line[t] += span.required
         return result
 
+    def rules_for(self, employee: Employee) -> Rules:
+        """The rules that hold for ``employee``: ``[rules]``, then office, then group overrides.
+
+        The one resolution the model and the verifier both use.
+        """
+        changes: dict[str, Any] = {}
+        for override in sorted(self.rule_overrides, key=lambda o: o.office is None):
+            if override.applies_to(employee):
+                changes.update(override.changes)
+        return replace(self.rules, **changes) if changes else self.rules
+
     def spans_of(self, employee_id: str, kind: AvailabilityKind) -> list[AvailabilitySpan]:
         """The availability spans of one kind for one person."""
         return [a for a in self.availability if a.employee_id == employee_id and a.kind == kind]
+
+    # Reading, writing and what-if copies for notebooks. They live in scheduler.io and
+    # scheduler.changes, imported here on use: data.py itself stays free of I/O.
+
+    @classmethod
+    def load(cls, folder: str | Path) -> Scenario:
+        """Read a scenario folder (see :func:`scheduler.io.scenario.read_scenario`)."""
+        from scheduler.io.scenario import read_scenario
+
+        return read_scenario(folder)
+
+    @classmethod
+    def from_frames(
+        cls,
+        *,
+        staff: pd.DataFrame,
+        shifts: pd.DataFrame,
+        demand: pd.DataFrame,
+        policy: Mapping[str, Any] | str | Path,
+        availability: pd.DataFrame | None = None,
+        name: str | None = None,
+    ) -> Scenario:
+        """A scenario from DataFrames shaped like the folder's CSV tables and a policy.
+
+        ``policy`` is ``scenario.toml`` as a dict or the path of a TOML file. The frames get
+        the CSV files' checks; errors name the frame (e.g. ``staff``), row and column (see
+        :func:`scheduler.io.scenario.read_frames`).
+        """
+        from scheduler.io.scenario import read_frames
+
+        return read_frames(staff, shifts, demand, policy, availability, name)
+
+    def save(self, folder: str | Path) -> list[Path]:
+        """Write the scenario as a folder that :meth:`load` reads back equal; return its files."""
+        from scheduler.io.scenario_writer import write_scenario
+
+        return write_scenario(self, folder)
+
+    def with_changes(
+        self,
+        *,
+        demand_scale: float | Fraction | None = None,
+        absent: Mapping[str, Any] | None = None,
+        rules: Mapping[str, Any] | None = None,
+        weights: Mapping[str, Any] | None = None,
+        breaks: Mapping[str, Mapping[str, Any] | None] | None = None,
+        back_office: Mapping[str, Any] | None = None,
+        name: str | None = None,
+    ) -> Scenario:
+        """A changed copy; the scenario itself is left alone.
+
+        ``demand_scale`` (rounded up per span), ``absent`` (id to days), and ``rules``,
+        ``weights``, ``back_office`` and ``breaks`` in ``scenario.toml``'s keys: see
+        :func:`scheduler.changes.apply_changes`.
+        """
+        from scheduler.changes import apply_changes
+
+        return apply_changes(
+            self,
+            demand_scale=demand_scale,
+            absent=absent,
+            rules=rules,
+            weights=weights,
+            breaks=breaks,
+            back_office=back_office,
+            name=name,
+        )
 
 
 @dataclass(frozen=True)

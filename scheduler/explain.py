@@ -28,6 +28,7 @@ from scheduler.verify import verify
 REASONS = (
     "no-template",
     "skills",
+    "forbidden",
     "unavailable",
     "busy",
     "min-rest",
@@ -151,7 +152,9 @@ class _Explainer:
     # ----------------------------------------------------------------- one person, one shift
     def refusal(self, person: Employee, option: ShiftOption) -> tuple[int, str] | None:
         """``(rank in REASONS, detail)`` of the first rule keeping ``person`` off ``option``."""
-        scenario, rules = self.scenario, self.scenario.rules
+        scenario, rules = self.scenario, self.scenario.rules_for(person)
+        if not rules.allows(option.template):
+            return REASONS.index("forbidden"), f"{option.template.shift_id} is not for them"
         for span in scenario.spans_of(person.employee_id, AvailabilityKind.UNAVAILABLE):
             if option.overlaps(span.start, span.end):
                 return REASONS.index("unavailable"), ""
@@ -189,8 +192,9 @@ class _Explainer:
             return REASONS.index("max-hours"), (
                 f"{_hours(worked)} of {_hours(person.weekly_max_minutes)}"
             )
-        if person.max_days is not None and len({w.day for w in block}) + 1 > person.max_days:
-            return REASONS.index("max-days"), f"{person.max_days} days"
+        max_days = rules.max_days_of(person)
+        if max_days is not None and len({w.day for w in block}) + 1 > max_days:
+            return REASONS.index("max-days"), f"{max_days} days"
         return None
 
     def date(self, day: int) -> str:
@@ -311,7 +315,7 @@ class _Explainer:
             "on a break"
         )
         share = self.scenario.rules.max_on_break
-        if share is not None:
+        if share is not None and not self.scenario.rule_overrides:
             text += (
                 f" (max_on_break {100 * float(share):g} % lets "
                 f"{self.scenario.rules.break_cap(on_shift[t])} of them go at once)"
@@ -321,6 +325,7 @@ class _Explainer:
 
 def _label(reason: str) -> str:
     return {
+        "forbidden": "shift not allowed by their rules",
         "unavailable": "unavailable",
         "busy": "on another shift that day",
         "min-rest": "min rest",
@@ -338,6 +343,7 @@ def _headline(reason: str, count: int, total: int) -> str:
     if reason == "busy" and everyone:
         return f"everyone able ({total}) is on another shift that day"
     phrase = {
+        "forbidden": "barred from the covering shifts by their rules",
         "unavailable": "unavailable",
         "busy": "on another shift that day",
         "min-rest": "kept off by the min rest rule",

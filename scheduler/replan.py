@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import pairwise
@@ -401,7 +401,7 @@ def replan(
             return values[var.index]
 
         assignments = keep_published_breaks(
-            changed, built.assignments(value), published.assignments
+            built.assignments(value), published.assignments, built.skill_class
         )
         result.assignments = assignments
         result.flex_days = built.flex_days(value)
@@ -533,22 +533,23 @@ def _tuple_ok(breaks: tuple[PlacedBreak, ...]) -> bool:
 
 
 def keep_published_breaks(
-    scenario: Scenario, assignments: list[Assignment], published: list[Assignment]
+    assignments: list[Assignment],
+    published: list[Assignment],
+    classes: Mapping[str, frozenset[str]],
 ) -> list[Assignment]:
     """Hand each person back their published breaks where the new roster has those starts.
 
-    People on the same shift with the same demanded skills are interchangeable for coverage
-    and the staggering cap, so their break placements may be swapped among them. Within each
-    such group people keep their published breaks where the group's placements allow, the rest
-    get the remaining placements, i-th earliest to i-th person; a group whose rest would break
-    the order of the breaks keeps the solver's hand-out.
+    People on the same shift in the same class (the model's skill class: demanded skills and
+    staggering share) are interchangeable for coverage and the staggering cap, so their break
+    placements may be swapped among them. Within each such group people keep their published
+    breaks where the group's placements allow, the rest get the remaining placements, i-th
+    earliest to i-th person; a group whose rest would break the order of the breaks keeps the
+    solver's hand-out.
     """
-    demanded = set(scenario.skills_demanded())
-    skills = {e.employee_id: frozenset(e.skills & demanded) for e in scenario.employees}
     before = {(a.employee_id, a.day, a.shift_id): a.breaks for a in published}
     groups: dict[tuple[int, str, frozenset[str]], list[Assignment]] = defaultdict(list)
     for a in assignments:
-        groups[a.day, a.shift_id, skills[a.employee_id]].append(a)
+        groups[a.day, a.shift_id, classes[a.employee_id]].append(a)
     result: list[Assignment] = []
     for members in groups.values():
         result.extend(_regroup(members, before))

@@ -1,27 +1,41 @@
-"""Solve a scenario and return a verified `Result`."""
+"""Solve a scenario and return a verified `Result`.
+
+The module itself is callable as :func:`solve`, so ``from scheduler import solve`` then
+``solve(scenario, time_limit=10)`` works although the name is this module's.
+"""
 
 from __future__ import annotations
 
+import inspect
+import math
 import os
 import signal
+import sys
 import threading
 import time
+import types
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from ortools.sat.python import cp_model
 
 from scheduler.conflicts import Conflict, describe_conflicts
-from scheduler.data import Assignment, FlexDay, Office, Scenario, scale_to_block
+from scheduler.data import TIERS, Assignment, FlexDay, Office, Scenario
 from scheduler.io.roster import roster_frame
 from scheduler.model.construct import assign_to_targets, greedy_roster
 from scheduler.model.roster import Formulation, Guard, RosterModel
+from scheduler.model.size import check_model_size
 from scheduler.model.staffing import StaffingModel
 from scheduler.verify import Report, verify
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 def default_workers() -> int:
@@ -34,11 +48,15 @@ def default_workers() -> int:
 
 @dataclass(frozen=True)
 class Progress:
-    """One improving roster found during the search."""
+    """One improving roster found during the search.
+
+    ``shortfall_minutes`` is the roster's person-minutes below demand, when known.
+    """
 
     seconds: float
     objective: float
     bound: float
+    shortfall_minutes: int | None = None
 
     @property
     def gap(self) -> float:
@@ -101,6 +119,35 @@ class Result:
             raise ValueError(f"no roster: status {self.status}")
         return self.report.coverage
 
+    # Notebook conveniences. scheduler.export imports this module, so they import it on use.
+
+    @property
+    def kpis(self) -> pd.Series:
+        """Status, objective, bound, gap, hours short and over, people, shifts, ... as a Series.
+
+        See :data:`scheduler.export.kpis.KPI_NAMES`.
+        """
+        from scheduler.export.kpis import kpis
+
+        return kpis(self)
+
+    def plot_coverage(self, day: int | str | date | None = None) -> Figure:
+        """Required against on-floor people per interval; ``day`` limits it to one day."""
+        from scheduler.export.notebook import plot_coverage
+
+        return plot_coverage(self, day)
+
+    def to_excel(self, path: str | Path) -> Path:
+        """Write the roster workbook (as `scheduler export --format xlsx`) to ``path``."""
+        from scheduler.export.notebook import write_excel
+
+        return write_excel(self, path)
+
+    def _repr_html_(self) -> str:
+        from scheduler.export.notebook import result_html
+
+        return result_html(self)
+
 
 class _Recorder(cp_model.CpSolverSolutionCallback):
     """Records each improving valid roster and each improving bound across search phases."""
@@ -117,6 +164,9 @@ class _Recorder(cp_model.CpSolverSolutionCallback):
         self.check: RosterModel | None = None
         # Whether the phase's bound holds for the real problem (not for a restricted repair).
         self.bound_holds = True
+        # The phase's model, to read the shortfall of each improving roster from.
+        self.built: RosterModel | None = None
+        self.shortfall_minutes: int | None = None
 
     def on_solution_callback(self) -> None:
         if self.check is not None and self.check.break_cap_violations(self.value):
@@ -124,6 +174,8 @@ class _Recorder(cp_model.CpSolverSolutionCallback):
         objective = round(self.objective_value)
         if self.objective is None or objective < self.objective:
             self.objective = objective
+            if self.built is not None:
+                self.shortfall_minutes = self.built.shortfall_minutes(self.value)
             self._record()
 
     def on_bound(self, bound: float) -> None:
@@ -137,7 +189,9 @@ class _Recorder(cp_model.CpSolverSolutionCallback):
         assert self.objective is not None
         # Every objective term is a non-negative cost, so 0 bounds it before the solver does.
         bound = 0 if self.bound is None else min(self.bound, self.objective)
-        progress = Progress(time.perf_counter() - self.started, self.objective, bound)
+        progress = Progress(
+            time.perf_counter() - self.started, self.objective, bound, self.shortfall_minutes
+        )
         self.history.append(progress)
         if self.on_progress is not None:
             self.on_progress(progress)
@@ -198,6 +252,8 @@ def solve(
     hint: list[Assignment] | None = None,
     on_progress: Callable[[Progress], None] | None = None,
     relative_gap_limit: float = 0.0,
+    lexicographic: bool = False,
+    tier_tolerance: float = 0.0,
 ) -> Result:
     """Build and solve the roster model, then check the roster with the verifier.
 
@@ -219,17 +275,81 @@ def solve(
         Called with each improving roster.
     relative_gap_limit
         Stop once the roster is proven within this relative gap.
+    lexicographic
+        Solve tier by tier (see `scheduler.data.TIERS`) instead of the weighted sum.
+    tier_tolerance
+        With ``lexicographic``: how far above its best (relative) a tier may go while the
+        later tiers are minimised.
+
+    Raises
+    ------
+    InputError
+        When the model would be too large to build (see :mod:`scheduler.model.size`).
     """
+    # Refuse a model that could not be built in memory before building any of it.
+    check_model_size(scenario, formulation)
     search = _Search(scenario, formulation, time_limit, workers, seed, relative_gap_limit)
     search.recorder.on_progress = on_progress
     with _stop_on_interrupt(search):
+        if lexicographic:
+            return _solve_lexicographic(search, hint, tier_tolerance)
         return _solve_in_phases(search, hint)
+
+
+def _solve_lexicographic(
+    search: _Search, hint: list[Assignment] | None, tolerance: float
+) -> Result:
+    """Minimise each tier in turn, keeping earlier tiers within ``tolerance`` of their best.
+
+    Each tier gets an equal share of the time left. The status is ``optimal`` only when every
+    tier was proven optimal (lexicographically optimal, tolerance allowing).
+    """
+    scenario = search.scenario
+    exact = RosterModel(scenario, search.formulation)
+    search.warm_start(exact, hint)
+    tiers = [tier for tier in TIERS if exact.tier_terms[tier]]
+    values: Callable[[Any], int] | None = None
+    proven = True
+    for number, tier in enumerate(tiers):
+        expression = exact.tier(tier)
+        exact.model.minimize(expression)
+        if values is not None:
+            exact.model.clear_hints()
+            exact.hint_from(exact, values)
+        solver = cp_model.CpSolver()
+        seconds = max(search.remaining() / (len(tiers) - number), 0.1)
+        _configure(solver, seconds, search.workers, search.seed)
+        search.solver = solver
+        code = _solve_interruptibly(solver, exact.model, None)
+        search.solver = None
+        if code == cp_model.INFEASIBLE and values is None:
+            conflicts = explain_infeasible(scenario, seed=search.seed)
+            return search.result(exact, "infeasible", conflicts=conflicts)
+        if code not in _FOUND:
+            proven = False
+            break
+        values = _frozen_values(exact, solver)
+        proven = proven and code == cp_model.OPTIMAL
+        best = round(solver.objective_value)
+        exact.model.add(expression <= best + math.floor(tolerance * abs(best)))
+        if search.recorder.interrupted:
+            proven = False
+            break
+    if values is None:
+        return search.result(exact, "unknown")
+    result = search.result(exact, "optimal" if proven else "feasible")
+    result.assignments = exact.assignments(values)
+    result.flex_days = exact.flex_days(values)
+    result.report = verify(scenario, result.roster)
+    result.objective = result.report.costs.objective
+    result.best_bound = result.objective if proven else None
+    return result
 
 
 def _solve_in_phases(search: _Search, hint: list[Assignment] | None) -> Result:
     """Warm start, relaxed staggering cap, repair, exact model: see the README."""
     scenario, formulation, seed = search.scenario, search.formulation, search.seed
-    staggered = scenario.rules.max_on_break is not None
+    staggered = any(scenario.rules_for(e).max_on_break is not None for e in scenario.employees)
     # With a staggering cap, the search runs on its linear relaxation (much faster to good
     # rosters); the breaks of its roster are then re-placed under the exact cap, and the
     # exact model goes on from there. Restarting the relaxed search in rounds cost more than
@@ -258,9 +378,12 @@ def _solve_in_phases(search: _Search, hint: list[Assignment] | None) -> Result:
     result = search.result(first, "optimal" if proven else "feasible")
     result.assignments = built.assignments(value)
     result.flex_days = built.flex_days(value)
-    result.objective = search.best_objective
-    result.best_bound = min(search.recorder.bound or 0, search.best_objective)
     result.report = verify(scenario, result.roster)
+    # A roster cut short by the time limit may carry slack in its cost variables (a shortfall
+    # or deviation above what the roster really has); its true cost is the verifier's. A
+    # verifier cost above the solver's would be a disagreement, so that one is never hidden.
+    result.objective = min(search.best_objective, result.report.costs.objective)
+    result.best_bound = min(search.recorder.bound or 0, result.objective)
     return result
 
 
@@ -328,6 +451,7 @@ class _Search:
         _configure(solver, max(seconds, 0.1), self.workers, self.seed)
         solver.parameters.relative_gap_limit = self.relative_gap_limit
         self.recorder.check = built if check else None
+        self.recorder.built = built
         solver.best_bound_callback = self.recorder.on_bound
         self.solver = solver
         code = _solve_interruptibly(solver, built.model, self.recorder)
@@ -452,7 +576,8 @@ def _settled(scenario: Scenario, roster: list[Assignment]) -> set[str]:
         for e in scenario.employees
         if not e.works_back
         and all(
-            paid[e.employee_id, first // 7] >= scale_to_block(e.min_minutes, num_days)
+            paid[e.employee_id, first // 7]
+            >= scenario.horizon.scale(e.min_minutes, first, num_days)
             for first, num_days in scenario.horizon.blocks()
         )
     }
@@ -531,3 +656,18 @@ def find_conflicts(scenario: Scenario, time_limit: float = 30.0, seed: int = 0) 
 def describe_guard(scenario: Scenario, guard: Guard) -> str:
     """A rule group in the planner's words."""
     return str(describe_conflicts(scenario, [guard])[0])
+
+
+class _CallableModule(types.ModuleType):
+    """This module, callable as :func:`solve`.
+
+    ``from scheduler import solve`` yields this module (Python binds a submodule to the
+    package's attribute of the same name), so calling it must solve.
+    """
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Result:
+        return solve(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule
+__signature__ = inspect.signature(solve)

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from fractions import Fraction
 from itertools import pairwise
 from pathlib import Path
 
@@ -31,13 +32,21 @@ import pandas as pd
 from scheduler.data import (
     MINUTES_PER_DAY,
     WEEKDAYS,
+    WEEKEND,
     AvailabilityKind,
     BreakRule,
     Employee,
+    Horizon,
     Location,
     Office,
+    Rules,
     Scenario,
     ShiftTemplate,
+    break_cap,
+    fairness_categories,
+    fairness_factor,
+    fairness_group,
+    is_preferred,
     scale_to_block,
 )
 from scheduler.io.roster import (
@@ -54,6 +63,7 @@ RULES = (
     "office",
     "flex",
     "template",
+    "forbidden-shift",
     "one-shift-per-day",
     "break-outside-shift",
     "breaks",
@@ -146,9 +156,15 @@ class Costs:
     preference_penalty
         Weight of prefer/avoid requests not granted, plus one for each on-site flex day of a
         ``remote_ok`` person on one of their ``remote_days``, each flex day of a ``both`` person
-        who prefers the front office and each shift of a ``both`` person who prefers the back.
+        who prefers the front office, each shift of a ``both`` person who prefers the back and
+        each shift outside a person's ``preferred_shifts``.
     objective
-        The weighted sum of the four terms above.
+        The weighted sum of the tiers.
+    fairness_spread
+        Sum over fairness categories and groups of max minus min load (see
+        :func:`scheduler.data.fairness_categories`).
+    tiers
+        Each tier's weighted cost (:data:`scheduler.data.TIERS`); shortfall is weighted per line.
     """
 
     shortfall_minutes: int
@@ -156,6 +172,8 @@ class Costs:
     contract_deviation_minutes: int
     preference_penalty: int
     objective: int
+    fairness_spread: int = 0
+    tiers: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, eq=False)
@@ -179,6 +197,10 @@ class Report:
         One row per horizon day: ``date``, ``onsite`` and ``remote`` (people on a flex day there),
         ``desks`` (the limit or None), then ``cover_<skill>`` per cover skill: people with that
         skill on a flex day (on site or remote).
+    people
+        One row per person: ``employee_id, group`` (fairness group), ``weekend_days``,
+        ``<tag>_shifts`` per shift tag, ``unwanted_shifts`` (outside ``preferred_shifts``),
+        ``requests_granted`` and ``requests_refused`` (prefer/avoid rows).
     """
 
     violations: tuple[Violation, ...]
@@ -186,6 +208,7 @@ class Report:
     costs: Costs
     hours: pd.DataFrame
     days: pd.DataFrame
+    people: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def ok(self) -> bool:
@@ -446,10 +469,17 @@ def _template_problems(
     return problems
 
 
+def _rules_by_id(scenario: Scenario) -> dict[str, Rules]:
+    """Each person's rules, resolved once (see `Scenario.rules_for`)."""
+    return {e.employee_id: scenario.rules_for(e) for e in scenario.employees}
+
+
 def _check_template(scenario: Scenario, shifts: Shifts, issues: _Issues) -> None:
-    """A shift starts on a horizon day and matches an offered template (its shift_id's if set)."""
+    """A shift starts on a horizon day and matches an offered template (its shift_id's if set)
+    that the person's rules allow."""
     horizon = scenario.horizon
     templates = {t.shift_id: t for t in scenario.shifts}
+    rules = _rules_by_id(scenario)
     for employee_id, own in shifts.items():
         for s in own:
             day, minute_of_day = divmod(s.start, MINUTES_PER_DAY)
@@ -474,6 +504,15 @@ def _check_template(scenario: Scenario, shifts: Shifts, issues: _Issues) -> None
                         "template", employee_id, s.start, f"{what}: unknown shift_id {shift_id!r}"
                     )
                     continue
+                forbidden = rules[employee_id].forbidden_shifts
+                if not rules[employee_id].allows(template):
+                    issues.add(
+                        "forbidden-shift",
+                        employee_id,
+                        s.start,
+                        f"{what}: shift {shift_id} is forbidden by the person's rules "
+                        f"(forbidden_shifts {', '.join(sorted(forbidden))})",
+                    )
                 problems = _template_problems(template, minute_of_day, s.length, weekday)
                 if problems:
                     issues.add(
@@ -482,10 +521,24 @@ def _check_template(scenario: Scenario, shifts: Shifts, issues: _Issues) -> None
                         s.start,
                         f"{what} does not match its shift_id {shift_id} ({'; '.join(problems)})",
                     )
-            elif not any(
-                not _template_problems(t, minute_of_day, s.length, weekday) for t in scenario.shifts
-            ):
-                issues.add("template", employee_id, s.start, f"{what} matches no shift template")
+            else:
+                matching = [
+                    t
+                    for t in scenario.shifts
+                    if not _template_problems(t, minute_of_day, s.length, weekday)
+                ]
+                if not matching:
+                    issues.add(
+                        "template", employee_id, s.start, f"{what} matches no shift template"
+                    )
+                elif not any(rules[employee_id].allows(t) for t in matching):
+                    issues.add(
+                        "forbidden-shift",
+                        employee_id,
+                        s.start,
+                        f"{what} matches only shifts the person's rules forbid "
+                        f"({', '.join(t.shift_id for t in matching)})",
+                    )
 
 
 def _flexes(scenario: Scenario, rows: list[RosterRow]) -> Flexes:
@@ -677,8 +730,9 @@ def _check_breaks(scenario: Scenario, shifts: Shifts, issues: _Issues) -> None:
 
 def _check_min_rest(scenario: Scenario, work: Work, issues: _Issues) -> None:
     """Consecutive shifts and flex days of a person are at least ``min_rest_minutes`` apart."""
-    required = scenario.rules.min_rest_minutes
+    rules = _rules_by_id(scenario)
     for employee_id, own in work.items():
+        required = rules[employee_id].min_rest_minutes
         for previous, following in pairwise(own):
             gap = following.start - previous.end
             if gap >= required:
@@ -714,13 +768,14 @@ def _longest_rest(spans: Iterable[tuple[int, int]], begin: int, end: int) -> int
 
 def _check_weekly_rest(scenario: Scenario, work: Work, issues: _Issues) -> None:
     """Every complete 7-day block holds one rest of at least ``weekly_rest_minutes``."""
-    required = scenario.rules.weekly_rest_minutes
+    rules = _rules_by_id(scenario)
     for first_day, num_days in scenario.horizon.blocks():
         if num_days != 7:
             continue
         begin = first_day * MINUTES_PER_DAY
         end = begin + 7 * MINUTES_PER_DAY
         for employee_id, own in work.items():
+            required = rules[employee_id].weekly_rest_minutes
             rest = _longest_rest(((w.start, w.end) for w in own), begin, end)
             if rest < required:
                 issues.add(
@@ -734,8 +789,9 @@ def _check_weekly_rest(scenario: Scenario, work: Work, issues: _Issues) -> None:
 
 def _check_consecutive_days(scenario: Scenario, work: Work, issues: _Issues) -> None:
     """A person works at most ``max_consecutive_days`` days in a row (by start day)."""
-    limit = scenario.rules.max_consecutive_days
+    rules = _rules_by_id(scenario)
     for employee_id, own in work.items():
+        limit = rules[employee_id].max_consecutive_days
         days = sorted({w.day for w in own})
         run_start = 0
         for i in range(1, len(days) + 1):
@@ -766,6 +822,7 @@ class _BlockTotals:
     """Paid minutes, shifts and flex days of one person in one block."""
 
     employee: Employee
+    horizon: Horizon
     block: int
     first_day: int
     num_days: int
@@ -781,11 +838,11 @@ class _BlockTotals:
 
     @property
     def contract(self) -> int:
-        return scale_to_block(self.employee.contract_minutes, self.num_days)
+        return self.horizon.scale(self.employee.contract_minutes, self.first_day, self.num_days)
 
     @property
     def minimum(self) -> int:
-        return scale_to_block(self.employee.min_minutes, self.num_days)
+        return self.horizon.scale(self.employee.min_minutes, self.first_day, self.num_days)
 
     @property
     def text(self) -> str:
@@ -828,6 +885,7 @@ def _block_totals(scenario: Scenario, shifts: Shifts, flexes: Flexes) -> list[_B
             totals.append(
                 _BlockTotals(
                     employee,
+                    scenario.horizon,
                     index + 1,
                     first_day,
                     num_days,
@@ -866,9 +924,11 @@ def _check_hours(scenario: Scenario, totals: list[_BlockTotals], issues: _Issues
 
 
 def _check_max_days(scenario: Scenario, totals: list[_BlockTotals], issues: _Issues) -> None:
-    """A person works at most ``max_days`` shifts and flex days per block, when set."""
+    """A person works at most ``max_days`` shifts and flex days per block, when set (their own
+    or their rules', the tighter)."""
+    rules = _rules_by_id(scenario)
     for total in totals:
-        limit = total.employee.max_days
+        limit = rules[total.employee.employee_id].max_days_of(total.employee)
         if limit is not None and total.days > limit:
             issues.add(
                 "max-days",
@@ -1121,23 +1181,38 @@ def _presence(scenario: Scenario, shifts: Shifts, breaks: list[RosterRow]) -> _P
 
 
 def _check_max_on_break(scenario: Scenario, presence: _Presence, issues: _Issues) -> None:
-    """At most ``rules.break_cap(working)`` people are on a break in any interval."""
-    if scenario.rules.max_on_break is None:
-        return
+    """At most ``break_cap(max_on_break, working)`` people are on a break in any interval,
+    counted among the people whose rules share a ``max_on_break``."""
+    shares = {e.employee_id: scenario.rules_for(e).max_on_break for e in scenario.employees}
+    for share in sorted(s for s in set(shares.values()) if s is not None):
+        mine = np.array([shares.get(e) == share for e in presence.employee_ids], dtype=bool)
+        _check_break_group(scenario, presence, mine, share, issues)
+
+
+def _check_break_group(
+    scenario: Scenario,
+    presence: _Presence,
+    mine: BoolMatrix,
+    share: Fraction,
+    issues: _Issues,
+) -> None:
+    """The staggering cap among the people ``mine`` marks."""
     step = scenario.horizon.interval_minutes
-    working = presence.working.sum(axis=0)
-    on_break = presence.on_break.sum(axis=0)
+    working = presence.working[mine].sum(axis=0)
+    on_break = (presence.on_break & mine[:, None]).sum(axis=0)
     # runs of consecutive intervals with the same people on a break: first, last, who, busy
     runs: list[tuple[int, int, tuple[str, ...], int]] = []
     for column in (int(c) for c in np.flatnonzero(on_break)):
         busy = int(working[column])
-        if int(on_break[column]) <= scenario.rules.break_cap(busy):
+        if int(on_break[column]) <= break_cap(share, busy):
             continue
-        who = tuple(presence.employee_ids[p] for p in np.flatnonzero(presence.on_break[:, column]))
+        flags = presence.on_break[:, column] & mine
+        who = tuple(presence.employee_ids[p] for p in np.flatnonzero(flags))
         if runs and runs[-1][1] == column - 1 and runs[-1][2:] == (who, busy):
             runs[-1] = (runs[-1][0], column, who, busy)
         else:
             runs.append((column, column, who, busy))
+    among = "" if share == scenario.rules.max_on_break else f" under max_on_break {float(share):g}"
     for first, last, who, busy in runs:
         begin = (first + presence.first) * step
         end = (last + 1 + presence.first) * step
@@ -1145,8 +1220,8 @@ def _check_max_on_break(scenario: Scenario, presence: _Presence, issues: _Issues
             "max-on-break",
             None,
             begin,
-            f"{len(who)} of {busy} working people on a break until {_clock(scenario, end)} "
-            f"({', '.join(who)}), at most {scenario.rules.break_cap(busy)} allowed",
+            f"{len(who)} of {busy} working people{among} on a break until "
+            f"{_clock(scenario, end)} ({', '.join(who)}), at most {break_cap(share, busy)} allowed",
         )
 
 
@@ -1231,20 +1306,100 @@ def _costs(
     coverage: pd.DataFrame,
     totals: list[_BlockTotals],
     preference: int,
+    fairness: int,
 ) -> Costs:
-    """The objective terms and their weighted sum."""
+    """The objective terms, per tier, and their weighted sum."""
     step = scenario.horizon.interval_minutes
     weights = scenario.weights
-    shortfall = step * int(coverage["shortfall"].sum())
+    short_per_line = coverage.groupby("skill")["shortfall"].sum()
+    shortfall = step * int(short_per_line.sum())
     surplus = step * int(coverage.loc[coverage["skill"] == "", "surplus"].sum())
     deviation = sum(abs(t.paid - t.contract) for t in totals)
-    objective = (
-        weights.shortfall * shortfall
-        + weights.surplus * surplus
-        + weights.contract * deviation
-        + weights.preference * preference
-    )
-    return Costs(shortfall, surplus, deviation, preference, objective)
+    tiers = {
+        "shortfall": sum(
+            weights.shortfall_of(str(line) or None) * step * int(minutes)
+            for line, minutes in short_per_line.items()
+        ),
+        "contract": weights.contract * deviation,
+        "preference": weights.preference * preference,
+        "fairness": weights.fairness * fairness,
+        "surplus": weights.surplus * surplus,
+    }
+    objective = sum(tiers.values())
+    return Costs(shortfall, surplus, deviation, preference, objective, fairness, tiers)
+
+
+def _template_of(scenario: Scenario, shift: _Shift) -> ShiftTemplate | None:
+    """The template a shift row names, else the first it matches."""
+    for template in scenario.shifts:
+        if template.shift_id == shift.row.shift_id:
+            return template
+    day, minute_of_day = divmod(shift.start, MINUTES_PER_DAY)
+    weekday = scenario.horizon.weekday_of(day)
+    for template in scenario.shifts:
+        if not _template_problems(template, minute_of_day, shift.length, weekday):
+            return template
+    return None
+
+
+def _people(
+    scenario: Scenario, work: Work, shifts: Shifts, flexes: Flexes
+) -> tuple[pd.DataFrame, int, int]:
+    """Per person: fairness counts and requests granted or refused.
+
+    Returns the table, the fairness spread and the number of shifts outside people's
+    ``preferred_shifts`` (a preference cost).
+    """
+    horizon = scenario.horizon
+    tags = sorted({tag for s in scenario.shifts for tag in s.tags})
+    records = []
+    counts: dict[str, dict[str, int]] = {}
+    unwanted_total = 0
+    for employee in scenario.employees:
+        employee_id = employee.employee_id
+        own = [s for s in shifts[employee_id] if 0 <= s.day < horizon.days]
+        days = [s.day for s in own] + [
+            f.day for f in flexes[employee_id] if 0 <= f.day < horizon.days
+        ]
+        templates = [_template_of(scenario, s) for s in own]
+        unwanted = sum(t is not None and not is_preferred(employee, t) for t in templates)
+        unwanted_total += unwanted
+        mine = {
+            "weekend": sum(horizon.weekday_of(d) in WEEKEND for d in days),
+            "unwanted": unwanted,
+        }
+        for tag in tags:
+            mine[f"tag:{tag}"] = sum(t is not None and tag in t.tags for t in templates)
+        counts[employee_id] = mine
+        granted = refused = 0
+        for span in scenario.availability:
+            if span.employee_id != employee_id or span.kind == AvailabilityKind.UNAVAILABLE:
+                continue
+            worked = any(_overlaps(w.start, w.end, span.start, span.end) for w in work[employee_id])
+            if worked == (span.kind == AvailabilityKind.PREFER):
+                granted += 1
+            else:
+                refused += 1
+        record: dict[str, object] = {
+            "employee_id": employee_id,
+            "group": fairness_group(employee),
+            "weekend_days": mine["weekend"],
+        }
+        record.update({f"{tag}_shifts": mine[f"tag:{tag}"] for tag in tags})
+        record.update(
+            {"unwanted_shifts": unwanted, "requests_granted": granted, "requests_refused": refused}
+        )
+        records.append(record)
+    spread = 0
+    people = {e.employee_id: e for e in scenario.employees}
+    for category, eligible in fairness_categories(scenario).items():
+        loads: dict[str, list[int]] = defaultdict(list)
+        for employee_id in sorted(eligible):
+            person = people[employee_id]
+            load = fairness_factor(person) * counts[employee_id][category]
+            loads[fairness_group(person)].append(load)
+        spread += sum(max(group) - min(group) for group in loads.values() if len(group) > 1)
+    return pd.DataFrame.from_records(records), spread, unwanted_total
 
 
 def _hours(totals: list[_BlockTotals]) -> pd.DataFrame:
@@ -1317,11 +1472,13 @@ def verify(scenario: Scenario, roster: pd.DataFrame | str | Path) -> Report:
     _check_covers(scenario, present, issues)
     _check_telework(scenario, totals, issues)
     coverage = _coverage(scenario, presence)
-    preference = _preference_penalty(scenario, work, shifts, flexes)
+    people, spread, unwanted = _people(scenario, work, shifts, flexes)
+    preference = _preference_penalty(scenario, work, shifts, flexes) + unwanted
     return Report(
         violations=issues.sorted(),
         coverage=coverage,
-        costs=_costs(scenario, coverage, totals, preference),
+        costs=_costs(scenario, coverage, totals, preference, spread),
         hours=_hours(totals),
         days=_days(scenario, present),
+        people=people,
     )

@@ -133,6 +133,14 @@ def test_solve_writes_outputs_that_check_accepts(scenario: Path, tmp_path: Path)
     # and E1 (lead) works alone: 30 minutes short on the total and on the lead line.
     assert summary["objective"] == 100 * (30 + 30 + 30) + 30
     assert summary["shortfall_hours"] == 1.5
+    assert summary["objective_tiers"] == {
+        "1_shortfall": 100 * 90,
+        "2_contract": 0,
+        "3_preference": 0,
+        "4_fairness": 0,
+        "5_surplus": 30,
+    }
+    assert {p["employee_id"] for p in summary["people"]} == {"B1", "E1", "E2"}
     with (out / "roster.csv").open(encoding="utf-8") as stream:
         rows = list(csv.DictReader(stream))
     shifts = [(r["employee_id"], r["date"]) for r in rows if r["activity"] == "shift"]
@@ -227,3 +235,14 @@ def test_solve_leaves_the_inputs_unchanged(scenario: Path, tmp_path: Path) -> No
     assert result.exit_code == 0, result.output
     after = {p.name: p.read_bytes() for p in scenario.iterdir()}
     assert after == before
+
+
+def test_solve_lexicographic_reports_tiers(scenario: Path, tmp_path: Path) -> None:
+    """`solve --lexicographic` writes a verified roster with the same shortfall tier here."""
+    out = tmp_path / "out"
+    result = run(*solve_args(scenario, out), "--lexicographic")
+    assert result.exit_code == 0, result.output
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["violations"] == []
+    assert summary["objective_tiers"]["1_shortfall"] == 100 * 90
+    assert summary["objective"] == sum(summary["objective_tiers"].values())

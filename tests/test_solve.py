@@ -648,3 +648,13 @@ def test_ctrl_c_keeps_the_best_roster_found(tmp_path: Path) -> None:
     assert result.status in ("feasible", "optimal")
     assert result.solve_seconds < 30
     assert result.report is not None and result.report.ok
+
+
+def test_progress_carries_the_verified_shortfall() -> None:
+    """Every improvement knows its shortfall; the best one's equals the verifier's count."""
+    seen: list[Progress] = []
+    result = solve(make_scenario(), time_limit=5, workers=1, seed=0, on_progress=seen.append)
+    assert result.report is not None and result.report.ok
+    assert seen and all(p.shortfall_minutes is not None for p in seen)
+    assert seen[-1].objective == result.objective
+    assert seen[-1].shortfall_minutes == result.report.costs.shortfall_minutes

@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from scheduler.errors import InputError
+from scheduler.io.escape import unescape_frame
 
 ROSTER_FILE = "roster.csv"
 COVERAGE_FILE = "coverage.csv"
@@ -21,7 +22,9 @@ class Output:
     """A solve's roster, coverage and summary as written by ``scheduler solve``.
 
     ``roster`` and ``coverage`` carry ``start`` and ``end`` as local wall-clock Timestamps;
-    text cells stay text (an id such as ``007`` is not turned into a number).
+    text cells stay text (an id such as ``007`` is not turned into a number) and hold the
+    input's own values: the formula-injection guard of the CSV files is taken off, and every
+    export puts it back on for its own format.
     """
 
     folder: Path
@@ -76,6 +79,7 @@ def _read_frame(path: Path, required: list[str]) -> pd.DataFrame:
     for column in required:
         if column not in frame.columns:
             raise InputError(str(path), "missing column", column=column)
+    frame = unescape_frame(frame)
     for column in ("start", "end"):
         parsed = pd.to_datetime(frame[column], format="ISO8601", errors="coerce")
         bad = parsed.isna() & (frame[column] != "")

@@ -11,6 +11,7 @@ import pandas as pd
 
 from scheduler.data import Assignment, FlexDay, Scenario
 from scheduler.errors import InputError
+from scheduler.io.escape import unescape_frame
 
 ROSTER_COLUMNS = [
     "employee_id",
@@ -118,7 +119,11 @@ def format_roster(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def read_roster(path: Path) -> pd.DataFrame:
-    """Read a roster.csv as text cells, checking the required columns are there."""
+    """Read a roster.csv as text cells, checking the required columns are there.
+
+    The formula-injection guard that ``write_result`` puts on text cells is taken off, so an
+    id written as ``'=E1`` names the person ``=E1`` again.
+    """
     if not path.is_file():
         raise InputError(path.name, "file not found")
     try:
@@ -129,7 +134,7 @@ def read_roster(path: Path) -> pd.DataFrame:
     for column in REQUIRED_COLUMNS:
         if column not in frame.columns:
             raise InputError(path.name, "missing column", column=column)
-    return frame
+    return unescape_frame(frame)
 
 
 def _to_minute(scenario: Scenario, value: object, file: str, row: int, column: str) -> int:
@@ -178,3 +183,46 @@ def roster_rows(scenario: Scenario, frame: pd.DataFrame, file: str = "roster") -
             RosterRow(line, employee_id, activity, start, end, shift_id or None, location or None)
         )
     return rows
+
+
+def read_roster_times(path: Path) -> pd.DataFrame:
+    """Read a roster.csv with ``start`` and ``end`` as local wall-clock Timestamps.
+
+    Every row needs an ``employee_id``, an ``activity`` and an ``end`` after its ``start``;
+    other cells stay text. Errors name the whole path, as two rosters often share a file name.
+
+    Raises
+    ------
+    InputError
+        The file is missing or unreadable, lacks a column, or a row breaks the above.
+    """
+    file = str(path)
+    try:
+        frame = read_roster(path)
+    except InputError as error:
+        raise InputError(file, error.message, error.row, error.column) from None
+    times: dict[str, list[datetime]] = {"start": [], "end": []}
+    for offset, record in enumerate(frame.to_dict("records")):
+        line = offset + 2
+        for column in ("employee_id", "activity"):
+            if not str(record[column]).strip():
+                raise InputError(file, f"expected a value for {column}", line, column)
+        for column in ("start", "end"):
+            text = str(record[column]).strip()
+            try:
+                when = datetime.fromisoformat(text)
+            except ValueError:
+                raise InputError(
+                    file,
+                    f"expected an ISO date-time like 2026-12-07T07:00, got {text!r}",
+                    line,
+                    column,
+                ) from None
+            times[column].append(when.replace(tzinfo=None))
+        if times["end"][-1] <= times["start"][-1]:
+            raise InputError(file, "expected end after start", line, "end")
+    for column in ("employee_id", "activity"):
+        frame[column] = frame[column].str.strip()
+    frame["start"] = pd.to_datetime(pd.Series(times["start"], dtype="datetime64[ns]"))
+    frame["end"] = pd.to_datetime(pd.Series(times["end"], dtype="datetime64[ns]"))
+    return frame

@@ -6,17 +6,16 @@ problem with the input is raised as one :class:`~scheduler.errors.InputError` na
 file, the line (``row``; a CSV header is line 1) and the column or TOML key, and saying what
 was expected and what was found.
 Files are only read, never written. Unknown CSV columns are ignored; unknown TOML keys are
-an error.
+an error. :func:`read_frames` puts DataFrames shaped like the CSV tables through the same checks.
 """
 
 from __future__ import annotations
 
-import io
 import math
 import re
 import tomllib
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from enum import StrEnum
 from fractions import Fraction
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import numpy as np
 import pandas as pd
 
 from scheduler.data import (
@@ -41,12 +41,21 @@ from scheduler.data import (
     Employee,
     Horizon,
     Office,
+    RuleOverride,
     Rules,
     Scenario,
     ShiftTemplate,
     Weights,
 )
 from scheduler.errors import InputError
+from scheduler.io.tables import (
+    excel_text,
+    find_file,
+    find_table,
+    missing_table_error,
+    read_raw_table,
+    read_text,
+)
 
 __all__ = [
     "AVAILABILITY_FILE",
@@ -54,7 +63,10 @@ __all__ = [
     "POLICY_FILE",
     "SHIFTS_FILE",
     "STAFF_FILE",
+    "Policy",
     "parse_hhmm",
+    "read_frames",
+    "read_policy",
     "read_scenario",
 ]
 
@@ -66,13 +78,22 @@ POLICY_FILE = "scenario.toml"
 
 MAX_WEEKLY_HOURS = 7 * 24
 """Weekly hours above this cannot be meant and are rejected."""
+MAX_TOML_NUMBER = 1_000_000_000
+"""Numbers in ``scenario.toml`` beyond this cannot be meant; they would overflow the solver."""
+MAX_CELL_INTEGER = 1_000_000
+"""Whole numbers in a table (people required, request weights) above this cannot be meant;
+they would only overflow the solver's arithmetic."""
+_EXCEL_ERRORS = frozenset(
+    {"#N/A", "#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
+)
 
-_TIME = re.compile(r"([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?")
+_TIME = re.compile(r"([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?(?:\s*([AaPp])\.?[Mm]\.?)?")
+_DECIMAL_COMMA = re.compile(r"[+-]?[0-9]*,[0-9]{1,2}")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_INTEGER = re.compile(r"[+-]?[0-9]+")
+_INTEGER = re.compile(r"([+-]?[0-9]+)(?:[.,]0*)?")
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 _TOML_WHERE = re.compile(r"\s*\((?:at line (\d+), column (\d+)|at end of document)\)$")
-_PANDAS_WHERE = re.compile(r"\b(line|row) (\d+)")
+_HEADER_GAP = re.compile(r"[\s-]+")
 
 _TRUE = ("true", "yes", "1")
 _FALSE = ("false", "no", "0")
@@ -84,6 +105,9 @@ _E = TypeVar("_E", bound=StrEnum)
 
 def parse_hhmm(text: str, file: str, row: int | None, column: str) -> int:
     """Minutes after midnight of a time written ``H:MM``, ``HH:MM`` or ``HH:MM:00``.
+
+    A 12-hour time with ``AM``/``PM`` (``7:00 PM``, ``12:30 am``), as some spreadsheets
+    export times, is read too.
 
     Parameters
     ----------
@@ -106,6 +130,11 @@ def parse_hhmm(text: str, file: str, row: int | None, column: str) -> int:
     if match is None:
         raise InputError(file, f"expected a time HH:MM, got {text!r}", row, column)
     hours, minutes, seconds = int(match[1]), int(match[2]), int(match[3] or 0)
+    if match[4]:
+        if not 1 <= hours <= 12 or minutes > 59:
+            message = f"expected a 12-hour time from 1:00 to 12:59 with AM or PM, got {text!r}"
+            raise InputError(file, message, row, column)
+        hours = hours % 12 + (12 if match[4].lower() == "p" else 0)
     if hours > 23 or minutes > 59 or seconds > 59:
         hint = " (write midnight as 00:00)" if hours == 24 else ""
         message = f"expected a time from 00:00 to 23:59, got {text!r}{hint}"
@@ -160,10 +189,17 @@ class _Cells:
     file: str
     row: int
     cells: Mapping[str, str]
+    note: str = ""
+    """Appended to every error of the row (why its cells may have shifted)."""
 
     def error(self, column: str, message: str) -> InputError:
-        """An InputError at this row and ``column``."""
-        return InputError(self.file, message, self.row, column)
+        """An InputError at this row and ``column``; says so when the cell holds a formula."""
+        text = self.text(column)
+        if text.startswith("="):
+            message += " (a formula: the table needs its value)"
+        elif text.startswith("#") and text.upper() in _EXCEL_ERRORS:
+            message += " (a spreadsheet error value: fix the formula that gave it)"
+        return InputError(self.file, message + self.note, self.row, column)
 
     def text(self, column: str) -> str:
         """The cell's stripped text ("" when blank or the column is absent)."""
@@ -184,9 +220,14 @@ class _Cells:
         """A whole number in ``low..high``."""
         bounds = f">= {low}" if high is None else f"from {low} to {high}"
         text = self.required(column, f"a whole number {bounds}")
-        if _INTEGER.fullmatch(text) is None:
+        # A spreadsheet may write a whole number as "5.0" (or "5,0" with a decimal comma).
+        match = _INTEGER.fullmatch(text)
+        if match is None:
             raise self.error(column, f"expected a whole number {bounds}, got {text!r}")
-        value = int(text)
+        if len(match[1]) > len(str(MAX_CELL_INTEGER)) + 1 or int(match[1]) > MAX_CELL_INTEGER:
+            message = f"expected a whole number of at most {MAX_CELL_INTEGER:,}, got {text!r}"
+            raise self.error(column, message)
+        value = int(match[1])
         if value < low or (high is not None and value > high):
             raise self.error(column, f"expected a whole number {bounds}, got {text!r}")
         return value
@@ -194,9 +235,13 @@ class _Cells:
     def hours(self, column: str) -> int:
         """Weekly hours (``0..168``, may be fractional) as whole minutes."""
         text = self.required(column, "a number of hours")
-        if _DECIMAL.fullmatch(text) is None:
+        # A decimal comma ("37,5") is what spreadsheets write in many locales. Three digits
+        # after it could be a thousands separator, so only one or two are read.
+        number = text.replace(",", ".") if _DECIMAL_COMMA.fullmatch(text) else text
+        # Far longer than any number of hours: would only make Fraction() slow or fail.
+        if _DECIMAL.fullmatch(number) is None or len(number) > 40:
             raise self.error(column, f"expected a number of hours, got {text!r}")
-        value = Fraction(text)
+        value = Fraction(number)
         if not 0 <= value <= MAX_WEEKLY_HOURS:
             expected = f"a number of hours from 0 to {MAX_WEEKLY_HOURS}"
             raise self.error(column, f"expected {expected}, got {text!r}")
@@ -263,81 +308,146 @@ class _Cells:
 
 @dataclass(frozen=True)
 class _Table:
-    """A CSV file's (normalised) column names and its non-blank data rows."""
+    """A table's name (file or frame), (normalised) column names and non-blank data rows.
 
+    ``file`` is the file actually read (``staff.xlsx`` when it stood in for ``staff.csv``) or
+    the frame's name; ``header_row`` is the header's row for errors (None for a DataFrame).
+    """
+
+    file: str
     columns: tuple[str, ...]
     rows: tuple[_Cells, ...]
+    header_row: int | None = 1
+
+
+Source = Path | tuple[str, pd.DataFrame]
+"""Where a table comes from: a CSV (or ``.xlsx``) file, or a named DataFrame (see
+:func:`read_frames`)."""
 
 
 def _read_text(path: Path) -> str:
-    """A file's text (UTF-8, an optional byte-order mark dropped)."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(path.name, f"missing required file: expected {path}") from None
-    except OSError as error:
-        raise InputError(path.name, f"cannot read the file: {error.strerror}") from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        message = f"expected UTF-8 text, got the byte {raw[error.start]:#04x}"
-        raise InputError(path.name, message, line) from None
+    """A text file's contents (see :func:`scheduler.io.tables.read_text` for the encodings)."""
+    return read_text(find_file(path) or path)
+
+
+def _column_name(header: str) -> str:
+    """A header cell as a column name: ``" Contract Hours "`` -> ``contract_hours``."""
+    return _HEADER_GAP.sub("_", header.strip().strip("\ufeff").strip().lower())
+
+
+def _table(source: Source, required: Sequence[str]) -> _Table:
+    """The table of a CSV or ``.xlsx`` file or of a named DataFrame, requiring some columns."""
+    if isinstance(source, Path):
+        return _read_table(source, required)
+    name, frame = source
+    rows = [
+        (number, [_cell_text(value) for value in values])
+        for number, values in enumerate(frame.itertuples(index=False))
+    ]
+    # A frame has no header line: row N is frame.iloc[N], and header problems have no row.
+    return _make_table(name, [str(column) for column in frame.columns], None, rows, required)
+
+
+def _cell_text(value: Any) -> str:
+    """A DataFrame cell as the text a CSV file would hold.
+
+    Missing values are blank and a list or set of words is ``;``-separated; numbers, dates,
+    times and booleans are written as an Excel cell's are (see
+    :func:`scheduler.io.tables.excel_text`: a column with blanks is float, so whole floats lose
+    their ``.0``).
+    """
+    if isinstance(value, list | tuple | set | frozenset):
+        words = [_cell_text(item) for item in value]
+        return ";".join(sorted(words) if isinstance(value, set | frozenset) else words)
+    if value is None or (not isinstance(value, str) and bool(pd.isna(value))):
+        return ""
+    if isinstance(value, np.bool_ | np.number):
+        value = value.item()
+    return excel_text(value)
 
 
 def _read_table(path: Path, required: Sequence[str]) -> _Table:
-    """Read a CSV file whose header is line 1, requiring some columns.
+    """Read a table whose header is its first row, requiring some columns.
 
-    Header names are stripped and lower-cased; blank header names and unknown columns are
-    kept but never used. Blank lines are skipped.
+    ``path`` names the CSV file; its ``.xlsx`` twin is read in its place (see
+    :mod:`scheduler.io.tables` for the accepted forms). Row numbers are the file's lines (CSV)
+    or the sheet's rows (Excel); the header and the rows are checked by :func:`_make_table`.
     """
-    file = path.name
-    text = _read_text(path)
-    if not text.strip():
+    found = find_table(path)
+    if found is None:
+        raise missing_table_error(path)
+    raw = read_raw_table(found)
+    file = raw.file
+    row_word = "line" if raw.separator is not None else "row"
+    if not any(any(cell.strip() for cell in cells) for _, cells in raw.rows):
         raise InputError(file, "expected a header row, got an empty file", 1)
-    if not text.splitlines()[0].strip():
-        raise InputError(file, "expected a header row on line 1, got a blank line", 1)
-    try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            header=None,
-            dtype=str,
-            keep_default_na=False,
-            skip_blank_lines=False,
-        )
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        found = _PANDAS_WHERE.search(str(error))
-        line = None if found is None else int(found[2]) + (found[1] == "row")
-        detail = str(error).removeprefix("Error tokenizing data. C error: ").strip()
-        raise InputError(file, f"expected a well-formed CSV table: {detail}", line) from None
-    table = frame.fillna("").map(lambda cell: str(cell).strip()).values.tolist()
-    columns = tuple(name.lower() for name in table[0])
+    header_row, header = raw.rows[0]
+    if not any(cell.strip() for cell in header):
+        message = f"expected a header row on {row_word} {header_row}, got a blank {row_word}"
+        raise InputError(file, message, header_row)
+    return _make_table(file, header, header_row, raw.rows[1:], required, raw.separator)
+
+
+def _make_table(
+    file: str,
+    header: Sequence[str],
+    header_row: int | None,
+    rows: Iterable[tuple[int, Sequence[str]]],
+    required: Sequence[str],
+    separator: str | None = None,
+) -> _Table:
+    """Check a header and raw ``(row number, cells)`` rows of a file or a DataFrame.
+
+    Header names are stripped, lower-cased and have inner spaces turned into ``_``; blank
+    header names and unknown columns are kept but never used. Blank rows are skipped, short rows
+    are padded with blank cells. ``separator`` is a CSV file's: a row with more cells than its
+    header then means a cell holding the separator was not quoted.
+    """
+    columns = tuple(_column_name(name) for name in header)
     seen: set[str] = set()
     for name in columns:
         if name and name in seen:
-            raise InputError(file, f"expected unique column names, got {name!r} twice", 1, name)
+            message = f"expected unique column names, got {name!r} twice"
+            raise InputError(file, message, header_row, name)
         seen.add(name)
     for name in required:
         if name not in seen:
-            found_names = ", ".join(c for c in columns if c) or "none"
+            found_names = ", ".join(repr(h.strip()) for h in header if h.strip()) or "none"
             message = f"missing required column {name!r}; found columns: {found_names}"
-            raise InputError(file, message, 1, name)
-    rows = []
-    for index, values in enumerate(table[1:], start=2):
+            raise InputError(file, message, header_row, name)
+    table_rows = []
+    width = len(columns)
+    for row, raw_cells in rows:
+        values = [cell.strip() for cell in raw_cells]
         if not any(values):
             continue
+        note = ""
+        if separator is not None and len(values) > width:
+            sep = "tab" if separator == "\t" else repr(separator)
+            quoting = f"a cell holding the separator {sep} must be in double quotes"
+            if any(values[width:]):
+                message = (
+                    f"expected a well-formed CSV table: {width} cells as in the header, got "
+                    f"{len(values)}; {quoting}"
+                )
+                raise InputError(file, message, row)
+            note = f" (the row has {len(values)} cells, the header {width}: {quoting})"
+        values = values[:width] + [""] * (width - len(values))
         for name, value in zip(columns, values, strict=True):
             if "\n" in value or "\r" in value:
                 message = f"expected a single-line cell, got a line break in {value!r}"
-                raise InputError(file, message, index, name or None)
+                if separator is not None:
+                    message += ' (a quoted cell runs on: is a closing " missing?)'
+                raise InputError(file, message, row, name or None)
         cells = {name: value for name, value in zip(columns, values, strict=True) if name}
-        rows.append(_Cells(file, index, cells))
-    return _Table(columns, tuple(rows))
+        table_rows.append(_Cells(file, row, cells, note))
+    return _Table(file, columns, tuple(table_rows), header_row)
 
 
-def _read_staff(path: Path) -> tuple[Employee, ...]:
-    """Employees from ``staff.csv``."""
-    table = _read_table(path, ("employee_id", "name", "office", "skills", "contract_hours"))
+def _read_staff(source: Source, shifts: Sequence[ShiftTemplate] = ()) -> tuple[Employee, ...]:
+    """Employees from ``staff.csv``; ``preferred_shifts`` name ids or tags of ``shifts``."""
+    known_shifts = {s.shift_id for s in shifts} | {tag for s in shifts for tag in s.tags}
+    table = _table(source, ("employee_id", "name", "office", "skills", "contract_hours"))
     table_rows: dict[str, int] = {}
     employees = []
     for cells in table.rows:
@@ -350,7 +460,7 @@ def _read_staff(path: Path) -> tuple[Employee, ...]:
             raise cells.error("employee_id", message)
         table_rows[employee_id] = cells.row
         office = cells.choice("office", Office)
-        skills = frozenset(s.strip() for s in cells.text("skills").split(";") if s.strip())
+        skills = _words(cells.text("skills"))
         contract = cells.hours("contract_hours")
         minimum = 0 if cells.blank("min_hours") else cells.hours("min_hours")
         maximum = None if cells.blank("max_hours") else cells.hours("max_hours")
@@ -371,6 +481,10 @@ def _read_staff(path: Path) -> tuple[Employee, ...]:
             )
             raise cells.error("remote_days", message)
         prefers = _read_preference(cells, office)
+        preferred = _words(cells.text("preferred_shifts"))
+        for word in sorted(preferred - known_shifts):
+            message = f"expected shift ids or tags of shifts.csv, got {word!r}"
+            raise cells.error("preferred_shifts", message)
         employees.append(
             Employee(
                 employee_id=employee_id,
@@ -385,9 +499,16 @@ def _read_staff(path: Path) -> tuple[Employee, ...]:
                 team=cells.text("team") or None,
                 remote_days=remote_days,
                 prefers=prefers,
+                group=cells.text("group") or None,
+                preferred_shifts=preferred,
             )
         )
     return tuple(employees)
+
+
+def _words(text: str) -> frozenset[str]:
+    """A ``;``-separated list of words, blanks dropped."""
+    return frozenset(word.strip() for word in text.split(";") if word.strip())
 
 
 def _read_preference(cells: _Cells, office: Office) -> Office | None:
@@ -408,9 +529,9 @@ def _read_preference(cells: _Cells, office: Office) -> Office | None:
     return Office(text.lower())
 
 
-def _read_shifts(path: Path, horizon: Horizon) -> tuple[ShiftTemplate, ...]:
+def _read_shifts(source: Source, horizon: Horizon) -> tuple[ShiftTemplate, ...]:
     """Shift templates from ``shifts.csv``; start == end means a 24-hour shift."""
-    table = _read_table(path, ("shift_id", "start", "end"))
+    table = _table(source, ("shift_id", "start", "end"))
     table_rows: dict[str, int] = {}
     shifts = []
     grid = horizon.interval_minutes
@@ -423,7 +544,8 @@ def _read_shifts(path: Path, horizon: Horizon) -> tuple[ShiftTemplate, ...]:
         table_rows[shift_id] = cells.row
         start = cells.time("start", grid)
         end = cells.time("end", grid)
-        shifts.append(ShiftTemplate(shift_id, start, end, cells.weekdays("weekdays")))
+        tags = _words(cells.text("tags"))
+        shifts.append(ShiftTemplate(shift_id, start, end, cells.weekdays("weekdays"), tags))
     return tuple(shifts)
 
 
@@ -446,17 +568,20 @@ class _DemandRow:
         )
 
 
-def _read_demand(path: Path, horizon: Horizon) -> tuple[DemandSpan, ...]:
+def _read_demand(
+    source: Source, horizon: Horizon, on_holidays: str = "normal"
+) -> tuple[DemandSpan, ...]:
     """Demand spans from ``demand.csv``, resolved to horizon minutes.
 
     A date row applies to its date; a weekday row applies to every horizon day of that weekday
-    without any date row. Spans are ordered by day, then by file order.
+    without any date row. On a public holiday without date rows, ``on_holidays`` says what
+    holds (see `HOLIDAY_DEMAND`). Spans are ordered by day, then by file order.
     """
-    table = _read_table(path, ("start", "end", "required"))
+    table = _table(source, ("start", "end", "required"))
     keys = tuple(c for c in ("date", "weekday") if c in table.columns)
     if not keys:
         message = "missing required column: expected a 'date' or a 'weekday' column (or both)"
-        raise InputError(path.name, message, 1, "date")
+        raise InputError(table.file, message, table.header_row, "date")
     either = "/".join(keys)
     rows = []
     for cells in table.rows:
@@ -481,31 +606,34 @@ def _read_demand(path: Path, horizon: Horizon) -> tuple[DemandSpan, ...]:
         skill = cells.text("skill") or None
         rows.append(_DemandRow(day, weekday, start, end, required, skill))
     dated = {row.day for row in rows if row.day is not None}
+    holidays = {day for day, _ in horizon.holidays}
     spans = []
     for day in range(horizon.days):
         if day in dated:
             spans += [row.span_on(day) for row in rows if row.day == day]
-        else:
-            weekday = horizon.weekday_of(day)
-            spans += [row.span_on(day) for row in rows if row.weekday == weekday]
+            continue
+        weekday = horizon.weekday_of(day)
+        if day in holidays and on_holidays == "closed":
+            continue
+        if day in holidays and on_holidays == "sunday":
+            weekday = WEEKDAYS.index("sun")
+        spans += [row.span_on(day) for row in rows if row.weekday == weekday]
     return tuple(spans)
 
 
 def _read_availability(
-    path: Path, horizon: Horizon, employee_ids: set[str]
+    source: Source, horizon: Horizon, employee_ids: set[str]
 ) -> tuple[AvailabilitySpan, ...]:
     """Availability spans from ``availability.csv`` (an optional file).
 
     Rows dated outside the horizon are checked for well-formed cells and then dropped; the
     employee must be known only for rows that are kept.
     """
-    if not path.exists():
-        return ()
-    table = _read_table(path, ("employee_id", "date", "kind"))
+    table = _table(source, ("employee_id", "date", "kind"))
     for column, other in (("start", "end"), ("end", "start")):
         if other in table.columns and column not in table.columns:
             message = f"missing column {column!r}: expected both start and end columns, or neither"
-            raise InputError(path.name, message, 1, column)
+            raise InputError(table.file, message, table.header_row, column)
     spans = []
     for cells in table.rows:
         employee_id = cells.required("employee_id", "an employee id")
@@ -557,6 +685,12 @@ def _describe(value: Any) -> str:
     return "an array"
 
 
+def _huge(value: int | float) -> str:
+    """A number for a message, shortened when it has very many digits."""
+    text = str(value)
+    return text if len(text) <= 20 else f"a number of {len(text.lstrip('-'))} digits"
+
+
 @dataclass(frozen=True)
 class _Keys:
     """One TOML table: its file, dotted key prefix and values.
@@ -602,11 +736,13 @@ class _Keys:
     def integer(
         self, name: str, default: int | None = None, low: int = 0, high: int | None = None
     ) -> int:
-        """An integer in ``low..high``."""
+        """An integer in ``low..high``, and never beyond :data:`MAX_TOML_NUMBER` either way."""
         bounds = f">= {low}" if high is None else f"from {low} to {high}"
         value = self.get(name, f"an integer {bounds}", default)
         if isinstance(value, bool) or not isinstance(value, int):
             raise self.error(name, f"expected an integer {bounds}, got {_describe(value)}")
+        if abs(value) > MAX_TOML_NUMBER:
+            raise self.error(name, f"expected an integer {bounds}, got {_huge(value)}")
         if value < low or (high is not None and value > high):
             raise self.error(name, f"expected an integer {bounds}, got {value}")
         return value
@@ -618,16 +754,24 @@ class _Keys:
             return value
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise self.error(name, f"expected a number, got {_describe(value)}")
-        if not math.isfinite(value):
+        if isinstance(value, float) and not math.isfinite(value):
             raise self.error(name, f"expected a finite number, got {value}")
+        if abs(value) > MAX_TOML_NUMBER:
+            # Callers print numbers as floats; far larger ones cannot be meant anyway.
+            message = f"expected a number of at most {MAX_TOML_NUMBER:,}, got {_huge(value)}"
+            raise self.error(name, message)
         return Fraction(str(value))
 
     def hours(self, name: str, default_minutes: int) -> int:
-        """Hours >= 0 (may be fractional) as whole minutes."""
+        """Hours from 0 to 168 (may be fractional) as whole minutes."""
         value = self.number(name, Fraction(default_minutes, 60))
         minutes = _minutes_from_hours(value)
         if value < 0 or minutes is None:
             raise self.error(name, f"expected hours >= 0 in whole minutes, got {float(value)}")
+        if value > MAX_WEEKLY_HOURS:
+            # A rest rule longer than a week cannot be met and would only slow the model down.
+            message = f"expected hours from 0 to {MAX_WEEKLY_HOURS}, got {float(value):g}"
+            raise self.error(name, message)
         return minutes
 
     def boolean(self, name: str, default: bool) -> bool:
@@ -706,22 +850,35 @@ class _Keys:
 
 
 @dataclass(frozen=True)
-class _Policy:
+class Policy:
     """What ``scenario.toml`` says."""
 
     horizon: Horizon
+    holiday_demand: str
     rules: Rules
+    rule_overrides: tuple[RuleOverride, ...]
     breaks: tuple[BreakRule, ...]
     weights: Weights
     back_office: BackOffice
     name: str | None
 
 
-_TOP_KEYS = ("name", "horizon", "rules", "breaks", "weights", "back_office")
-_HORIZON_KEYS = ("start", "days", "interval_minutes", "timezone")
-_RULES_KEYS = ("min_rest_hours", "weekly_rest_hours", "max_consecutive_days", "max_on_break")
+_TOP_KEYS = ("name", "horizon", "rules", "breaks", "weights", "back_office", "holidays")
+_HORIZON_KEYS = ("start", "days", "interval_minutes", "timezone", "country", "subdivision")
+_HOLIDAY_KEYS = ("demand",)
+HOLIDAY_DEMAND = ("closed", "sunday", "normal")
+"""What demand holds on a public holiday: none, Sunday's, or the weekday's as usual."""
+_RULES_KEYS = (
+    "min_rest_hours",
+    "weekly_rest_hours",
+    "max_consecutive_days",
+    "max_on_break",
+    "max_days",
+    "forbidden_shifts",
+)
+_RULE_SCOPES = ("front", "back", "group")
 _BREAK_KEYS = ("name", "minutes", "earliest", "latest", "min_shift_minutes", "paid")
-_WEIGHT_KEYS = ("shortfall", "contract", "preference", "surplus")
+_WEIGHT_KEYS = ("shortfall", "contract", "preference", "surplus", "fairness")
 _BACK_OFFICE_KEYS = (
     "flex_band",
     "core_hours",
@@ -777,26 +934,110 @@ def _read_horizon(keys: _Keys) -> Horizon:
         except (ZoneInfoNotFoundError, ValueError):
             message = f"expected an IANA time zone such as 'Europe/Berlin', got {timezone!r}"
             raise keys.error("timezone", message) from None
-    return Horizon(start, days, interval, timezone)
+    horizon = Horizon(start, days, interval, timezone)
+    if "country" in keys.values:
+        horizon = replace(
+            horizon,
+            holidays=_public_holidays(keys, horizon),
+            country=keys.string("country").upper(),
+            subdivision=keys.string("subdivision") if "subdivision" in keys.values else None,
+        )
+    elif "subdivision" in keys.values:
+        raise keys.error("subdivision", "expected a country key beside subdivision")
+    return horizon
 
 
-def _read_rules(keys: _Keys) -> Rules:
-    """The ``[rules]`` table."""
-    keys.only(_RULES_KEYS)
-    defaults = Rules()
-    share = None
+def _public_holidays(keys: _Keys, horizon: Horizon) -> tuple[tuple[int, str], ...]:
+    """The horizon's public holidays in ``country`` (and ``subdivision``) as ``(day, name)``."""
+    import holidays
+
+    country = keys.string("country").upper()
+    subdivision = keys.string("subdivision") if "subdivision" in keys.values else None
+    years = sorted({horizon.date_of(d).year for d in range(horizon.days)})
+    if country not in holidays.list_supported_countries():
+        message = f"expected a country code the holidays package knows, e.g. 'PL', got {country!r}"
+        raise keys.error("country", message)
+    try:
+        calendar = holidays.country_holidays(country, subdiv=subdivision, years=years)
+    except (NotImplementedError, ValueError):
+        message = f"expected a subdivision of {country} the holidays package knows"
+        raise keys.error("subdivision", f"{message}, got {subdivision!r}") from None
+    found = []
+    for day in range(horizon.days):
+        name = calendar.get(horizon.date_of(day))
+        if name is not None:
+            found.append((day, str(name)))
+    return tuple(found)
+
+
+def _read_rules(keys: _Keys) -> tuple[Rules, tuple[RuleOverride, ...]]:
+    """The ``[rules]`` table and its ``[rules.front]``, ``[rules.back]``, ``[rules.group.NAME]``."""
+    keys.only((*_RULES_KEYS, *_RULE_SCOPES))
+    base = replace(Rules(), **_rule_changes(keys))
+    overrides = []
+    for office in (Office.FRONT, Office.BACK):
+        table = keys.table(office.value)
+        table.only(_RULES_KEYS)
+        overrides.append(RuleOverride(office.value, tuple(_rule_changes(table).items()), office))
+    groups = keys.table("group")
+    for name in groups.values:
+        table = groups.table(name)
+        table.only(_RULES_KEYS)
+        overrides.append(RuleOverride(name, tuple(_rule_changes(table).items())))
+    return base, tuple(o for o in overrides if o.changes)
+
+
+def _rule_changes(keys: _Keys) -> dict[str, Any]:
+    """The rule keys a table sets, as `Rules` field values."""
+    changes: dict[str, Any] = {}
+    if "min_rest_hours" in keys.values:
+        changes["min_rest_minutes"] = keys.hours("min_rest_hours", 0)
+    if "weekly_rest_hours" in keys.values:
+        changes["weekly_rest_minutes"] = keys.hours("weekly_rest_hours", 0)
+    if "max_consecutive_days" in keys.values:
+        changes["max_consecutive_days"] = keys.integer("max_consecutive_days", None, 1)
+    if "max_days" in keys.values:
+        changes["max_days"] = keys.integer("max_days", None, 0, 7)
     if "max_on_break" in keys.values:
         value = keys.number("max_on_break")
         share = value.limit_denominator(1000)
         if not 0 < value <= 1 or share == 0:
             message = f"expected a share with 0 < share <= 1, got {float(value)}"
             raise keys.error("max_on_break", message)
-    return Rules(
-        min_rest_minutes=keys.hours("min_rest_hours", defaults.min_rest_minutes),
-        weekly_rest_minutes=keys.hours("weekly_rest_hours", defaults.weekly_rest_minutes),
-        max_consecutive_days=keys.integer("max_consecutive_days", defaults.max_consecutive_days, 1),
-        max_on_break=share,
-    )
+        changes["max_on_break"] = share
+    if "forbidden_shifts" in keys.values:
+        value = keys.values["forbidden_shifts"]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            message = f"expected a list of shift ids or tags, got {_describe(value)}"
+            raise keys.error("forbidden_shifts", message)
+        changes["forbidden_shifts"] = frozenset(v.strip() for v in value if v.strip())
+    return changes
+
+
+def _check_rule_names(
+    file: str,
+    overrides: Sequence[RuleOverride],
+    rules: Rules,
+    employees: Sequence[Employee],
+    shifts: Sequence[ShiftTemplate],
+) -> None:
+    """Group overrides name groups of staff.csv; forbidden shifts name shift ids or tags."""
+    groups = {e.group for e in employees}
+    known = {s.shift_id for s in shifts} | {tag for s in shifts for tag in s.tags}
+    for override in overrides:
+        prefix = f"rules.{override.scope}" if override.office else f"rules.group.{override.scope}"
+        if override.office is None and override.scope not in groups:
+            message = (
+                f"expected a group named in staff.csv, got no staff in group {override.scope!r}"
+            )
+            raise InputError(file, message, column=prefix)
+        for word in sorted(dict(override.changes).get("forbidden_shifts", ())):
+            if word not in known:
+                message = f"expected a shift id or tag of shifts.csv, got {word!r}"
+                raise InputError(file, message, column=f"{prefix}.forbidden_shifts")
+    for word in sorted(rules.forbidden_shifts - known):
+        message = f"expected a shift id or tag of shifts.csv, got {word!r}"
+        raise InputError(file, message, column="rules.forbidden_shifts")
 
 
 def _read_breaks(keys: _Keys, horizon: Horizon) -> tuple[BreakRule, ...]:
@@ -833,19 +1074,24 @@ def _read_breaks(keys: _Keys, horizon: Horizon) -> tuple[BreakRule, ...]:
 
 def _read_weights(keys: _Keys) -> Weights:
     """The ``[weights]`` table; shortfall must outweigh every other weight."""
-    keys.only(_WEIGHT_KEYS)
+    keys.only((*_WEIGHT_KEYS, "skill"))
     defaults = Weights()
-    weights = Weights(
-        **{name: keys.integer(name, getattr(defaults, name)) for name in _WEIGHT_KEYS}
+    values = {name: keys.integer(name, getattr(defaults, name)) for name in _WEIGHT_KEYS}
+    skill_keys = keys.table("skill")
+    per_skill = tuple(
+        (name, skill_keys.integer(name, None, 1)) for name in sorted(skill_keys.values)
     )
+    weights = Weights(**values, skill=per_skill)
+    lowest = min([weights.shortfall, *dict(per_skill).values()])
     for name in _WEIGHT_KEYS[1:]:
         other = getattr(weights, name)
-        if weights.shortfall <= other:
+        if lowest <= other:
+            where = "shortfall" if lowest == weights.shortfall else "skill"
             message = (
-                f"shortfall must dominate: expected shortfall > {name} = {other}, "
-                f"got {weights.shortfall}"
+                f"shortfall must dominate: expected every shortfall weight > {name} = {other}, "
+                f"got {lowest}"
             )
-            raise keys.error("shortfall", message)
+            raise keys.error(where, message)
     return weights
 
 
@@ -941,16 +1187,34 @@ def _check_anchor_teams(file: str, policy: BackOffice, employees: Sequence[Emplo
             raise InputError(file, message, column=f"back_office.anchor[{number}].team")
 
 
-def _read_policy(path: Path) -> _Policy:
-    """Horizon, rules, breaks, weights, back-office policy and name from ``scenario.toml``."""
-    top = _Keys(path.name, "", _load_toml(path))
+def read_policy(file: str, values: Mapping[str, Any]) -> Policy:
+    """Horizon, rules, breaks, weights, back-office policy and name from parsed TOML.
+
+    Parameters
+    ----------
+    file
+        What errors name as the source, e.g. ``scenario.toml``.
+    values
+        The tables and keys of ``scenario.toml`` as :mod:`tomllib` parses them (a date may
+        also be given as ``"YYYY-MM-DD"`` text).
+    """
+    top = _Keys(file, "", values)
     top.only(_TOP_KEYS)
     if "horizon" not in top.values:
         raise top.error("horizon.start", "missing required key: expected a [horizon] start date")
     horizon = _read_horizon(top.table("horizon"))
-    return _Policy(
+    rules, overrides = _read_rules(top.table("rules"))
+    holiday_keys = top.table("holidays")
+    holiday_keys.only(_HOLIDAY_KEYS)
+    holiday_demand = holiday_keys.string("demand", "sunday").lower()
+    if holiday_demand not in HOLIDAY_DEMAND:
+        message = f"expected one of {' | '.join(HOLIDAY_DEMAND)}, got {holiday_demand!r}"
+        raise holiday_keys.error("demand", message)
+    return Policy(
         horizon=horizon,
-        rules=_read_rules(top.table("rules")),
+        holiday_demand=holiday_demand,
+        rules=rules,
+        rule_overrides=overrides,
         breaks=_read_breaks(top, horizon),
         weights=_read_weights(top.table("weights")),
         back_office=_read_back_office(top.table("back_office"), horizon),
@@ -983,19 +1247,91 @@ def read_scenario(path: str | Path) -> Scenario:
     folder = Path(path)
     if not folder.is_dir():
         raise InputError(folder.name or str(folder), f"expected a scenario folder at {folder}")
-    policy = _read_policy(folder / POLICY_FILE)
-    employees = _read_staff(folder / STAFF_FILE)
-    _check_anchor_teams(POLICY_FILE, policy.back_office, employees)
+    policy = read_policy(POLICY_FILE, _load_toml(folder / POLICY_FILE))
+    # availability.csv (or its .xlsx twin) is optional.
+    availability = folder / AVAILABILITY_FILE
+    return _assemble(
+        (POLICY_FILE, policy),
+        folder / STAFF_FILE,
+        folder / SHIFTS_FILE,
+        folder / DEMAND_FILE,
+        availability if find_table(availability) is not None else None,
+        policy.name or folder.resolve().name,
+    )
+
+
+def read_frames(
+    staff: pd.DataFrame,
+    shifts: pd.DataFrame,
+    demand: pd.DataFrame,
+    policy: Mapping[str, Any] | str | Path,
+    availability: pd.DataFrame | None = None,
+    name: str | None = None,
+) -> Scenario:
+    """Build a scenario from DataFrames shaped like the folder's CSV tables.
+
+    Cells go through the same checks as the CSV files. A cell may hold text as in the CSV
+    file or a natural Python value: a number, a date or Timestamp, a time, a bool, a list of
+    skills or weekdays; blank and NaN mean an empty cell.
+
+    Parameters
+    ----------
+    staff, shifts, demand, availability
+        The tables; ``availability`` is optional.
+    policy
+        ``scenario.toml``'s content as a dict (as :mod:`tomllib` parses it), or the path of a
+        TOML file.
+    name
+        The scenario's name; default the policy's ``name``, else ``"scenario"``.
+
+    Raises
+    ------
+    InputError
+        For the first problem found, naming the frame (``staff``, ``shifts``, ``demand``,
+        ``availability``, ``policy``), the row (``frame.iloc[row]``) and the column or key.
+    """
+    if isinstance(policy, str | Path):
+        path = Path(policy)
+        policy_file, parsed = path.name, read_policy(path.name, _load_toml(path))
+    else:
+        policy_file, parsed = "policy", read_policy("policy", policy)
+    return _assemble(
+        (policy_file, parsed),
+        ("staff", staff),
+        ("shifts", shifts),
+        ("demand", demand),
+        None if availability is None else ("availability", availability),
+        name or parsed.name or "scenario",
+    )
+
+
+def _assemble(
+    named_policy: tuple[str, Policy],
+    staff: Source,
+    shifts: Source,
+    demand: Source,
+    availability: Source | None,
+    name: str,
+) -> Scenario:
+    """A scenario from its policy (with its source name) and tables, in the folder's order."""
+    policy_file, policy = named_policy
+    templates = _read_shifts(shifts, policy.horizon)
+    employees = _read_staff(staff, templates)
+    _check_anchor_teams(policy_file, policy.back_office, employees)
     known = {employee.employee_id for employee in employees}
+    _check_rule_names(policy_file, policy.rule_overrides, policy.rules, employees, templates)
     return Scenario(
         horizon=policy.horizon,
         employees=employees,
-        shifts=_read_shifts(folder / SHIFTS_FILE, policy.horizon),
-        demand=_read_demand(folder / DEMAND_FILE, policy.horizon),
+        shifts=templates,
+        demand=_read_demand(demand, policy.horizon, policy.holiday_demand),
         breaks=policy.breaks,
-        availability=_read_availability(folder / AVAILABILITY_FILE, policy.horizon, known),
+        availability=()
+        if availability is None
+        else _read_availability(availability, policy.horizon, known),
         rules=policy.rules,
         weights=policy.weights,
         back_office=policy.back_office,
-        name=policy.name or folder.resolve().name,
+        name=name,
+        rule_overrides=policy.rule_overrides,
     )

@@ -20,7 +20,6 @@ from scheduler.data import (
     AvailabilityKind,
     Employee,
     Scenario,
-    scale_to_block,
 )
 from scheduler.model.options import ShiftOption
 
@@ -47,7 +46,8 @@ def _may_take(scenario: Scenario, person: _Person, option: ShiftOption) -> bool:
     """Whether adding the option keeps every hard per-person rule."""
     if option.index not in person.allowed or any(s.day == option.day for s in person.shifts):
         return False
-    rules = scenario.rules
+    employee = person.employee
+    rules = scenario.rules_for(employee)
     for s in person.shifts:
         first, second = (s, option) if s.start < option.start else (option, s)
         if second.start - first.end < rules.min_rest_minutes:
@@ -59,25 +59,23 @@ def _may_take(scenario: Scenario, person: _Person, option: ShiftOption) -> bool:
         longest = max(longest, run)
     if longest > rules.max_consecutive_days:
         return False
-    employee = person.employee
     shifts = [*person.shifts, option]
+    max_days = rules.max_days_of(employee)
     for first_day, num_days in scenario.horizon.blocks():
         if not first_day <= option.day < first_day + num_days:
             continue
         paid = person.paid_in(first_day, num_days) + option.paid_minutes
         if paid > employee.weekly_max_minutes:
             return False
-        if employee.max_days is not None and person.days_in(first_day, num_days) >= (
-            employee.max_days
-        ):
+        if max_days is not None and person.days_in(first_day, num_days) >= max_days:
             return False
     for first_day, num_days in scenario.horizon.blocks():
-        if num_days == 7 and not _has_weekly_rest(scenario, shifts, first_day):
+        if num_days == 7 and not _has_weekly_rest(rules.weekly_rest_minutes, shifts, first_day):
             return False
     return True
 
 
-def _has_weekly_rest(scenario: Scenario, shifts: list[ShiftOption], first_day: int) -> bool:
+def _has_weekly_rest(rest: int, shifts: list[ShiftOption], first_day: int) -> bool:
     begin, finish = first_day * MINUTES_PER_DAY, (first_day + 7) * MINUTES_PER_DAY
     spans = sorted(
         (max(s.start, begin), min(s.end, finish))
@@ -89,7 +87,7 @@ def _has_weekly_rest(scenario: Scenario, shifts: list[ShiftOption], first_day: i
         longest = max(longest, start - edge)
         edge = max(edge, end)
     longest = max(longest, finish - edge)
-    return longest >= scenario.rules.weekly_rest_minutes
+    return longest >= rest
 
 
 def greedy_roster(scenario: Scenario, options: list[ShiftOption]) -> list[Assignment]:
@@ -138,7 +136,7 @@ def greedy_roster(scenario: Scenario, options: list[ShiftOption]) -> list[Assign
         _assign(taker, option, spans, floor_share, residual, skill_residual)
     for person in people:
         for first_day, num_days in scenario.horizon.blocks():
-            low = scale_to_block(person.employee.min_minutes, num_days)
+            low = scenario.horizon.scale(person.employee.min_minutes, first_day, num_days)
             while person.paid_in(first_day, num_days) < low:
                 candidates = [
                     o
@@ -184,18 +182,24 @@ def _below_contract(scenario: Scenario, person: _Person, day: int) -> int:
     """Paid minutes still missing to the contract in the block of ``day``."""
     first_day = day - day % 7
     num_days = min(7, scenario.horizon.days - first_day)
-    target = scale_to_block(person.employee.contract_minutes, num_days)
+    target = scenario.horizon.scale(person.employee.contract_minutes, first_day, num_days)
     return target - person.paid_in(first_day, num_days)
 
 
 def _front_people(scenario: Scenario, options: list[ShiftOption]) -> list[_Person]:
-    """Everyone who may take front-office shifts, with the options their availability allows."""
+    """Everyone who may take front-office shifts, with the options their availability and rules
+    allow."""
     people = []
     for employee in scenario.employees:
         if not employee.works_front:
             continue
         blocked = scenario.spans_of(employee.employee_id, AvailabilityKind.UNAVAILABLE)
-        allowed = {o.index for o in options if not any(o.overlaps(b.start, b.end) for b in blocked)}
+        rules = scenario.rules_for(employee)
+        allowed = {
+            o.index
+            for o in options
+            if rules.allows(o.template) and not any(o.overlaps(b.start, b.end) for b in blocked)
+        }
         people.append(_Person(employee, allowed))
     return people
 

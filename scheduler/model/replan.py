@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from scheduler.data import Assignment, FlexDay, Scenario
+from scheduler.data import TIERS, Assignment, FlexDay, Scenario
 from scheduler.model.options import ShiftOption
 from scheduler.model.roster import Line, RosterModel, SkillClass
 
@@ -56,6 +56,10 @@ class ReplanModel(RosterModel):
         costs: ChangeCosts,
         accepted_shortfall: dict[tuple[Line, int], int] | None = None,
     ) -> None:
+        # The change costs rank between shortfall and contract: a tier of their own, which
+        # _minimize adds to the roster model's tiers (set before the base class minimises).
+        self.change_terms: list[tuple[cp_model.LinearExprT, int]] = []
+        self.change_offset = 0
         super().__init__(scenario, "aggregated")
         self.from_minute = from_minute
         self.costs = costs
@@ -129,7 +133,6 @@ class ReplanModel(RosterModel):
         The re-plan fills the holes the absences make; holes the published roster already
         had were accepted when it was published, and chasing them would rework the week.
         """
-        weight = self.scenario.weights.shortfall * self.step
         # Shortfall variable index -> (the variable, its upper bound, the accepted level).
         replaced: dict[int, tuple[cp_model.IntVar, int, int]] = {}
         for (line, t), short in self.shortfall.items():
@@ -139,16 +142,16 @@ class ReplanModel(RosterModel):
         if not replaced:
             return
         kept: list[tuple[cp_model.LinearExprT, int]] = []
-        for expr, coefficient in self.objective_terms:
+        for expr, coefficient in self.tier_terms["shortfall"]:
             index = getattr(expr, "index", None)
-            if coefficient == weight and index in replaced:
+            if index in replaced:
                 short, most, level = replaced.pop(index)
                 excess = self.model.new_int_var(0, most, f"new_short_{index}")
                 self.model.add(excess >= short - level)
-                kept.append((excess, weight))
+                kept.append((excess, coefficient))
             else:
                 kept.append((expr, coefficient))
-        self.objective_terms = kept
+        self.tier_terms["shortfall"] = kept
 
     def add_change_costs(self) -> None:
         """Each person-day that differs from the published roster costs, moves least."""
@@ -160,15 +163,15 @@ class ReplanModel(RosterModel):
             options = days.get(key, [])
             if published is None:
                 for _, var in options:
-                    self.objective_terms.append((var, self.costs.add))
+                    self.change_terms.append((var, self.costs.add))
                 continue
             for index, var in options:
                 if index != published:
-                    self.objective_terms.append((var, self.costs.move))
+                    self.change_terms.append((var, self.costs.move))
             # Working nothing that day: drop (1 - sum of the day's options).
-            self.objective_offset += self.costs.drop
+            self.change_offset += self.costs.drop
             for _, var in options:
-                self.objective_terms.append((var, -self.costs.drop))
+                self.change_terms.append((var, -self.costs.drop))
 
     def add_break_stability(self) -> None:
         """A published break start left unused on a shift that starts after ``from_minute``."""
@@ -182,7 +185,15 @@ class ReplanModel(RosterModel):
                     if wanted:
                         left = self.model.new_int_var(0, wanted, f"break_left_{index}_{b}")
                         self.model.add(left >= wanted - var)
-                        self.objective_terms.append((left, self.costs.break_move))
+                        self.change_terms.append((left, self.costs.break_move))
+
+    def _minimize(self) -> None:
+        terms = [term for tier in TIERS for term in self.tier_terms[tier]] + self.change_terms
+        self.model.minimize(
+            cp_model.LinearExpr.weighted_sum([e for e, _ in terms], [c for _, c in terms])
+            + sum(self.tier_offset.values())
+            + self.change_offset
+        )
 
     def add_published_hint(self) -> None:
         """Start from the published roster, less the days the absences took away."""

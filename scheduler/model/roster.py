@@ -12,12 +12,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Literal
 
 from ortools.sat.python import cp_model
 
 from scheduler.data import (
     MINUTES_PER_DAY,
+    TIERS,
+    WEEKEND,
     Assignment,
     AvailabilityKind,
     Employee,
@@ -26,7 +29,11 @@ from scheduler.data import (
     Office,
     PlacedBreak,
     Scenario,
-    scale_to_block,
+    break_cap,
+    fairness_categories,
+    fairness_factor,
+    fairness_group,
+    is_preferred,
 )
 from scheduler.model.options import (
     FlexOption,
@@ -40,6 +47,54 @@ Formulation = Literal["aggregated", "individual"]
 FORMULATIONS: tuple[Formulation, ...] = ("aggregated", "individual")
 Line = str | None
 SkillClass = frozenset[str]
+CAP_TOKEN = "@max_on_break="
+"""Marks a skill class with its staggering share when people's shares differ."""
+
+
+@dataclass(frozen=True)
+class CapGroups:
+    """Each person's staggering share (``max_on_break`` of their rules).
+
+    Breaks stagger among the people who share a share. When shares differ, a token in each
+    skill class keeps people under different shares in different classes.
+    """
+
+    shares: dict[str, Fraction | None]
+
+    @property
+    def split(self) -> bool:
+        """Whether people's shares differ."""
+        return len(set(self.shares.values())) > 1
+
+    def token(self, employee_id: str) -> frozenset[str]:
+        """What the person's skill class carries to tell their share apart."""
+        return frozenset({f"{CAP_TOKEN}{self.shares[employee_id]}"}) if self.split else frozenset()
+
+    def share_of(self, skill_class: SkillClass) -> Fraction | None:
+        """The share of the people in ``skill_class``."""
+        for item in skill_class:
+            if item.startswith(CAP_TOKEN):
+                text = item.removeprefix(CAP_TOKEN)
+                return None if text == "None" else Fraction(text)
+        return next(iter(self.shares.values()), None)
+
+
+def _counts_in(category: str, employee: Employee, option: WorkOption, weekend: set[int]) -> bool:
+    """Whether working ``option`` counts toward a fairness category (see fairness_categories)."""
+    if category == "weekend":
+        return option.day in weekend
+    if not isinstance(option, ShiftOption):
+        return False
+    if category == "unwanted":
+        return not is_preferred(employee, option.template)
+    return category.removeprefix("tag:") in option.template.tags
+
+
+def cap_groups(scenario: Scenario) -> CapGroups:
+    """The staggering share of every person under their rules."""
+    return CapGroups(
+        {e.employee_id: scenario.rules_for(e).max_on_break for e in scenario.employees}
+    )
 
 
 @dataclass(frozen=True)
@@ -86,7 +141,7 @@ class RosterModel:
         self.formulation = formulation
         self.explain = explain
         self.relax_break_cap = relax_break_cap
-        self._working_cache: dict[int, list[cp_model.IntVar]] | None = None
+        self._working_cache: dict[tuple[int, Fraction | None], list[cp_model.IntVar]] | None = None
         self.model = cp_model.CpModel()
         self.step = scenario.horizon.interval_minutes
         self.num_intervals = scenario.horizon.num_intervals
@@ -97,7 +152,12 @@ class RosterModel:
         self.required = scenario.required()
         self.lines: list[Line] = list(self.required)
         demanded = set(scenario.skills_demanded())
-        self.skill_class = {e.employee_id: frozenset(e.skills & demanded) for e in self.people}
+        self.rules = {e.employee_id: scenario.rules_for(e) for e in self.people}
+        self.cap_groups = cap_groups(scenario)
+        self.skill_class = {
+            e.employee_id: frozenset(e.skills & demanded) | self.cap_groups.token(e.employee_id)
+            for e in self.people
+        }
         self.guards: dict[int, Guard] = {}
         self.x: dict[tuple[str, int], cp_model.IntVar] = {}
         self.members: dict[tuple[int, SkillClass], list[str]] = defaultdict(list)
@@ -107,8 +167,12 @@ class RosterModel:
         self.break_vars: dict[tuple[int, object, int], list[tuple[int, cp_model.IntVar]]] = {}
         self.break_terms: dict[int, list[tuple[cp_model.IntVar, SkillClass]]] = defaultdict(list)
         self.shortfall: dict[tuple[Line, int], cp_model.IntVar] = {}
-        self.objective_terms: list[tuple[cp_model.LinearExprT, int]] = []
-        self.objective_offset = 0
+        # Per tier of the objective (see data.TIERS): weighted terms and a constant.
+        self.tier_terms: dict[str, list[tuple[cp_model.LinearExprT, int]]] = {
+            tier: [] for tier in TIERS
+        }
+        self.tier_offset: dict[str, int] = dict.fromkeys(TIERS, 0)
+        self.on_floor: dict[tuple[Line, int], cp_model.LinearExpr] = {}
 
         self.add_assignments()
         self.add_one_shift_per_day()
@@ -117,11 +181,13 @@ class RosterModel:
         self.add_max_consecutive_days()
         self.add_hours()
         self.add_preferences()
+        self.add_preferred_shifts()
         self.add_desks()
         self.add_anchors()
         self.add_back_office_cover()
         self.add_telework_limits()
         self.add_office_preferences()
+        self.add_fairness()
         if targets is not None:
             self.add_count_targets(targets)
             return
@@ -142,7 +208,7 @@ class RosterModel:
             miss = self.model.new_int_var(0, max(wanted, len(self.members[key])), f"miss_{key[0]}")
             self.model.add(miss >= count - wanted)
             self.model.add(miss >= wanted - count)
-            self.objective_terms.append((miss, weight))
+            self.tier_terms["shortfall"].append((miss, weight))
         self._minimize()
 
     # ----------------------------------------------------------------- helpers
@@ -196,13 +262,14 @@ class RosterModel:
 
     # ------------------------------------------------------------------- rules
     def add_assignments(self) -> None:
-        """Shifts for front-office people, flex days (remote if allowed) for back-office people,
-        never overlapping an unavailable span."""
+        """Shifts their rules allow for front-office people, flex days (remote if allowed) for
+        back-office people, never overlapping an unavailable span."""
         for employee in self.people:
+            rules = self.rules[employee.employee_id]
             unavailable = self.scenario.spans_of(employee.employee_id, AvailabilityKind.UNAVAILABLE)
             for option in self.work:
                 if isinstance(option, ShiftOption):
-                    if not employee.works_front:
+                    if not employee.works_front or not rules.allows(option.template):
                         continue
                 elif not employee.works_back or (
                     option.location == Location.REMOTE and not employee.remote_ok
@@ -229,8 +296,8 @@ class RosterModel:
 
     def add_min_rest(self) -> None:
         """At least min_rest_minutes pass between the end of one shift and the next one's start."""
-        rest = self.scenario.rules.min_rest_minutes
         for employee in self.people:
+            rest = self.rules[employee.employee_id].min_rest_minutes
             guard = self._guard("min_rest", employee)
             days = self._by_day(employee)
             cliques: set[tuple[int, ...]] = set()
@@ -251,8 +318,8 @@ class RosterModel:
 
     def add_weekly_rest(self) -> None:
         """Each complete 7-day block holds a gap of at least weekly_rest_minutes without work."""
-        rest = self.scenario.rules.weekly_rest_minutes
         for employee in self.people:
+            rest = self.rules[employee.employee_id].weekly_rest_minutes
             days = self._by_day(employee)
             mine = [pair for pairs in days.values() for pair in pairs]
             for block, (first_day, num_days) in enumerate(self.scenario.horizon.blocks()):
@@ -285,8 +352,8 @@ class RosterModel:
 
     def add_max_consecutive_days(self) -> None:
         """At most max_consecutive_days days in a row with a shift."""
-        limit = self.scenario.rules.max_consecutive_days
         for employee in self.people:
+            limit = self.rules[employee.employee_id].max_consecutive_days
             days = self._by_day(employee)
             guard = self._guard("max_consecutive_days", employee)
             for first in range(self.scenario.horizon.days - limit):
@@ -298,15 +365,16 @@ class RosterModel:
 
     def add_hours(self) -> None:
         """Paid minutes per block lie in [min, max]; days <= max_days; soft: near the contract."""
+        horizon = self.scenario.horizon
         for employee in self.people:
             days = self._by_day(employee)
-            for block, (first_day, num_days) in enumerate(self.scenario.horizon.blocks()):
+            for block, (first_day, num_days) in enumerate(horizon.blocks()):
                 pairs = [p for d in range(first_day, first_day + num_days) for p in days.get(d, [])]
                 paid = cp_model.LinearExpr.weighted_sum(
                     [var for _, var in pairs], [o.paid_minutes for o, _ in pairs]
                 )
                 label = f"block{block + 1}"
-                low = scale_to_block(employee.min_minutes, num_days)
+                low = horizon.scale(employee.min_minutes, first_day, num_days)
                 if low > 0:
                     self.model.add(paid >= low).only_enforce_if(
                         self._guard("min_hours", employee, label)
@@ -314,19 +382,17 @@ class RosterModel:
                 self.model.add(paid <= employee.weekly_max_minutes).only_enforce_if(
                     self._guard("max_hours", employee, label)
                 )
-                if (
-                    employee.max_days is not None
-                    and len({o.day for o, _ in pairs}) > employee.max_days
-                ):
+                max_days = self.rules[employee.employee_id].max_days_of(employee)
+                if max_days is not None and len({o.day for o, _ in pairs}) > max_days:
                     self.model.add(
-                        cp_model.LinearExpr.sum([v for _, v in pairs]) <= employee.max_days
+                        cp_model.LinearExpr.sum([v for _, v in pairs]) <= max_days
                     ).only_enforce_if(self._guard("max_days", employee, label))
-                target = scale_to_block(employee.contract_minutes, num_days)
+                target = horizon.scale(employee.contract_minutes, first_day, num_days)
                 bound = max(target, sum(o.paid_minutes for o, _ in pairs))
                 deviation = self.model.new_int_var(0, bound, f"dev_{employee.employee_id}_{block}")
                 self.model.add(deviation >= paid - target)
                 self.model.add(deviation >= target - paid)
-                self.objective_terms.append((deviation, self.scenario.weights.contract))
+                self.tier_terms["contract"].append((deviation, self.scenario.weights.contract))
 
     def add_preferences(self) -> None:
         """Soft: work in a `prefer` span, stay out of an `avoid` span, weighted per request."""
@@ -341,13 +407,54 @@ class RosterModel:
                             refused = self.model.new_bool_var("avoid_refused")
                             for var in touching:
                                 self.model.add_implication(var, refused)
-                            self.objective_terms.append((refused, weight * span.weight))
+                            self.tier_terms["preference"].append((refused, weight * span.weight))
                     else:
-                        self.objective_offset += weight * span.weight
+                        self.tier_offset["preference"] += weight * span.weight
                         if touching:
                             granted = self.model.new_bool_var("prefer_granted")
                             self.model.add(granted <= sum(touching))
-                            self.objective_terms.append((granted, -weight * span.weight))
+                            self.tier_terms["preference"].append((granted, -weight * span.weight))
+
+    def add_preferred_shifts(self) -> None:
+        """Soft: people who list preferred_shifts work those; each other shift is refused."""
+        weight = self.scenario.weights.preference
+        for employee in self.people:
+            for option, var in self._person_options(employee):
+                if isinstance(option, ShiftOption) and not is_preferred(employee, option.template):
+                    self.tier_terms["preference"].append((var, weight))
+
+    def add_fairness(self) -> None:
+        """Soft: weekend days, tagged shifts and unwanted shifts spread evenly within each group
+        (max minus min of per-contract loads)."""
+        weight = self.scenario.weights.fairness
+        if weight == 0:
+            return
+        horizon = self.scenario.horizon
+        weekend = {d for d in range(horizon.days) if horizon.weekday_of(d) in WEEKEND}
+        for category, eligible in fairness_categories(self.scenario).items():
+            groups: dict[str, list[Employee]] = defaultdict(list)
+            for employee in self.people:
+                if employee.employee_id in eligible:
+                    groups[fairness_group(employee)].append(employee)
+            for name, members in groups.items():
+                if len(members) < 2:
+                    continue
+                loads = []
+                for employee in members:
+                    counted = [
+                        var
+                        for option, var in self._person_options(employee)
+                        if _counts_in(category, employee, option, weekend)
+                    ]
+                    factor = fairness_factor(employee)
+                    loads.append((factor * cp_model.LinearExpr.sum(counted), factor * len(counted)))
+                top = max(most for _, most in loads)
+                high = self.model.new_int_var(0, top, f"fair_hi_{category}_{name}")
+                low = self.model.new_int_var(0, top, f"fair_lo_{category}_{name}")
+                for load, _ in loads:
+                    self.model.add(high >= load)
+                    self.model.add(low <= load)
+                self.tier_terms["fairness"].append((high - low, weight))
 
     def _flex_vars(
         self, day: int, location: Location | None = None
@@ -445,7 +552,7 @@ class RosterModel:
                 if employee.office == Office.BOTH and employee.prefers is not None:
                     refused += int((employee.prefers == Office.FRONT) == in_back)
                 if refused:
-                    self.objective_terms.append((var, weight * refused))
+                    self.tier_terms["preference"].append((var, weight * refused))
 
     def _add_break_order(
         self, slots: list[list[tuple[int, cp_model.IntVar]]], option: ShiftOption, per_person: bool
@@ -512,31 +619,40 @@ class RosterModel:
                     self.break_terms[t].append((var, skill_class))
         self._add_break_order(slots, option, per_person=isinstance(owner, str))
 
-    def _working(self) -> dict[int, list[cp_model.IntVar]]:
+    def _working(self) -> dict[tuple[int, Fraction | None], list[cp_model.IntVar]]:
         if self._working_cache is not None:
             return self._working_cache
-        working: dict[int, list[cp_model.IntVar]] = defaultdict(list)
-        for (option_index, _), count in self.count.items():
+        working: dict[tuple[int, Fraction | None], list[cp_model.IntVar]] = defaultdict(list)
+        for (option_index, skill_class), count in self.count.items():
             option = self.options[option_index]
+            share = self.cap_groups.share_of(skill_class)
             for t in self._intervals(option.start, option.end, clip=False):
-                working[t].append(count)
+                working[t, share].append(count)
         self._working_cache = working
         return working
 
+    def _on_break(self) -> dict[tuple[int, Fraction | None], list[cp_model.IntVar]]:
+        """Break variables per interval and staggering share."""
+        on_break: dict[tuple[int, Fraction | None], list[cp_model.IntVar]] = defaultdict(list)
+        for t, terms in self.break_terms.items():
+            for var, skill_class in terms:
+                on_break[t, self.cap_groups.share_of(skill_class)].append(var)
+        return on_break
+
     def add_break_staggering(self) -> None:
-        """At most max(1, floor(max_on_break x people working)) people are on a break at once."""
-        share = self.scenario.rules.max_on_break
-        if share is None:
-            return
+        """At most max(1, floor(max_on_break x people working)) people are on a break at once,
+        counted among the people who share a max_on_break."""
         working = self._working()
         # When explaining, one assumption per day switches the cap of that day's intervals.
         guards: dict[int, list[cp_model.IntVar]] = {}
-        for t, terms in sorted(self.break_terms.items()):
+        for (t, share), terms in sorted(self._on_break().items(), key=lambda item: item[0][0]):
+            if share is None:
+                continue
             day = t * self.step // MINUTES_PER_DAY
             if day not in guards:
                 guards[day] = self._guard_group("max_on_break", f"day{day}")
-            on_break = cp_model.LinearExpr.sum([var for var, _ in terms])
-            staff = cp_model.LinearExpr.sum(working[t])
+            on_break = cp_model.LinearExpr.sum(terms)
+            staff = cp_model.LinearExpr.sum(working[t, share])
             if self.relax_break_cap:
                 # Purely linear, so the LP-guided search keeps its strength; the exact
                 # max(1, ...) needs a literal per interval, which stalls the search.
@@ -579,13 +695,14 @@ class RosterModel:
                     [v for v, _ in terms], [c for _, c in terms]
                 )
                 self.model.add(on_floor + short >= needed)
+                self.on_floor[line, t] = on_floor
 
     def add_objective(self) -> None:
         """Minimise weighted shortfall, contract deviation, refused requests and surplus."""
         weights = self.scenario.weights
         minutes = self.step
-        for short in self.shortfall.values():
-            self.objective_terms.append((short, weights.shortfall * minutes))
+        for (line, _), short in self.shortfall.items():
+            self.tier_terms["shortfall"].append((short, weights.shortfall_of(line) * minutes))
         # surplus(t) = on_floor(t) - required(t) + shortfall(t) on the total line.
         coefficient: dict[int, int] = defaultdict(int)
         variables: dict[int, cp_model.IntVar] = {}
@@ -595,21 +712,41 @@ class RosterModel:
                 variables[var.index] = var
         for index, c in coefficient.items():
             if c:
-                self.objective_terms.append((variables[index], weights.surplus * minutes * c))
+                self.tier_terms["surplus"].append((variables[index], weights.surplus * minutes * c))
         for (line, _), short in self.shortfall.items():
             if line is None:
-                self.objective_terms.append((short, weights.surplus * minutes))
-        self.objective_offset -= weights.surplus * minutes * sum(self.required[None])
+                self.tier_terms["surplus"].append((short, weights.surplus * minutes))
+        self.tier_offset["surplus"] -= weights.surplus * minutes * sum(self.required[None])
         self._minimize()
 
+    def tier(self, name: str) -> cp_model.LinearExprT:
+        """One tier of the objective as a linear expression."""
+        terms = self.tier_terms[name]
+        return (
+            cp_model.LinearExpr.weighted_sum([e for e, _ in terms], [c for _, c in terms])
+            + self.tier_offset[name]
+        )
+
     def _minimize(self) -> None:
-        expressions = [e for e, _ in self.objective_terms]
-        coefficients = [c for _, c in self.objective_terms]
+        terms = [term for tier in TIERS for term in self.tier_terms[tier]]
         self.model.minimize(
-            cp_model.LinearExpr.weighted_sum(expressions, coefficients) + self.objective_offset
+            cp_model.LinearExpr.weighted_sum([e for e, _ in terms], [c for _, c in terms])
+            + sum(self.tier_offset.values())
         )
 
     # ---------------------------------------------------------------- solution
+    def shortfall_minutes(self, value: Callable[[cp_model.LinearExprT], int]) -> int:
+        """Person-minutes below demand in a solution, over every demand line, as verify counts.
+
+        Taken from the on-floor sums, not the shortfall variables: a solution the search has
+        not finished polishing may leave those above the real shortfall.
+        """
+        missing = sum(
+            max(0, self.required[line][t] - value(expression))
+            for (line, t), expression in self.on_floor.items()
+        )
+        return self.step * missing
+
     def assignments(self, value: Callable[[cp_model.IntVar], int]) -> list[Assignment]:
         """The roster in a solution, with breaks handed to named people."""
         working: dict[int, list[str]] = defaultdict(list)
@@ -657,15 +794,16 @@ class RosterModel:
 
     def break_cap_violations(self, value: Callable[[cp_model.IntVar], int]) -> list[int]:
         """Intervals where a solution puts more people on a break than the exact cap allows."""
-        rules = self.scenario.rules
-        if rules.max_on_break is None:
-            return []
         working = self._working()
-        return [
-            t
-            for t, terms in sorted(self.break_terms.items())
-            if sum(value(v) for v, _ in terms) > rules.break_cap(sum(value(v) for v in working[t]))
-        ]
+        return sorted(
+            {
+                t
+                for (t, share), terms in self._on_break().items()
+                if share is not None
+                and sum(value(v) for v in terms)
+                > break_cap(share, sum(value(v) for v in working[t, share]))
+            }
+        )
 
     def shifts(self, value: Callable[[cp_model.IntVar], int]) -> list[Assignment]:
         """The shifts in a solution, without breaks."""

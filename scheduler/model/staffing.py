@@ -12,7 +12,7 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
-from scheduler.data import AvailabilityKind, scale_to_block
+from scheduler.data import AvailabilityKind
 from scheduler.model.roster import RosterModel, SkillClass
 
 
@@ -29,8 +29,11 @@ class StaffingModel(RosterModel):
             if not employee.works_front:
                 continue
             unavailable = self.scenario.spans_of(employee.employee_id, AvailabilityKind.UNAVAILABLE)
+            rules = self.rules[employee.employee_id]
             for option in self.options:
-                if not any(option.overlaps(s.start, s.end) for s in unavailable):
+                if rules.allows(option.template) and not any(
+                    option.overlaps(s.start, s.end) for s in unavailable
+                ):
                     key = (option.index, self.skill_class[employee.employee_id])
                     self.members[key].append(employee.employee_id)
         for (option_index, skill_class), ids in self.members.items():
@@ -56,6 +59,7 @@ class StaffingModel(RosterModel):
             if employee.works_front:
                 classes[self.skill_class[employee.employee_id]].append(employee.employee_id)
         people = {e.employee_id: e for e in self.people}
+        horizon = self.scenario.horizon
         for skill_class, ids in classes.items():
             members = [people[e] for e in ids]
             for block, (first_day, num_days) in enumerate(self.scenario.horizon.blocks()):
@@ -68,22 +72,25 @@ class StaffingModel(RosterModel):
                     [v for _, v in pairs], [o.paid_minutes for o, _ in pairs]
                 )
                 self.model.add(paid <= sum(e.weekly_max_minutes for e in members))
-                days = sum(num_days if e.max_days is None else e.max_days for e in members)
+                limits = [self.rules[e.employee_id].max_days_of(e) for e in members]
+                days = sum(num_days if n is None else min(n, num_days) for n in limits)
                 self.model.add(cp_model.LinearExpr.sum([v for _, v in pairs]) <= days)
                 # Cross-trained people may make up their hours in the back office.
                 low = sum(
-                    scale_to_block(e.min_minutes, num_days) for e in members if not e.works_back
+                    horizon.scale(e.min_minutes, first_day, num_days)
+                    for e in members
+                    if not e.works_back
                 )
                 self.model.add(paid >= low)
                 target = sum(
-                    scale_to_block(e.contract_minutes, num_days)
+                    horizon.scale(e.contract_minutes, first_day, num_days)
                     for e in members
                     if not e.works_back
                 )
                 deviation = self.model.new_int_var(0, max(target, 10**7), f"dev_{block}")
                 self.model.add(deviation >= paid - target)
                 self.model.add(deviation >= target - paid)
-                self.objective_terms.append((deviation, self.scenario.weights.contract))
+                self.tier_terms["contract"].append((deviation, self.scenario.weights.contract))
 
     def add_min_rest(self) -> None:
         """Left to the roster model."""
@@ -95,6 +102,9 @@ class StaffingModel(RosterModel):
         """Left to the roster model."""
 
     def add_preferences(self) -> None:
+        """Left to the roster model."""
+
+    def add_preferred_shifts(self) -> None:
         """Left to the roster model."""
 
     def add_desks(self) -> None:
@@ -115,3 +125,6 @@ class StaffingModel(RosterModel):
     def targets(self, solver: cp_model.CpSolver) -> dict[tuple[int, SkillClass], int]:
         """People per option and skill class in the solver's solution."""
         return {key: int(solver.value(count)) for key, count in self.count.items()}
+
+    def add_fairness(self) -> None:
+        """Left to the roster model."""
