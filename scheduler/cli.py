@@ -662,7 +662,7 @@ def replan(
     say("wrote " + ", ".join(str(f) for f in files))
 
 
-CHANGE_KINDS = ("moved", "added", "removed", "absent")
+CHANGE_KINDS = ("moved", "location", "added", "removed", "absent")
 
 
 @main.command()

@@ -35,10 +35,11 @@ from scheduler.data import (
     PlacedBreak,
     Scenario,
 )
+from scheduler.diff import Work, diff_rosters
 from scheduler.errors import InputError
 from scheduler.export.outputs import summary
 from scheduler.io.files import write_csv, write_json
-from scheduler.io.roster import format_roster, roster_frame
+from scheduler.io.roster import FLEX_ACTIVITY, format_roster, roster_frame
 from scheduler.model.replan import ChangeCosts, ReplanModel
 from scheduler.published import Published, published_roster, read_published
 from scheduler.solve import Progress, Result, default_workers, find_conflicts
@@ -110,8 +111,9 @@ class Change:
     """One person-day that differs from the published roster.
 
     ``change`` is ``absent`` (published, taken away by the absence), ``removed`` (published,
-    left empty although the person is here), ``moved`` (another template or location the same
-    day), ``added`` (a day that had nothing) or ``breaks`` (same shift, breaks re-placed).
+    left empty although the person is here), ``moved`` (other work the same day),
+    ``location`` (the same flex day, on site instead of remote or back), ``added`` (a day that
+    had nothing) or ``breaks`` (same shift, breaks re-placed).
     ``before`` and ``after`` are ``shift_id`` or ``flex onsite``/``flex remote``, blank for
     nothing; times are local ISO date-times.
     """
@@ -149,7 +151,7 @@ class Change:
 
 
 CHANGE_COLUMNS = [f.name for f in dataclasses.fields(Change)]
-COUNTED = ("moved", "added", "removed")
+COUNTED = ("moved", "location", "added", "removed")
 
 
 @dataclass
@@ -181,7 +183,7 @@ class ReplanResult(Result):
             "from": self.scenario.horizon.to_datetime(self.from_minute).isoformat(),
             "absences": [str(a) for a in self.absences],
             "changes": self.num_changes,
-            **{kind: kinds.get(kind, 0) for kind in ("moved", "added", "removed", "absent")},
+            **{kind: kinds.get(kind, 0) for kind in (*COUNTED, "absent")},
             "breaks_replaced": kinds.get("breaks", 0),
             "change_weights": None if self.costs is None else dataclasses.asdict(self.costs),
             "min_hours_credited": {e: m / 60 for e, m in sorted(self.credited_minutes.items())},
@@ -583,34 +585,15 @@ def _regroup(
     return [dataclasses.replace(a, breaks=kept[a.employee_id]) for a in members]
 
 
-def _describe_work(
-    scenario: Scenario, item: Assignment | FlexDay | None
-) -> tuple[str, str, str, str]:
-    if item is None:
+def _describe_work(work: Work | None) -> tuple[str, str, str, str]:
+    """``before``/``after`` columns of a change: label, start, end and break starts."""
+    if work is None:
         return ("", "", "", "")
-    horizon = scenario.horizon
-    start = horizon.to_datetime(item.start).isoformat(timespec="minutes")
-    end = horizon.to_datetime(item.end).isoformat(timespec="minutes")
-    if isinstance(item, FlexDay):
-        return (f"flex {item.location.value}", start, end, "")
-    breaks = " ".join(
-        f"{b.name} {horizon.to_datetime(b.start):%H:%M}" for b in sorted(item.breaks, key=_start)
-    )
-    return (item.shift_id, start, end, breaks)
-
-
-def _start(b: PlacedBreak) -> int:
-    return b.start
-
-
-def _same(before: Assignment | FlexDay, after: Assignment | FlexDay) -> bool:
-    if isinstance(before, FlexDay) or isinstance(after, FlexDay):
-        return (
-            isinstance(before, FlexDay)
-            and isinstance(after, FlexDay)
-            and before.location == after.location
-        )
-    return before.shift_id == after.shift_id
+    start, end = work.start.isoformat(timespec="minutes"), work.end.isoformat(timespec="minutes")
+    if work.activity == FLEX_ACTIVITY:
+        return (f"flex {work.location}".strip(), start, end, "")
+    breaks = " ".join(f"{b.name} {b.start:%H:%M}" for b in work.breaks)
+    return (work.shift_id or work.activity, start, end, breaks)
 
 
 def list_changes(
@@ -620,46 +603,33 @@ def list_changes(
     flex_days: list[FlexDay],
     absences: Iterable[Absence],
 ) -> list[Change]:
-    """Every person-day that differs between the published and the new roster, by person."""
+    """Every person-day that differs between the published and the new roster, by person.
+
+    The comparison is ``scheduler diff``'s (:func:`scheduler.diff.diff_rosters`); a published
+    day the person is absent on comes out as ``absent`` rather than ``removed``.
+    """
     horizon = scenario.horizon
     away = {
-        (a.employee_id, day)
+        (a.employee_id, when)
         for a in absences
         for k in _days(a)
-        if (day := horizon.day_of(a.first + timedelta(days=k))) is not None
+        if horizon.day_of(when := a.first + timedelta(days=k)) is not None
     }
-    before: dict[tuple[str, int], Assignment | FlexDay] = {
-        (w.employee_id, w.day): w for w in _work(published.assignments, published.flex_days)
-    }
-    after: dict[tuple[str, int], Assignment | FlexDay] = {
-        (w.employee_id, w.day): w for w in _work(assignments, flex_days)
-    }
-    names = {e.employee_id: e.name for e in scenario.employees}
+    old = roster_frame(scenario, published.assignments, published.flex_days)
+    new = roster_frame(scenario, assignments, flex_days)
     changes = []
-    for key in sorted(set(before) | set(after)):
-        old, new = before.get(key), after.get(key)
-        if old is not None and new is not None:
-            if not _same(old, new):
-                kind = "moved"
-            elif isinstance(old, Assignment) and isinstance(new, Assignment):
-                if sorted(old.breaks, key=_start) == sorted(new.breaks, key=_start):
-                    continue
-                kind = "breaks"
-            else:
-                continue
-        elif old is not None:
-            kind = "absent" if key in away else "removed"
-        else:
-            kind = "added"
-        employee_id, day = key
+    for change in diff_rosters(old, new):
+        kind = change.kind.value
+        if kind == "removed" and (change.employee_id, change.day) in away:
+            kind = "absent"
         changes.append(
             Change(
-                employee_id,
-                names[employee_id],
-                horizon.date_of(day).isoformat(),
+                change.employee_id,
+                change.name,
+                change.day.isoformat(),
                 kind,
-                *_describe_work(scenario, old),
-                *_describe_work(scenario, new),
+                *_describe_work(change.old),
+                *_describe_work(change.new),
             )
         )
     return changes

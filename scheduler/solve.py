@@ -323,8 +323,10 @@ def _solve_lexicographic(
         code = _solve_interruptibly(solver, exact.model, None)
         search.solver = None
         if code == cp_model.INFEASIBLE and values is None:
-            conflicts = explain_infeasible(scenario, seed=search.seed)
-            return search.result(exact, "infeasible", conflicts=conflicts)
+            groups = find_conflicts(scenario, seed=search.seed)
+            result = search.result(exact, "infeasible", conflicts=[str(g) for g in groups])
+            result.conflict_groups = groups
+            return result
         if code not in _FOUND:
             proven = False
             break
