@@ -653,7 +653,7 @@ def replan(
         say(f"  {change}")
     costs = result.report.costs
     say(
-        f"{result.status}: {result.num_changes} changes "
+        f"{result.status}: {result.num_changes} change{'' if result.num_changes == 1 else 's'} "
         f"({', '.join(f'{k} {v}' for k, v in data['replan'].items() if k in CHANGE_KINDS)}), "
         f"shortfall {costs.shortfall_minutes / 60:.1f} h after {result.solve_seconds:.1f} s"
     )

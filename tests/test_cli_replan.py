@@ -179,7 +179,7 @@ def test_replan_moves_the_hole_to_someone_else_and_writes_the_changes(
     kinds = sorted((c["employee_id"], c["change"]) for c in changes)
     assert kinds in ([("E1", "added"), ("E2", "absent")], [("E2", "absent"), ("E3", "added")])
     assert "E2 (Piotr Lis) 2026-12-08 absent: S 08:00-12:00 -> -" in result.stdout
-    assert "1 changes (moved 0, location 0, added 1, removed 0, absent 1)" in result.stdout
+    assert "1 change (moved 0, location 0, added 1, removed 0, absent 1)" in result.stdout
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["replan"]["changes"] == 1
     assert summary["shortfall_hours"] == 0
