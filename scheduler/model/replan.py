@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from scheduler.data import TIERS, Assignment, FlexDay, Scenario
-from scheduler.model.options import ShiftOption
+from scheduler.data import MINUTES_PER_DAY, TIERS, Assignment, FlexDay, Scenario
+from scheduler.model.options import ShiftOption, WorkOption
 from scheduler.model.roster import Line, RosterModel, SkillClass
 
 
@@ -96,6 +96,58 @@ class ReplanModel(RosterModel):
     def work_vars(self) -> list[tuple[tuple[str, int], cp_model.IntVar]]:
         """``((employee_id, option index), x)`` of every shift and flex option."""
         return list(self.x.items())
+
+    def _gone(self) -> list[WorkOption]:
+        """Published work the absences took away."""
+        return [
+            self.work[index]
+            for (employee_id, _), index in self.published.items()
+            if (employee_id, index) not in self.x
+        ]
+
+    def local_fixings(self) -> list[tuple[cp_model.IntVar, int]]:
+        """Everything as published except on the days of the work the absences took away.
+
+        ``(variable, value)``: work on other days as published, and the breaks of shifts that
+        touch none of those days as published. The holes are filled by moves and new shifts
+        on their own days; what this leaves out (a chain of changes over several days) the
+        full re-plan may still find.
+        """
+        days = {d for g in self._gone() for d in range(g.day, (g.end - 1) // MINUTES_PER_DAY + 1)}
+        result = [
+            (var, int(self.kept(employee_id, index)))
+            for (employee_id, index), var in self.x.items()
+            if self.work[index].day not in days
+        ]
+        for index, skill_class in self.count:
+            option = self.options[index]
+            touched = range(option.day, (option.end - 1) // MINUTES_PER_DAY + 1)
+            if option.day in days or any(d in days for d in touched):
+                continue
+            for b, starts in enumerate(self._published_starts(option, skill_class)):
+                result.extend(
+                    (var, starts[offset]) for offset, var in self.break_vars[index, skill_class, b]
+                )
+        return result
+
+    def undisturbed_breaks(self) -> list[tuple[cp_model.IntVar, int]]:
+        """Break counts that can stay as published when the published shifts are kept.
+
+        ``(variable, published count)`` for every break slot of a shift option that overlaps
+        no published work the absences took away: there the people at work, and so the
+        staggering cap, are as published.
+        """
+        gone = self._gone()
+        result: list[tuple[cp_model.IntVar, int]] = []
+        for index, skill_class in self.count:
+            option = self.options[index]
+            if any(option.overlaps(g.start, g.end) for g in gone):
+                continue
+            for b, starts in enumerate(self._published_starts(option, skill_class)):
+                result.extend(
+                    (var, starts[offset]) for offset, var in self.break_vars[index, skill_class, b]
+                )
+        return result
 
     def _published_starts(self, option: ShiftOption, skill_class: SkillClass) -> list[Counter[int]]:
         """Per break of the option: how many of its published people start it at each offset."""
