@@ -12,6 +12,7 @@ from scheduler.data import (
     BreakRule,
     DemandSpan,
     Horizon,
+    RuleOverride,
     Rules,
     Scenario,
 )
@@ -197,3 +198,16 @@ def test_runs_split_by_day_and_line_and_a_full_roster_has_none() -> None:
     full = roster(scenario, assign(scenario, "E1", 0, "DAY"), assign(scenario, "E1", 1, "DAY"))
     assert explain_shortages(scenario, full) == []
     assert set(REASONS) >= {"no-template", "skills", "unavailable", "max-hours", "min-rest"}
+
+
+def test_a_shift_their_rules_forbid() -> None:
+    """The night group may not work DAY: forbidden, named as their rules barring it."""
+    night = RuleOverride("night", (("forbidden_shifts", frozenset({"DAY"})),))
+    scenario = scenario_of(
+        employees=(employee("E1", 56, group="night"), employee("E2", 56, group="night")),
+        rule_overrides=(night,),
+    )
+    shortage = only(scenario)
+    assert shortage.reason == "forbidden"
+    assert "everyone able (2) is barred from the covering shifts by their rules" in shortage.message
+    assert "(E1: DAY is not for them)" in shortage.message
