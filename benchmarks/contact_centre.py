@@ -9,6 +9,7 @@ seconds to a 1 % gap, gap at the time limit) and writes it to benchmarks/results
 from __future__ import annotations
 
 import argparse
+import resource
 import sys
 import tempfile
 import time
@@ -62,6 +63,8 @@ def run(
         "bound": result.best_bound,
         "shortfall_h": shortfall,
         "wall_s": round(wall, 1),
+        # Peak resident memory of this process so far (sizes run in the order given).
+        "peak_rss_gib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20, 2),
     }
 
 

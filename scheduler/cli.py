@@ -114,8 +114,12 @@ def main() -> None:
 @reports_bad_input
 def validate(scenario: Path, explain_rules: bool) -> None:
     """Check a scenario folder and print what it holds."""
+    from scheduler.model.size import MAX_VARIABLES, check_model_size
+
     problem = load(scenario)
+    size = check_model_size(problem)
     click.echo(describe(problem))
+    click.echo(f"  model: about {size.variables:,} variables (limit {MAX_VARIABLES:,})")
     if explain_rules:
         click.echo(describe_rules(problem))
 
@@ -417,3 +421,93 @@ def sweep(
         click.echo(f"  {row['scenario']}: {row['error']}", err=True)
     if len(failed):
         sys.exit(EXIT_SOME_FAILED)
+
+
+@main.command()
+@click.argument("calls", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--aht",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Average handling time in seconds (an aht column in CALLS overrides it per row).",
+)
+@click.option(
+    "--service-level",
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    default=0.8,
+    show_default=True,
+    help="Share of calls to answer within --answer-within seconds.",
+)
+@click.option(
+    "--answer-within",
+    type=click.FloatRange(min=0),
+    default=20.0,
+    show_default=True,
+    help="The service level's threshold in seconds.",
+)
+@click.option(
+    "--shrinkage",
+    type=click.FloatRange(0, 1, max_open=True),
+    default=0.0,
+    show_default=True,
+    help="Share of paid time lost off the floor beyond the rostered breaks (absence, training).",
+)
+@click.option(
+    "--max-occupancy",
+    type=click.FloatRange(0, 1, min_open=True),
+    default=None,
+    help="Highest share of an agent's time spent on calls [default: no cap].",
+)
+@click.option(
+    "--patience",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Mean seconds a caller waits before hanging up: Erlang A [default: Erlang C].",
+)
+@click.option(
+    "--interval-minutes",
+    type=click.Choice(["5", "10", "15", "30", "60"]),
+    default="15",
+    show_default=True,
+    help="Interval grid of the forecast, and the length of a row without an end.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The demand.csv to write.",
+)
+@reports_bad_input
+def demand(
+    calls: Path,
+    aht: float | None,
+    service_level: float,
+    answer_within: float,
+    shrinkage: float,
+    max_occupancy: float | None,
+    patience: float | None,
+    interval_minutes: str,
+    out: Path,
+) -> None:
+    """Turn a call forecast CALLS (CSV) into a demand.csv by Erlang C (or Erlang A)."""
+    from scheduler.io.calls import read_calls, write_demand
+    from scheduler.staffing import staffing_table
+
+    if out.resolve() == calls.resolve():
+        raise click.UsageError("--out must not be the forecast itself; inputs are never modified")
+    forecast = read_calls(calls, int(interval_minutes), aht)
+    table = staffing_table(
+        forecast,
+        service_level=service_level,
+        answer_within=answer_within,
+        max_occupancy=max_occupancy,
+        shrinkage=shrinkage,
+        patience=patience,
+    )
+    write_demand(out, table)
+    hours = float((table["required"] * table["minutes"]).sum()) / 60
+    model = "Erlang C" if patience is None else f"Erlang A, patience {patience:g} s"
+    click.echo(
+        f"wrote {out}: {len(table)} intervals, {hours:.1f} person-hours, "
+        f"peak {table['required'].max()} people ({model})"
+    )

@@ -29,6 +29,7 @@ from scheduler.data import TIERS, Assignment, FlexDay, Office, Scenario
 from scheduler.io.roster import roster_frame
 from scheduler.model.construct import assign_to_targets, greedy_roster
 from scheduler.model.roster import Formulation, Guard, RosterModel
+from scheduler.model.size import check_model_size
 from scheduler.model.staffing import StaffingModel
 from scheduler.verify import Report, verify
 
@@ -276,7 +277,14 @@ def solve(
     tier_tolerance
         With ``lexicographic``: how far above its best (relative) a tier may go while the
         later tiers are minimised.
+
+    Raises
+    ------
+    InputError
+        When the model would be too large to build (see :mod:`scheduler.model.size`).
     """
+    # Refuse a model that could not be built in memory before building any of it.
+    check_model_size(scenario, formulation)
     search = _Search(scenario, formulation, time_limit, workers, seed, relative_gap_limit)
     search.recorder.on_progress = on_progress
     with _stop_on_interrupt(search):
@@ -364,9 +372,12 @@ def _solve_in_phases(search: _Search, hint: list[Assignment] | None) -> Result:
     result = search.result(first, "optimal" if proven else "feasible")
     result.assignments = built.assignments(value)
     result.flex_days = built.flex_days(value)
-    result.objective = search.best_objective
-    result.best_bound = min(search.recorder.bound or 0, search.best_objective)
     result.report = verify(scenario, result.roster)
+    # A roster cut short by the time limit may carry slack in its cost variables (a shortfall
+    # or deviation above what the roster really has); its true cost is the verifier's. A
+    # verifier cost above the solver's would be a disagreement, so that one is never hidden.
+    result.objective = min(search.best_objective, result.report.costs.objective)
+    result.best_bound = min(search.recorder.bound or 0, result.objective)
     return result
 
 

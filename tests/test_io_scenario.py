@@ -553,9 +553,10 @@ def test_header_only_csv_is_an_empty_table(tmp_path: Path) -> None:
 
 
 def test_non_utf8_csv(tmp_path: Path) -> None:
-    """Bytes that are not UTF-8 are reported with their line."""
+    """Bytes that are not UTF-8, in a file that is UTF-8 elsewhere, are reported with their line."""
     folder = write_scenario_files(tmp_path)
-    (folder / "shifts.csv").write_bytes(SHIFTS_CSV.encode().replace(b"late", b"l\xe4te"))
+    text = SHIFTS_CSV.replace("early", "frühe").encode().replace(b"late", b"l\xe4te")
+    (folder / "shifts.csv").write_bytes(text)
     error = load_error(folder)
     assert (error.file, error.row) == ("shifts.csv", 3)
     assert "UTF-8" in error.message

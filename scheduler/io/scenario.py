@@ -11,11 +11,10 @@ an error. :func:`read_frames` puts DataFrames shaped like the CSV tables through
 
 from __future__ import annotations
 
-import io
 import math
 import re
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from enum import StrEnum
@@ -49,6 +48,14 @@ from scheduler.data import (
     Weights,
 )
 from scheduler.errors import InputError
+from scheduler.io.tables import (
+    excel_text,
+    find_file,
+    find_table,
+    missing_table_error,
+    read_raw_table,
+    read_text,
+)
 
 __all__ = [
     "AVAILABILITY_FILE",
@@ -71,13 +78,22 @@ POLICY_FILE = "scenario.toml"
 
 MAX_WEEKLY_HOURS = 7 * 24
 """Weekly hours above this cannot be meant and are rejected."""
+MAX_TOML_NUMBER = 1_000_000_000
+"""Numbers in ``scenario.toml`` beyond this cannot be meant; they would overflow the solver."""
+MAX_CELL_INTEGER = 1_000_000
+"""Whole numbers in a table (people required, request weights) above this cannot be meant;
+they would only overflow the solver's arithmetic."""
+_EXCEL_ERRORS = frozenset(
+    {"#N/A", "#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
+)
 
-_TIME = re.compile(r"([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?")
+_TIME = re.compile(r"([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?(?:\s*([AaPp])\.?[Mm]\.?)?")
+_DECIMAL_COMMA = re.compile(r"[+-]?[0-9]*,[0-9]{1,2}")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_INTEGER = re.compile(r"[+-]?[0-9]+")
+_INTEGER = re.compile(r"([+-]?[0-9]+)(?:[.,]0*)?")
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 _TOML_WHERE = re.compile(r"\s*\((?:at line (\d+), column (\d+)|at end of document)\)$")
-_PANDAS_WHERE = re.compile(r"\b(line|row) (\d+)")
+_HEADER_GAP = re.compile(r"[\s-]+")
 
 _TRUE = ("true", "yes", "1")
 _FALSE = ("false", "no", "0")
@@ -89,6 +105,9 @@ _E = TypeVar("_E", bound=StrEnum)
 
 def parse_hhmm(text: str, file: str, row: int | None, column: str) -> int:
     """Minutes after midnight of a time written ``H:MM``, ``HH:MM`` or ``HH:MM:00``.
+
+    A 12-hour time with ``AM``/``PM`` (``7:00 PM``, ``12:30 am``), as some spreadsheets
+    export times, is read too.
 
     Parameters
     ----------
@@ -111,6 +130,11 @@ def parse_hhmm(text: str, file: str, row: int | None, column: str) -> int:
     if match is None:
         raise InputError(file, f"expected a time HH:MM, got {text!r}", row, column)
     hours, minutes, seconds = int(match[1]), int(match[2]), int(match[3] or 0)
+    if match[4]:
+        if not 1 <= hours <= 12 or minutes > 59:
+            message = f"expected a 12-hour time from 1:00 to 12:59 with AM or PM, got {text!r}"
+            raise InputError(file, message, row, column)
+        hours = hours % 12 + (12 if match[4].lower() == "p" else 0)
     if hours > 23 or minutes > 59 or seconds > 59:
         hint = " (write midnight as 00:00)" if hours == 24 else ""
         message = f"expected a time from 00:00 to 23:59, got {text!r}{hint}"
@@ -165,10 +189,17 @@ class _Cells:
     file: str
     row: int
     cells: Mapping[str, str]
+    note: str = ""
+    """Appended to every error of the row (why its cells may have shifted)."""
 
     def error(self, column: str, message: str) -> InputError:
-        """An InputError at this row and ``column``."""
-        return InputError(self.file, message, self.row, column)
+        """An InputError at this row and ``column``; says so when the cell holds a formula."""
+        text = self.text(column)
+        if text.startswith("="):
+            message += " (a formula: the table needs its value)"
+        elif text.startswith("#") and text.upper() in _EXCEL_ERRORS:
+            message += " (a spreadsheet error value: fix the formula that gave it)"
+        return InputError(self.file, message + self.note, self.row, column)
 
     def text(self, column: str) -> str:
         """The cell's stripped text ("" when blank or the column is absent)."""
@@ -189,9 +220,14 @@ class _Cells:
         """A whole number in ``low..high``."""
         bounds = f">= {low}" if high is None else f"from {low} to {high}"
         text = self.required(column, f"a whole number {bounds}")
-        if _INTEGER.fullmatch(text) is None:
+        # A spreadsheet may write a whole number as "5.0" (or "5,0" with a decimal comma).
+        match = _INTEGER.fullmatch(text)
+        if match is None:
             raise self.error(column, f"expected a whole number {bounds}, got {text!r}")
-        value = int(text)
+        if len(match[1]) > len(str(MAX_CELL_INTEGER)) + 1 or int(match[1]) > MAX_CELL_INTEGER:
+            message = f"expected a whole number of at most {MAX_CELL_INTEGER:,}, got {text!r}"
+            raise self.error(column, message)
+        value = int(match[1])
         if value < low or (high is not None and value > high):
             raise self.error(column, f"expected a whole number {bounds}, got {text!r}")
         return value
@@ -199,9 +235,13 @@ class _Cells:
     def hours(self, column: str) -> int:
         """Weekly hours (``0..168``, may be fractional) as whole minutes."""
         text = self.required(column, "a number of hours")
-        if _DECIMAL.fullmatch(text) is None:
+        # A decimal comma ("37,5") is what spreadsheets write in many locales. Three digits
+        # after it could be a thousands separator, so only one or two are read.
+        number = text.replace(",", ".") if _DECIMAL_COMMA.fullmatch(text) else text
+        # Far longer than any number of hours: would only make Fraction() slow or fail.
+        if _DECIMAL.fullmatch(number) is None or len(number) > 40:
             raise self.error(column, f"expected a number of hours, got {text!r}")
-        value = Fraction(text)
+        value = Fraction(number)
         if not 0 <= value <= MAX_WEEKLY_HOURS:
             expected = f"a number of hours from 0 to {MAX_WEEKLY_HOURS}"
             raise self.error(column, f"expected {expected}, got {text!r}")
@@ -270,7 +310,8 @@ class _Cells:
 class _Table:
     """A table's name (file or frame), (normalised) column names and non-blank data rows.
 
-    ``header_row`` is the header's line for errors (None for a DataFrame).
+    ``file`` is the file actually read (``staff.xlsx`` when it stood in for ``staff.csv``) or
+    the frame's name; ``header_row`` is the header's row for errors (None for a DataFrame).
     """
 
     file: str
@@ -280,101 +321,89 @@ class _Table:
 
 
 Source = Path | tuple[str, pd.DataFrame]
-"""Where a table comes from: a CSV file, or a named DataFrame (see :func:`read_frames`)."""
+"""Where a table comes from: a CSV (or ``.xlsx``) file, or a named DataFrame (see
+:func:`read_frames`)."""
 
 
 def _read_text(path: Path) -> str:
-    """A file's text (UTF-8, an optional byte-order mark dropped)."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(path.name, f"missing required file: expected {path}") from None
-    except OSError as error:
-        raise InputError(path.name, f"cannot read the file: {error.strerror}") from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        message = f"expected UTF-8 text, got the byte {raw[error.start]:#04x}"
-        raise InputError(path.name, message, line) from None
+    """A text file's contents (see :func:`scheduler.io.tables.read_text` for the encodings)."""
+    return read_text(find_file(path) or path)
+
+
+def _column_name(header: str) -> str:
+    """A header cell as a column name: ``" Contract Hours "`` -> ``contract_hours``."""
+    return _HEADER_GAP.sub("_", header.strip().strip("\ufeff").strip().lower())
 
 
 def _table(source: Source, required: Sequence[str]) -> _Table:
-    """The table of a CSV file or of a named DataFrame, requiring some columns."""
+    """The table of a CSV or ``.xlsx`` file or of a named DataFrame, requiring some columns."""
     if isinstance(source, Path):
         return _read_table(source, required)
     name, frame = source
-    header = [str(column).strip() for column in frame.columns]
-    cells = [[_cell_text(value) for value in row] for row in frame.itertuples(index=False)]
+    rows = [
+        (number, [_cell_text(value) for value in values])
+        for number, values in enumerate(frame.itertuples(index=False))
+    ]
     # A frame has no header line: row N is frame.iloc[N], and header problems have no row.
-    return _make_table(name, header, cells, required, first_row=0, header_row=None)
+    return _make_table(name, [str(column) for column in frame.columns], None, rows, required)
 
 
 def _cell_text(value: Any) -> str:
     """A DataFrame cell as the text a CSV file would hold.
 
-    Missing values are blank, whole floats lose their ``.0`` (a column with blanks is float),
-    dates and times are ISO text, and a list or set of words is ``;``-separated.
+    Missing values are blank and a list or set of words is ``;``-separated; numbers, dates,
+    times and booleans are written as an Excel cell's are (see
+    :func:`scheduler.io.tables.excel_text`: a column with blanks is float, so whole floats lose
+    their ``.0``).
     """
     if isinstance(value, list | tuple | set | frozenset):
         words = [_cell_text(item) for item in value]
         return ";".join(sorted(words) if isinstance(value, set | frozenset) else words)
     if value is None or (not isinstance(value, str) and bool(pd.isna(value))):
         return ""
-    if isinstance(value, bool | np.bool_):
-        return "true" if value else "false"
-    if isinstance(value, float | np.floating):
-        number = float(value)
-        return str(int(number)) if number.is_integer() else repr(number)
-    if isinstance(value, datetime):
-        midnight = value == datetime.combine(value.date(), time())
-        return value.date().isoformat() if midnight else value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, time):
-        return value.strftime("%H:%M:%S" if value.second else "%H:%M")
-    return str(value).strip()
+    if isinstance(value, np.bool_ | np.number):
+        value = value.item()
+    return excel_text(value)
 
 
 def _read_table(path: Path, required: Sequence[str]) -> _Table:
-    """Read a CSV file whose header is line 1, requiring some columns.
+    """Read a table whose header is its first row, requiring some columns.
 
-    Header names are stripped and lower-cased; blank header names and unknown columns are
-    kept but never used. Blank lines are skipped.
+    ``path`` names the CSV file; its ``.xlsx`` twin is read in its place (see
+    :mod:`scheduler.io.tables` for the accepted forms). Row numbers are the file's lines (CSV)
+    or the sheet's rows (Excel); the header and the rows are checked by :func:`_make_table`.
     """
-    file = path.name
-    text = _read_text(path)
-    if not text.strip():
+    found = find_table(path)
+    if found is None:
+        raise missing_table_error(path)
+    raw = read_raw_table(found)
+    file = raw.file
+    row_word = "line" if raw.separator is not None else "row"
+    if not any(any(cell.strip() for cell in cells) for _, cells in raw.rows):
         raise InputError(file, "expected a header row, got an empty file", 1)
-    if not text.splitlines()[0].strip():
-        raise InputError(file, "expected a header row on line 1, got a blank line", 1)
-    try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            header=None,
-            dtype=str,
-            keep_default_na=False,
-            skip_blank_lines=False,
-        )
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        found = _PANDAS_WHERE.search(str(error))
-        line = None if found is None else int(found[2]) + (found[1] == "row")
-        detail = str(error).removeprefix("Error tokenizing data. C error: ").strip()
-        raise InputError(file, f"expected a well-formed CSV table: {detail}", line) from None
-    table = frame.fillna("").map(lambda cell: str(cell).strip()).values.tolist()
-    return _make_table(file, table[0], table[1:], required, first_row=2, header_row=1)
+    header_row, header = raw.rows[0]
+    if not any(cell.strip() for cell in header):
+        message = f"expected a header row on {row_word} {header_row}, got a blank {row_word}"
+        raise InputError(file, message, header_row)
+    return _make_table(file, header, header_row, raw.rows[1:], required, raw.separator)
 
 
 def _make_table(
     file: str,
     header: Sequence[str],
-    values: Sequence[Sequence[str]],
-    required: Sequence[str],
-    first_row: int,
     header_row: int | None,
+    rows: Iterable[tuple[int, Sequence[str]]],
+    required: Sequence[str],
+    separator: str | None = None,
 ) -> _Table:
-    """Check a header and text rows; ``first_row`` numbers the first data row in errors."""
-    columns = tuple(name.lower() for name in header)
+    """Check a header and raw ``(row number, cells)`` rows of a file or a DataFrame.
+
+    Header names are stripped, lower-cased and have inner spaces turned into ``_``; blank
+    header names and unknown columns are kept but never used. Blank rows are skipped, short rows
+    are padded with blank cells. ``separator`` is a CSV file's: a row with more cells than its
+    header then means a cell holding the separator was not quoted.
+    """
+    columns = tuple(_column_name(name) for name in header)
     seen: set[str] = set()
     for name in columns:
         if name and name in seen:
@@ -383,20 +412,36 @@ def _make_table(
         seen.add(name)
     for name in required:
         if name not in seen:
-            found_names = ", ".join(c for c in columns if c) or "none"
+            found_names = ", ".join(repr(h.strip()) for h in header if h.strip()) or "none"
             message = f"missing required column {name!r}; found columns: {found_names}"
             raise InputError(file, message, header_row, name)
-    rows = []
-    for index, row in enumerate(values, start=first_row):
-        if not any(row):
+    table_rows = []
+    width = len(columns)
+    for row, raw_cells in rows:
+        values = [cell.strip() for cell in raw_cells]
+        if not any(values):
             continue
-        for name, value in zip(columns, row, strict=True):
+        note = ""
+        if separator is not None and len(values) > width:
+            sep = "tab" if separator == "\t" else repr(separator)
+            quoting = f"a cell holding the separator {sep} must be in double quotes"
+            if any(values[width:]):
+                message = (
+                    f"expected a well-formed CSV table: {width} cells as in the header, got "
+                    f"{len(values)}; {quoting}"
+                )
+                raise InputError(file, message, row)
+            note = f" (the row has {len(values)} cells, the header {width}: {quoting})"
+        values = values[:width] + [""] * (width - len(values))
+        for name, value in zip(columns, values, strict=True):
             if "\n" in value or "\r" in value:
                 message = f"expected a single-line cell, got a line break in {value!r}"
-                raise InputError(file, message, index, name or None)
-        cells = {name: value for name, value in zip(columns, row, strict=True) if name}
-        rows.append(_Cells(file, index, cells))
-    return _Table(file, columns, tuple(rows), header_row)
+                if separator is not None:
+                    message += ' (a quoted cell runs on: is a closing " missing?)'
+                raise InputError(file, message, row, name or None)
+        cells = {name: value for name, value in zip(columns, values, strict=True) if name}
+        table_rows.append(_Cells(file, row, cells, note))
+    return _Table(file, columns, tuple(table_rows), header_row)
 
 
 def _read_staff(source: Source, shifts: Sequence[ShiftTemplate] = ()) -> tuple[Employee, ...]:
@@ -640,6 +685,12 @@ def _describe(value: Any) -> str:
     return "an array"
 
 
+def _huge(value: int | float) -> str:
+    """A number for a message, shortened when it has very many digits."""
+    text = str(value)
+    return text if len(text) <= 20 else f"a number of {len(text.lstrip('-'))} digits"
+
+
 @dataclass(frozen=True)
 class _Keys:
     """One TOML table: its file, dotted key prefix and values.
@@ -685,11 +736,13 @@ class _Keys:
     def integer(
         self, name: str, default: int | None = None, low: int = 0, high: int | None = None
     ) -> int:
-        """An integer in ``low..high``."""
+        """An integer in ``low..high``, and never beyond :data:`MAX_TOML_NUMBER` either way."""
         bounds = f">= {low}" if high is None else f"from {low} to {high}"
         value = self.get(name, f"an integer {bounds}", default)
         if isinstance(value, bool) or not isinstance(value, int):
             raise self.error(name, f"expected an integer {bounds}, got {_describe(value)}")
+        if abs(value) > MAX_TOML_NUMBER:
+            raise self.error(name, f"expected an integer {bounds}, got {_huge(value)}")
         if value < low or (high is not None and value > high):
             raise self.error(name, f"expected an integer {bounds}, got {value}")
         return value
@@ -701,16 +754,24 @@ class _Keys:
             return value
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise self.error(name, f"expected a number, got {_describe(value)}")
-        if not math.isfinite(value):
+        if isinstance(value, float) and not math.isfinite(value):
             raise self.error(name, f"expected a finite number, got {value}")
+        if abs(value) > MAX_TOML_NUMBER:
+            # Callers print numbers as floats; far larger ones cannot be meant anyway.
+            message = f"expected a number of at most {MAX_TOML_NUMBER:,}, got {_huge(value)}"
+            raise self.error(name, message)
         return Fraction(str(value))
 
     def hours(self, name: str, default_minutes: int) -> int:
-        """Hours >= 0 (may be fractional) as whole minutes."""
+        """Hours from 0 to 168 (may be fractional) as whole minutes."""
         value = self.number(name, Fraction(default_minutes, 60))
         minutes = _minutes_from_hours(value)
         if value < 0 or minutes is None:
             raise self.error(name, f"expected hours >= 0 in whole minutes, got {float(value)}")
+        if value > MAX_WEEKLY_HOURS:
+            # A rest rule longer than a week cannot be met and would only slow the model down.
+            message = f"expected hours from 0 to {MAX_WEEKLY_HOURS}, got {float(value):g}"
+            raise self.error(name, message)
         return minutes
 
     def boolean(self, name: str, default: bool) -> bool:
@@ -1187,13 +1248,14 @@ def read_scenario(path: str | Path) -> Scenario:
     if not folder.is_dir():
         raise InputError(folder.name or str(folder), f"expected a scenario folder at {folder}")
     policy = read_policy(POLICY_FILE, _load_toml(folder / POLICY_FILE))
+    # availability.csv (or its .xlsx twin) is optional.
     availability = folder / AVAILABILITY_FILE
     return _assemble(
         (POLICY_FILE, policy),
         folder / STAFF_FILE,
         folder / SHIFTS_FILE,
         folder / DEMAND_FILE,
-        availability if availability.exists() else None,
+        availability if find_table(availability) is not None else None,
         policy.name or folder.resolve().name,
     )
 
