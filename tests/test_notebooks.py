@@ -86,12 +86,13 @@ def test_notebook_runs(path: Path, kernel_specs: KernelSpecManager) -> None:
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_notebook_stripped(path: Path) -> None:
-    """The notebook is committed without outputs or execution counts."""
+    """The notebook is committed without outputs, execution counts or execution timings."""
     notebook = nbformat.read(path, as_version=4)
     nbformat.validate(notebook)
     dirty = [
         number
         for number, cell in enumerate(notebook.cells)
-        if cell.cell_type == "code" and (cell.outputs or cell.execution_count is not None)
+        if cell.cell_type == "code"
+        and (cell.outputs or cell.execution_count is not None or "execution" in cell.metadata)
     ]
     assert dirty == [], f"{path.name}: cells {dirty} keep outputs; clear them before committing"
