@@ -511,3 +511,7 @@ def demand(
         f"wrote {out}: {len(table)} intervals, {hours:.1f} person-hours, "
         f"peak {table['required'].max()} people ({model})"
     )
+
+
+if __name__ == "__main__":
+    main()

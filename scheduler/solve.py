@@ -484,7 +484,9 @@ class _Search:
         """Place the breaks and back-office days around a roster's shifts (kept if best)."""
         start = RosterModel(self.scenario, self.formulation)
         start.fix_shifts(roster, only=_settled(self.scenario, roster))
-        self._place(start, WARM_START_SHARE * self.time_limit)
+        # Tight break rules need a second or so to place even on a small floor; a share alone
+        # left a 5 s solve without any roster.
+        self._place(start, max(WARM_START_SHARE * self.time_limit, MIN_REPAIR_SECONDS))
 
     def staff_then_assign(self) -> list[Assignment] | None:
         """Decide people per shift option and skill class, then hand those shifts to people.
