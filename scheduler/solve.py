@@ -70,7 +70,7 @@ def relative_gap(objective: float, bound: float) -> float:
     return abs(objective - bound) / max(abs(objective), 1e-9)
 
 
-@dataclass
+@dataclass(repr=False)
 class Result:
     """The outcome of a solve.
 
@@ -144,6 +144,18 @@ class Result:
         from scheduler.export.notebook import result_html
 
         return result_html(self)
+
+    def __repr__(self) -> str:
+        parts = [f"Result({self.scenario.name!r}", f"status={self.status!r}"]
+        if self.found:
+            gap = "n/a" if self.gap is None else f"{100 * self.gap:.2f} %"
+            parts += [f"objective={self.objective:,}", f"gap={gap}"]
+            parts.append(f"shifts={len(self.assignments)}, flex_days={len(self.flex_days)}")
+        if self.report is not None:
+            parts.append(f"shortfall_hours={self.report.costs.shortfall_minutes / 60:g}")
+            parts.append(f"violations={len(self.report.violations)}")
+        parts.append(f"solve_seconds={self.solve_seconds:.1f})")
+        return ", ".join(parts)
 
 
 class _Recorder(cp_model.CpSolverSolutionCallback):
