@@ -699,3 +699,7 @@ def explain(scenario: Path, out_dir: Path, as_json: bool) -> None:
         f"{len(shortages)} short stretches, {hours:g} person-hours short"
         + (": " + ", ".join(f"{r} {n}" for r, n in reasons.most_common()) if reasons else "")
     )
+
+
+if __name__ == "__main__":
+    main()

@@ -71,7 +71,7 @@ def relative_gap(objective: float, bound: float) -> float:
     return abs(objective - bound) / max(abs(objective), 1e-9)
 
 
-@dataclass
+@dataclass(repr=False)
 class Result:
     """The outcome of a solve.
 
@@ -147,6 +147,18 @@ class Result:
         from scheduler.export.notebook import result_html
 
         return result_html(self)
+
+    def __repr__(self) -> str:
+        parts = [f"Result({self.scenario.name!r}", f"status={self.status!r}"]
+        if self.found:
+            gap = "n/a" if self.gap is None else f"{100 * self.gap:.2f} %"
+            parts += [f"objective={self.objective:,}", f"gap={gap}"]
+            parts.append(f"shifts={len(self.assignments)}, flex_days={len(self.flex_days)}")
+        if self.report is not None:
+            parts.append(f"shortfall_hours={self.report.costs.shortfall_minutes / 60:g}")
+            parts.append(f"violations={len(self.report.violations)}")
+        parts.append(f"solve_seconds={self.solve_seconds:.1f})")
+        return ", ".join(parts)
 
 
 class _Recorder(cp_model.CpSolverSolutionCallback):
@@ -492,7 +504,9 @@ class _Search:
         """Place the breaks and back-office days around a roster's shifts (kept if best)."""
         start = RosterModel(self.scenario, self.formulation)
         start.fix_shifts(roster, only=_settled(self.scenario, roster))
-        self._place(start, WARM_START_SHARE * self.time_limit)
+        # Tight break rules need a second or so to place even on a small floor; a share alone
+        # left a 5 s solve without any roster.
+        self._place(start, max(WARM_START_SHARE * self.time_limit, MIN_REPAIR_SECONDS))
 
     def staff_then_assign(self) -> list[Assignment] | None:
         """Decide people per shift option and skill class, then hand those shifts to people.
