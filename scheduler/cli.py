@@ -37,34 +37,47 @@ def reports_bad_input(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def solver_options(command: F) -> F:
-    """The options every solving command shares."""
-    options = [
-        click.option(
-            "--time-limit",
-            type=click.FloatRange(min=0.1),
-            default=60.0,
-            show_default=True,
-            help="Seconds before the best roster so far is kept.",
-        ),
-        click.option(
-            "--workers",
-            type=click.IntRange(min=1),
-            default=None,
-            help="CP-SAT worker threads [default: one per core].",
-        ),
-        click.option("--seed", type=int, default=0, show_default=True, help="Random seed."),
-        click.option(
-            "--formulation",
-            type=click.Choice(["aggregated", "individual"]),
-            default="aggregated",
-            show_default=True,
-            help="Breaks as counts per shift and skill class, or per person.",
-        ),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
+def search_options(time_limit: float, time_help: str, formulation: bool) -> Callable[[F], F]:
+    """Time limit, workers and seed (and the break formulation) of a solving command."""
+
+    def decorate(command: F) -> F:
+        options = [
+            click.option(
+                "--time-limit",
+                type=click.FloatRange(min=0.1),
+                default=time_limit,
+                show_default=True,
+                help=time_help,
+            ),
+            click.option(
+                "--workers",
+                type=click.IntRange(min=1),
+                default=None,
+                help="CP-SAT worker threads [default: one per core].",
+            ),
+            click.option("--seed", type=int, default=0, show_default=True, help="Random seed."),
+        ]
+        if formulation:
+            options.append(
+                click.option(
+                    "--formulation",
+                    type=click.Choice(["aggregated", "individual"]),
+                    default="aggregated",
+                    show_default=True,
+                    help="Breaks as counts per shift and skill class, or per person.",
+                )
+            )
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return decorate
+
+
+solver_options = search_options(60.0, "Seconds before the best roster so far is kept.", True)
+"""The options every solving command shares."""
+replan_options = search_options(8.0, "Seconds for the whole re-plan (done within 10 s).", False)
+"""Time limit, workers and seed of a re-plan."""
 
 
 def format_option(command: F) -> F:
@@ -552,29 +565,6 @@ def read_hint(problem: Scenario, path: Path) -> list[Assignment]:
 
 MAX_WARNINGS = 10
 """Rows skipped from a hint that are named one by one."""
-
-
-def replan_options(command: F) -> F:
-    """Time limit, workers and seed of a re-plan (8 s by default: done within 10 s)."""
-    options = [
-        click.option(
-            "--time-limit",
-            type=click.FloatRange(min=0.1),
-            default=8.0,
-            show_default=True,
-            help="Seconds for the whole re-plan.",
-        ),
-        click.option(
-            "--workers",
-            type=click.IntRange(min=1),
-            default=None,
-            help="CP-SAT worker threads [default: one per core].",
-        ),
-        click.option("--seed", type=int, default=0, show_default=True, help="Random seed."),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
 
 
 @main.command()
