@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeVar
 
 from scheduler.data import (
     MINUTES_PER_DAY,
@@ -21,6 +21,7 @@ from scheduler.data import (
     AvailabilitySpan,
     DemandSpan,
     Scenario,
+    ShiftDemand,
 )
 from scheduler.errors import InputError
 from scheduler.io.scenario import _check_anchor_teams, _check_rule_names, read_policy
@@ -51,8 +52,9 @@ def apply_changes(
     ----------
     demand_scale
         Multiplies every demand span's ``required``, rounded up per span (a span is one row
-        of ``demand.csv`` on one day): ``1.1`` turns 1 person into 2 and 10 into 11. The
-        scale is taken as written (``1.1`` is exactly 11/10), so no float error rounds up.
+        of ``demand.csv`` on one day; day-level lines too): ``1.1`` turns 1 person into 2
+        and 10 into 11. The scale is taken as written (``1.1`` is exactly 11/10), so no
+        float error rounds up.
     absent
         Employee id to the days they are away: a date, ``"YYYY-MM-DD"``, a range
         ``"YYYY-MM-DD..YYYY-MM-DD"`` or a ``(first, last)`` tuple (both inclusive), or a list
@@ -77,7 +79,11 @@ def apply_changes(
     """
     changed = scenario
     if demand_scale is not None:
-        changed = dataclasses.replace(changed, demand=_scaled(changed.demand, demand_scale))
+        changed = dataclasses.replace(
+            changed,
+            demand=_scaled(changed.demand, demand_scale),
+            shift_demand=_scaled(changed.shift_demand, demand_scale),
+        )
     if absent:
         changed = dataclasses.replace(
             changed, availability=changed.availability + _absences(changed, absent)
@@ -94,10 +100,11 @@ def _error(message: str, column: str) -> InputError:
     return InputError(CHANGES, message, column=column)
 
 
-def _scaled(
-    demand: tuple[DemandSpan, ...], scale: float | Fraction | Decimal
-) -> tuple[DemandSpan, ...]:
-    """Demand with every span's ``required`` scaled and rounded up."""
+_Line = TypeVar("_Line", DemandSpan, ShiftDemand)
+
+
+def _scaled(demand: tuple[_Line, ...], scale: float | Fraction | Decimal) -> tuple[_Line, ...]:
+    """Demand (spans or day-level lines) with every ``required`` scaled and rounded up."""
     if isinstance(scale, bool) or not isinstance(scale, int | float | Fraction | Decimal):
         raise _error(f"expected a number >= 0, got {scale!r}", "demand_scale")
     if isinstance(scale, float) and not math.isfinite(scale):

@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 MINUTES_PER_DAY = 1440
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 INTERVAL_CHOICES = (5, 10, 15, 30, 60)
+MAX_HORIZON_DAYS = 371
+"""Longest horizon a Scenario holds (53 weeks: a year of benchmark days); scenario.toml
+allows 56."""
 
 
 class Office(StrEnum):
@@ -56,8 +59,8 @@ class Horizon:
     """Where ``holidays`` came from (``[horizon]`` keys), so a saved scenario names them again."""
 
     def __post_init__(self) -> None:
-        if not 1 <= self.days <= 56:
-            raise ValueError(f"days must lie in 1..56, got {self.days}")
+        if not 1 <= self.days <= MAX_HORIZON_DAYS:
+            raise ValueError(f"days must lie in 1..{MAX_HORIZON_DAYS}, got {self.days}")
         if self.interval_minutes not in INTERVAL_CHOICES:
             raise ValueError(f"interval_minutes must be one of {INTERVAL_CHOICES}")
 
@@ -109,6 +112,17 @@ class Horizon:
         """
         return [(first, min(7, self.days - first)) for first in range(0, self.days, 7)]
 
+    def weekends(self) -> list[tuple[int, ...]]:
+        """Horizon days on a Saturday or Sunday, grouped by calendar weekend.
+
+        A weekend cut by the horizon's start or end keeps the days inside it.
+        """
+        groups: dict[int, list[int]] = {}
+        for day in range(self.days):
+            if self.weekday_of(day) in WEEKEND:
+                groups.setdefault(day - self.weekday_of(day), []).append(day)
+        return [tuple(days) for _, days in sorted(groups.items())]
+
 
 @dataclass(frozen=True)
 class Employee:
@@ -128,6 +142,8 @@ class Employee:
     prefers: Office | None = None
     group: str | None = None
     preferred_shifts: frozenset[str] = frozenset()
+    rule_changes: tuple[tuple[str, Any], ...] = ()
+    """The person's own rule values (staff.csv columns): replace their rule book's, last."""
 
     @property
     def works_front(self) -> bool:
@@ -159,6 +175,8 @@ class ShiftTemplate:
     end: int
     weekdays: frozenset[int] = frozenset(range(7))
     tags: frozenset[str] = frozenset()
+    not_followed_by: frozenset[str] = frozenset()
+    """Shift ids no one may start on the day after working this shift."""
 
     @property
     def duration(self) -> int:
@@ -215,11 +233,49 @@ class AvailabilitySpan:
 
 
 @dataclass(frozen=True)
+class ShiftDemand:
+    """A day-level cover line: ``required`` people on shift ``shift_id`` starting on ``day``.
+
+    ``under_weight`` and ``over_weight`` are the penalties per person short and per person
+    extra; None means the default (see :meth:`Scenario.cover_weights`). ``skill`` None counts
+    anyone.
+    """
+
+    day: int
+    shift_id: str
+    required: int
+    under_weight: int | None = None
+    over_weight: int | None = None
+    skill: str | None = None
+
+
+@dataclass(frozen=True)
+class ShiftRequest:
+    """A request about one shift on one day: work it (prefer), not (avoid), never (unavailable).
+
+    Prefer and avoid cost ``weight`` in the preference tier when refused.
+    """
+
+    employee_id: str
+    day: int
+    shift_id: str
+    kind: AvailabilityKind
+    weight: int = 1
+
+
+@dataclass(frozen=True)
 class Rules:
     """Hard labour rules; durations in minutes.
 
     ``max_days`` caps working days per 7-day block on top of a person's own ``max_days``;
     ``forbidden_shifts`` holds shift ids or tags its people never work.
+
+    The day-level rules are off when None (or empty). Over the whole horizon:
+    ``max_shifts`` caps the shifts of a shift id or tag, ``min_total_minutes`` and
+    ``max_total_minutes`` bound paid minutes, ``max_weekends`` caps weekends with work (a
+    weekend is worked when anything starts on its Saturday or Sunday). A run of working days
+    that neither starts on the first horizon day nor ends on the last lasts at least
+    ``min_consecutive_days``; likewise a run of days off lasts at least ``min_days_off``.
     """
 
     min_rest_minutes: int = 11 * 60
@@ -228,6 +284,12 @@ class Rules:
     max_on_break: Fraction | None = None
     max_days: int | None = None
     forbidden_shifts: frozenset[str] = frozenset()
+    min_consecutive_days: int | None = None
+    min_days_off: int | None = None
+    max_weekends: int | None = None
+    max_shifts: tuple[tuple[str, int], ...] = ()
+    min_total_minutes: int | None = None
+    max_total_minutes: int | None = None
 
     def break_cap(self, num_on_shift: int) -> int:
         """Most people allowed on a break at once when ``num_on_shift`` people are working."""
@@ -238,6 +300,14 @@ class Rules:
         return not (
             template.shift_id in self.forbidden_shifts or template.tags & self.forbidden_shifts
         )
+
+    def shift_limits(self, template: ShiftTemplate) -> list[tuple[str, int]]:
+        """The ``max_shifts`` entries (id or tag, limit) that count ``template``."""
+        return [
+            (key, limit)
+            for key, limit in self.max_shifts
+            if key == template.shift_id or key in template.tags
+        ]
 
     def max_days_of(self, employee: Employee) -> int | None:
         """The tighter of the person's own ``max_days`` and the rule book's."""
@@ -432,6 +502,8 @@ class Scenario:
     back_office: BackOffice = field(default_factory=BackOffice)
     name: str = ""
     rule_overrides: tuple[RuleOverride, ...] = ()
+    shift_demand: tuple[ShiftDemand, ...] = ()
+    shift_requests: tuple[ShiftRequest, ...] = ()
 
     def __post_init__(self) -> None:
         ids = [e.employee_id for e in self.employees]
@@ -444,6 +516,14 @@ class Scenario:
         for span in self.availability:
             if span.employee_id not in known:
                 raise ValueError(f"availability names unknown employee {span.employee_id!r}")
+        for request in self.shift_requests:
+            if request.employee_id not in known:
+                raise ValueError(f"availability names unknown employee {request.employee_id!r}")
+            if request.shift_id not in shift_ids:
+                raise ValueError(f"a shift request names unknown shift {request.shift_id!r}")
+        for line in self.shift_demand:
+            if line.shift_id not in shift_ids:
+                raise ValueError(f"day-level demand names unknown shift {line.shift_id!r}")
 
     @property
     def num_employees(self) -> int:
@@ -478,7 +558,8 @@ class Scenario:
         return result
 
     def rules_for(self, employee: Employee) -> Rules:
-        """The rules that hold for ``employee``: ``[rules]``, then office, then group overrides.
+        """The rules that hold for ``employee``: ``[rules]``, then office, then group overrides,
+        then the person's own (staff.csv's rule columns).
 
         The one resolution the model and the verifier both use.
         """
@@ -486,7 +567,23 @@ class Scenario:
         for override in sorted(self.rule_overrides, key=lambda o: o.office is None):
             if override.applies_to(employee):
                 changes.update(override.changes)
+        changes.update(employee.rule_changes)
         return replace(self.rules, **changes) if changes else self.rules
+
+    def cover_weights(self, line: ShiftDemand) -> tuple[int, int]:
+        """Penalties per person short and per person extra on a day-level cover line.
+
+        Defaults: the line's shortfall weight (its skill's, else ``shortfall``) and the
+        ``surplus`` weight, each per minute of the shift, as interval demand counts them.
+        """
+        minutes = next(s.duration for s in self.shifts if s.shift_id == line.shift_id)
+        under = line.under_weight
+        if under is None:
+            under = self.weights.shortfall_of(line.skill) * minutes
+        over = line.over_weight
+        if over is None:
+            over = self.weights.surplus * minutes
+        return under, over
 
     def spans_of(self, employee_id: str, kind: AvailabilityKind) -> list[AvailabilitySpan]:
         """The availability spans of one kind for one person."""

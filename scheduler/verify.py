@@ -74,6 +74,12 @@ RULES = (
     "hours",
     "max-days",
     "availability",
+    "not-followed-by",
+    "max-shifts",
+    "total-hours",
+    "min-consecutive-days",
+    "min-days-off",
+    "max-weekends",
     "desks",
     "anchor",
     "cover",
@@ -104,6 +110,8 @@ HOURS_COLUMNS = [
     "onsite_days",
     "remote_days",
 ]
+DAY_COVER_COLUMNS = ["date", "shift_id", "skill", "required", "assigned", "short", "over"]
+"""Columns of :attr:`Report.day_cover`, one row per day-level cover line."""
 DAYS_COLUMNS = ["date", "onsite", "remote", "desks"]
 """Leading columns of :attr:`Report.days`; one ``cover_<skill>`` column per cover skill follows."""
 LOCATIONS = frozenset(location.value for location in Location)
@@ -165,6 +173,10 @@ class Costs:
         :func:`scheduler.data.fairness_categories`).
     tiers
         Each tier's weighted cost (:data:`scheduler.data.TIERS`); shortfall is weighted per line.
+    day_short, day_over
+        People short of and above the day-level cover lines, summed over the lines. Their
+        weighted cost (see :meth:`Scenario.cover_weights`) is in the shortfall and surplus tiers;
+        refused shift requests are in ``preference_penalty``.
     """
 
     shortfall_minutes: int
@@ -174,6 +186,8 @@ class Costs:
     objective: int
     fairness_spread: int = 0
     tiers: dict[str, int] = field(default_factory=dict)
+    day_short: int = 0
+    day_over: int = 0
 
 
 @dataclass(frozen=True, eq=False)
@@ -200,7 +214,10 @@ class Report:
     people
         One row per person: ``employee_id, group`` (fairness group), ``weekend_days``,
         ``<tag>_shifts`` per shift tag, ``unwanted_shifts`` (outside ``preferred_shifts``),
-        ``requests_granted`` and ``requests_refused`` (prefer/avoid rows).
+        ``requests_granted`` and ``requests_refused`` (prefer/avoid rows and shift requests).
+    day_cover
+        One row per day-level cover line: ``date, shift_id, skill, required, assigned`` (people
+        on that shift that day, with the skill if one is named), ``short, over``.
     """
 
     violations: tuple[Violation, ...]
@@ -209,6 +226,7 @@ class Report:
     hours: pd.DataFrame
     days: pd.DataFrame
     people: pd.DataFrame = field(default_factory=pd.DataFrame)
+    day_cover: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=DAY_COVER_COLUMNS))
 
     @property
     def ok(self) -> bool:
@@ -965,6 +983,241 @@ def _check_availability(
                 )
 
 
+# --------------------------------------------------------------------------- day-level rules
+
+
+def _templates_by_day(
+    scenario: Scenario, shifts: Shifts
+) -> dict[str, dict[int, list[tuple[_Shift, ShiftTemplate]]]]:
+    """Each person's shifts in the horizon with their templates, per start day.
+
+    A shift that matches no template is left out (it is reported as ``template``).
+    """
+    horizon = scenario.horizon
+    result: dict[str, dict[int, list[tuple[_Shift, ShiftTemplate]]]] = {}
+    for employee_id, own in shifts.items():
+        by_day: dict[int, list[tuple[_Shift, ShiftTemplate]]] = defaultdict(list)
+        for s in own:
+            template = _template_of(scenario, s)
+            if template is not None and 0 <= s.day < horizon.days:
+                by_day[s.day].append((s, template))
+        result[employee_id] = by_day
+    return result
+
+
+def _check_successions(
+    scenario: Scenario,
+    by_day: dict[str, dict[int, list[tuple[_Shift, ShiftTemplate]]]],
+    issues: _Issues,
+) -> None:
+    """No shift starts the day after a shift whose template's ``not_followed_by`` names it."""
+    for employee_id, days in by_day.items():
+        for day, items in sorted(days.items()):
+            for _, before in items:
+                for s, after in days.get(day + 1, []):
+                    if after.shift_id in before.not_followed_by:
+                        issues.add(
+                            "not-followed-by",
+                            employee_id,
+                            s.start,
+                            f"row {s.row.row}: shift {after.shift_id} on "
+                            f"{_date(scenario, day + 1)} follows shift {before.shift_id} on "
+                            f"{_date(scenario, day)}, which may not be followed by "
+                            f"{', '.join(sorted(before.not_followed_by))}",
+                        )
+
+
+def _check_shift_limits(
+    scenario: Scenario,
+    by_day: dict[str, dict[int, list[tuple[_Shift, ShiftTemplate]]]],
+    issues: _Issues,
+) -> None:
+    """At most ``max_shifts`` shifts of each listed shift id or tag per person over the horizon."""
+    rules = _rules_by_id(scenario)
+    for employee_id, days in by_day.items():
+        ordered = [item for _, items in sorted(days.items()) for item in items]
+        for key, limit in rules[employee_id].max_shifts:
+            counted = [s for s, t in ordered if key == t.shift_id or key in t.tags]
+            if len(counted) > limit:
+                issues.add(
+                    "max-shifts",
+                    employee_id,
+                    counted[limit].start,
+                    f"{_count(len(counted), 'shift')} of {key} over the horizon, "
+                    f"at most {limit} allowed",
+                )
+
+
+def _check_total_hours(scenario: Scenario, totals: list[_BlockTotals], issues: _Issues) -> None:
+    """Paid minutes over the horizon lie within ``min_total_minutes`` and ``max_total_minutes``."""
+    rules = _rules_by_id(scenario)
+    paid: dict[str, int] = defaultdict(int)
+    for total in totals:
+        paid[total.employee.employee_id] += total.paid
+    horizon = _block_text(scenario, 0, scenario.horizon.days).replace("the ", "", 1)
+    for employee in scenario.employees:
+        mine = rules[employee.employee_id]
+        worked = paid[employee.employee_id]
+        if mine.min_total_minutes is not None and worked < mine.min_total_minutes:
+            issues.add(
+                "total-hours",
+                employee.employee_id,
+                0,
+                f"{_duration(worked)} paid over the {horizon}, "
+                f"at least {_duration(mine.min_total_minutes)} required",
+            )
+        if mine.max_total_minutes is not None and worked > mine.max_total_minutes:
+            issues.add(
+                "total-hours",
+                employee.employee_id,
+                0,
+                f"{_duration(worked)} paid over the {horizon}, "
+                f"at most {_duration(mine.max_total_minutes)} allowed",
+            )
+
+
+def _runs(days: list[bool]) -> list[tuple[bool, int, int]]:
+    """Maximal runs of equal flags as ``(flag, first, last)``."""
+    runs: list[tuple[bool, int, int]] = []
+    for day, flag in enumerate(days):
+        if runs and runs[-1][0] == flag:
+            runs[-1] = (flag, runs[-1][1], day)
+        else:
+            runs.append((flag, day, day))
+    return runs
+
+
+def _check_runs(scenario: Scenario, work: Work, issues: _Issues) -> None:
+    """Runs of working days and of days off that touch neither end of the horizon last at
+    least ``min_consecutive_days`` and ``min_days_off``."""
+    rules = _rules_by_id(scenario)
+    last = scenario.horizon.days - 1
+    for employee_id, own in work.items():
+        mine = rules[employee_id]
+        if mine.min_consecutive_days is None and mine.min_days_off is None:
+            continue
+        worked = {w.day for w in own}
+        for flag, first, final in _runs([day in worked for day in range(last + 1)]):
+            if first == 0 or final == last:
+                continue  # runs at the horizon's ends are not judged
+            length = final - first + 1
+            span = f"{_date(scenario, first)} to {_date(scenario, final)}"
+            if flag and mine.min_consecutive_days and length < mine.min_consecutive_days:
+                start = min(w.start for w in own if w.day == first)
+                issues.add(
+                    "min-consecutive-days",
+                    employee_id,
+                    start,
+                    f"{_count(length, 'working day')} in a row ({span}), "
+                    f"at least {mine.min_consecutive_days} required",
+                )
+            if not flag and mine.min_days_off and length < mine.min_days_off:
+                issues.add(
+                    "min-days-off",
+                    employee_id,
+                    first * MINUTES_PER_DAY,
+                    f"{_count(length, 'day')} off in a row ({span}), "
+                    f"at least {mine.min_days_off} required",
+                    whole_day=True,
+                )
+
+
+def _check_weekends(scenario: Scenario, work: Work, issues: _Issues) -> None:
+    """At most ``max_weekends`` weekends with work: anything starting on a Saturday or Sunday."""
+    rules = _rules_by_id(scenario)
+    weekends = scenario.horizon.weekends()
+    for employee_id, own in work.items():
+        limit = rules[employee_id].max_weekends
+        if limit is None:
+            continue
+        worked = {w.day for w in own}
+        busy = [days for days in weekends if worked & set(days)]
+        if len(busy) > limit:
+            dates = ", ".join(_date(scenario, days[0]) for days in busy)
+            issues.add(
+                "max-weekends",
+                employee_id,
+                busy[limit][0] * MINUTES_PER_DAY,
+                f"works {len(busy)} weekends (from {dates}), at most {limit} allowed",
+                whole_day=True,
+            )
+
+
+def _check_shift_availability(
+    scenario: Scenario,
+    by_day: dict[str, dict[int, list[tuple[_Shift, ShiftTemplate]]]],
+    issues: _Issues,
+) -> None:
+    """Nobody works a shift on a day they are unavailable for it (a shift request)."""
+    for request in scenario.shift_requests:
+        if request.kind != AvailabilityKind.UNAVAILABLE:
+            continue
+        for s, template in by_day[request.employee_id].get(request.day, []):
+            if template.shift_id == request.shift_id:
+                issues.add(
+                    "availability",
+                    request.employee_id,
+                    s.start,
+                    f"row {s.row.row}: shift {template.shift_id} on "
+                    f"{_date(scenario, request.day)}, for which the person is unavailable",
+                )
+
+
+def _works_shift(
+    by_day: dict[str, dict[int, list[tuple[_Shift, ShiftTemplate]]]],
+    employee_id: str,
+    day: int,
+    shift_id: str,
+) -> bool:
+    """Whether a person starts a shift of ``shift_id`` on ``day``."""
+    return any(t.shift_id == shift_id for _, t in by_day[employee_id].get(day, []))
+
+
+def _shift_request_penalty(
+    scenario: Scenario, by_day: dict[str, dict[int, list[tuple[_Shift, ShiftTemplate]]]]
+) -> dict[str, tuple[int, int, int]]:
+    """Per person: refused shift-request weight, requests granted, requests refused."""
+    result: dict[str, tuple[int, int, int]] = {}
+    for request in scenario.shift_requests:
+        if request.kind == AvailabilityKind.UNAVAILABLE:
+            continue
+        worked = _works_shift(by_day, request.employee_id, request.day, request.shift_id)
+        refused = worked != (request.kind == AvailabilityKind.PREFER)
+        weight, granted, refusals = result.get(request.employee_id, (0, 0, 0))
+        result[request.employee_id] = (
+            weight + request.weight * refused,
+            granted + (not refused),
+            refusals + refused,
+        )
+    return result
+
+
+def _day_cover(
+    scenario: Scenario, by_day: dict[str, dict[int, list[tuple[_Shift, ShiftTemplate]]]]
+) -> pd.DataFrame:
+    """People on each day-level cover line's shift against its requirement."""
+    skills = {e.employee_id: e.skills for e in scenario.employees}
+    records = []
+    for line in scenario.shift_demand:
+        assigned = sum(
+            _works_shift(by_day, employee_id, line.day, line.shift_id)
+            for employee_id in by_day
+            if line.skill is None or line.skill in skills[employee_id]
+        )
+        records.append(
+            {
+                "date": _date(scenario, line.day),
+                "shift_id": line.shift_id,
+                "skill": line.skill or "",
+                "required": line.required,
+                "assigned": assigned,
+                "short": max(0, line.required - assigned),
+                "over": max(0, assigned - line.required),
+            }
+        )
+    return pd.DataFrame.from_records(records, columns=DAY_COVER_COLUMNS)
+
+
 # --------------------------------------------------------------------------- back office
 
 
@@ -1307,6 +1560,7 @@ def _costs(
     totals: list[_BlockTotals],
     preference: int,
     fairness: int,
+    day_cover: pd.DataFrame | None = None,
 ) -> Costs:
     """The objective terms, per tier, and their weighted sum."""
     step = scenario.horizon.interval_minutes
@@ -1315,18 +1569,39 @@ def _costs(
     shortfall = step * int(short_per_line.sum())
     surplus = step * int(coverage.loc[coverage["skill"] == "", "surplus"].sum())
     deviation = sum(abs(t.paid - t.contract) for t in totals)
+    day_under = day_extra = day_short = day_over = 0
+    if day_cover is not None:
+        for line, short, over in zip(
+            scenario.shift_demand, day_cover["short"], day_cover["over"], strict=True
+        ):
+            under_weight, over_weight = scenario.cover_weights(line)
+            day_under += under_weight * int(short)
+            day_extra += over_weight * int(over)
+            day_short += int(short)
+            day_over += int(over)
     tiers = {
         "shortfall": sum(
             weights.shortfall_of(str(line) or None) * step * int(minutes)
             for line, minutes in short_per_line.items()
-        ),
+        )
+        + day_under,
         "contract": weights.contract * deviation,
         "preference": weights.preference * preference,
         "fairness": weights.fairness * fairness,
-        "surplus": weights.surplus * surplus,
+        "surplus": weights.surplus * surplus + day_extra,
     }
     objective = sum(tiers.values())
-    return Costs(shortfall, surplus, deviation, preference, objective, fairness, tiers)
+    return Costs(
+        shortfall,
+        surplus,
+        deviation,
+        preference,
+        objective,
+        fairness,
+        tiers,
+        day_short=day_short,
+        day_over=day_over,
+    )
 
 
 def _template_of(scenario: Scenario, shift: _Shift) -> ShiftTemplate | None:
@@ -1343,7 +1618,11 @@ def _template_of(scenario: Scenario, shift: _Shift) -> ShiftTemplate | None:
 
 
 def _people(
-    scenario: Scenario, work: Work, shifts: Shifts, flexes: Flexes
+    scenario: Scenario,
+    work: Work,
+    shifts: Shifts,
+    flexes: Flexes,
+    requests: dict[str, tuple[int, int, int]] | None = None,
 ) -> tuple[pd.DataFrame, int, int]:
     """Per person: fairness counts and requests granted or refused.
 
@@ -1380,6 +1659,9 @@ def _people(
                 granted += 1
             else:
                 refused += 1
+        _, more_granted, more_refused = (requests or {}).get(employee_id, (0, 0, 0))
+        granted += more_granted
+        refused += more_refused
         record: dict[str, object] = {
             "employee_id": employee_id,
             "group": fairness_group(employee),
@@ -1471,14 +1753,25 @@ def verify(scenario: Scenario, roster: pd.DataFrame | str | Path) -> Report:
     _check_anchors(scenario, shifts, flexes, issues)
     _check_covers(scenario, present, issues)
     _check_telework(scenario, totals, issues)
+    by_day = _templates_by_day(scenario, shifts)
+    _check_shift_availability(scenario, by_day, issues)
+    _check_successions(scenario, by_day, issues)
+    _check_shift_limits(scenario, by_day, issues)
+    _check_total_hours(scenario, totals, issues)
+    _check_runs(scenario, work, issues)
+    _check_weekends(scenario, work, issues)
     coverage = _coverage(scenario, presence)
-    people, spread, unwanted = _people(scenario, work, shifts, flexes)
+    requests = _shift_request_penalty(scenario, by_day)
+    people, spread, unwanted = _people(scenario, work, shifts, flexes, requests)
     preference = _preference_penalty(scenario, work, shifts, flexes) + unwanted
+    preference += sum(weight for weight, _, _ in requests.values())
+    day_cover = _day_cover(scenario, by_day)
     return Report(
         violations=issues.sorted(),
         coverage=coverage,
-        costs=_costs(scenario, coverage, totals, preference, spread),
+        costs=_costs(scenario, coverage, totals, preference, spread, day_cover),
         hours=_hours(totals),
         days=_days(scenario, present),
         people=people,
+        day_cover=day_cover,
     )

@@ -29,6 +29,8 @@ from scheduler.data import (
     Office,
     RuleOverride,
     Rules,
+    ShiftDemand,
+    ShiftRequest,
     ShiftTemplate,
     Weights,
 )
@@ -63,6 +65,12 @@ def rich_scenario() -> Scenario:
                 skills=frozenset({"lead", "en"}),
                 group="senior staff",
                 preferred_shifts=frozenset({"EARLY", "late"}),
+                rule_changes=(
+                    ("max_consecutive_days", 4),
+                    ("max_shifts", (("EARLY", 4), ("late", 2))),
+                    ("max_weekends", 1),
+                    ("min_total_minutes", 16 * 60 + 30),
+                ),
             ),
             employee(
                 "E2",
@@ -75,15 +83,31 @@ def rich_scenario() -> Scenario:
             employee("E3", office=Office.BOTH, prefers=Office.BACK, skills=frozenset({"lead"})),
         ),
         shifts=(
-            *base.shifts[:2],
+            base.shifts[0],
+            dataclasses.replace(base.shifts[1], not_followed_by=frozenset({"EARLY", "SAT"})),
             dataclasses.replace(base.shifts[2], tags=frozenset({"late", "night"})),
             shift("SAT", "08:00", "14:00", frozenset({5})),
         ),
         rule_overrides=(
             RuleOverride("front", (("max_on_break", Fraction(1, 4)),), Office.FRONT),
             RuleOverride(
-                "senior staff", (("max_days", 4), ("forbidden_shifts", frozenset({"night"})))
+                "senior staff",
+                (
+                    ("max_days", 4),
+                    ("forbidden_shifts", frozenset({"night"})),
+                    ("min_days_off", 2),
+                    ("max_total_minutes", 30 * 60),
+                    ("max_shifts", (("LATE", 1),)),
+                ),
             ),
+        ),
+        shift_demand=(
+            ShiftDemand(0, "EARLY", 2, 500, 3),
+            ShiftDemand(5, "SAT", 1, skill="lead"),
+        ),
+        shift_requests=(
+            ShiftRequest("E1", 2, "EARLY", AvailabilityKind.PREFER, 2),
+            ShiftRequest("E3", 3, "LATE", AvailabilityKind.AVOID),
         ),
         availability=(
             AvailabilitySpan("E2", at(1, "00:00"), at(2, "00:00"), AvailabilityKind.UNAVAILABLE),
@@ -96,6 +120,10 @@ def rich_scenario() -> Scenario:
             max_on_break=Fraction(1, 3),
             max_days=6,
             forbidden_shifts=frozenset({"SAT"}),
+            min_consecutive_days=2,
+            max_weekends=2,
+            max_shifts=(("NIGHT", 3),),
+            max_total_minutes=50 * 60,
         ),
         weights=Weights(
             shortfall=2000,
@@ -225,7 +253,8 @@ def test_writer_knows_every_field() -> None:
     known = {
         Rules: {
             "min_rest_minutes", "weekly_rest_minutes", "max_consecutive_days", "max_on_break",
-            "max_days", "forbidden_shifts",
+            "max_days", "forbidden_shifts", "min_consecutive_days", "min_days_off",
+            "max_weekends", "max_shifts", "min_total_minutes", "max_total_minutes",
         },
         Weights: {"shortfall", "contract", "preference", "surplus", "fairness", "skill"},
         RuleOverride: {"scope", "changes", "office"},
@@ -240,12 +269,12 @@ def test_writer_knows_every_field() -> None:
         Employee: {
             "employee_id", "name", "office", "skills", "contract_minutes", "min_minutes",
             "max_minutes", "max_days", "remote_ok", "team", "remote_days", "prefers", "group",
-            "preferred_shifts",
+            "preferred_shifts", "rule_changes",
         },
-        ShiftTemplate: {"shift_id", "start", "end", "weekdays", "tags"},
+        ShiftTemplate: {"shift_id", "start", "end", "weekdays", "tags", "not_followed_by"},
         Scenario: {
             "horizon", "employees", "shifts", "demand", "breaks", "availability", "rules",
-            "weights", "back_office", "name", "rule_overrides",
+            "weights", "back_office", "name", "rule_overrides", "shift_demand", "shift_requests",
         },
     }  # fmt: skip
     for kind, names in known.items():

@@ -44,6 +44,8 @@ from scheduler.data import (
     RuleOverride,
     Rules,
     Scenario,
+    ShiftDemand,
+    ShiftRequest,
     ShiftTemplate,
     Weights,
 )
@@ -485,6 +487,7 @@ def _read_staff(source: Source, shifts: Sequence[ShiftTemplate] = ()) -> tuple[E
         for word in sorted(preferred - known_shifts):
             message = f"expected shift ids or tags of shifts.csv, got {word!r}"
             raise cells.error("preferred_shifts", message)
+        rule_changes = _person_rules(cells, known_shifts)
         employees.append(
             Employee(
                 employee_id=employee_id,
@@ -501,9 +504,75 @@ def _read_staff(source: Source, shifts: Sequence[ShiftTemplate] = ()) -> tuple[E
                 prefers=prefers,
                 group=cells.text("group") or None,
                 preferred_shifts=preferred,
+                rule_changes=rule_changes,
             )
         )
     return tuple(employees)
+
+
+PERSON_RULE_COLUMNS = (
+    "max_shifts",
+    "min_total_hours",
+    "max_total_hours",
+    "min_consecutive_days",
+    "max_consecutive_days",
+    "min_days_off",
+    "max_weekends",
+)
+"""Optional staff.csv columns that set a person's own value of a rule key (blank: the rule
+book's)."""
+
+
+def _person_rules(cells: _Cells, known_shifts: set[str]) -> tuple[tuple[str, Any], ...]:
+    """The day-level rule values a staff row sets, as `Rules` field values."""
+    changes: dict[str, Any] = {}
+    if not cells.blank("max_shifts"):
+        changes["max_shifts"] = _shift_limits(cells, known_shifts)
+    for column in ("min_total_hours", "max_total_hours"):
+        if not cells.blank(column):
+            changes[column.replace("_hours", "_minutes")] = _total_minutes(cells, column)
+    for column in ("min_consecutive_days", "max_consecutive_days", "min_days_off"):
+        if not cells.blank(column):
+            changes[column] = cells.integer(column, 1)
+    if not cells.blank("max_weekends"):
+        changes["max_weekends"] = cells.integer("max_weekends", 0)
+    low, high = changes.get("min_total_minutes"), changes.get("max_total_minutes")
+    if low is not None and high is not None and low > high:
+        message = (
+            f"expected min_total_hours <= max_total_hours = {cells.text('max_total_hours')}, "
+            f"got {cells.text('min_total_hours')!r}"
+        )
+        raise cells.error("min_total_hours", message)
+    return tuple(sorted(changes.items()))
+
+
+def _total_minutes(cells: _Cells, column: str) -> int:
+    """Hours over the horizon (>= 0, may be fractional) as whole minutes."""
+    text = cells.required(column, "a number of hours")
+    if _DECIMAL.fullmatch(text) is None or Fraction(text) < 0:
+        raise cells.error(column, f"expected a number of hours >= 0, got {text!r}")
+    minutes = _minutes_from_hours(Fraction(text))
+    if minutes is None:
+        raise cells.error(column, f"expected a whole number of minutes, got {text!r} hours")
+    return minutes
+
+
+def _shift_limits(cells: _Cells, known_shifts: set[str]) -> tuple[tuple[str, int], ...]:
+    """A ``max_shifts`` cell: ``;``-separated ``SHIFT=N`` (shift id or tag, N >= 0)."""
+    limits: dict[str, int] = {}
+    for item in _weekday_words(cells.text("max_shifts")):
+        key, equals, number = (part.strip() for part in item.partition("="))
+        if not equals or not key or _INTEGER.fullmatch(number) is None or int(number) < 0:
+            message = f"expected SHIFT=N items such as 'D=14;N=3' (N >= 0), got {item!r}"
+            raise cells.error("max_shifts", message)
+        if key not in known_shifts:
+            raise cells.error(
+                "max_shifts", f"expected shift ids or tags of shifts.csv, got {key!r}"
+            )
+        if key in limits:
+            raise cells.error("max_shifts", f"expected each shift once, got {key!r} twice")
+        limits[key] = int(number)
+    return tuple(sorted(limits.items()))
 
 
 def _words(text: str) -> frozenset[str]:
@@ -545,13 +614,20 @@ def _read_shifts(source: Source, horizon: Horizon) -> tuple[ShiftTemplate, ...]:
         start = cells.time("start", grid)
         end = cells.time("end", grid)
         tags = _words(cells.text("tags"))
-        shifts.append(ShiftTemplate(shift_id, start, end, cells.weekdays("weekdays"), tags))
+        after = _words(cells.text("not_followed_by"))
+        shifts.append(ShiftTemplate(shift_id, start, end, cells.weekdays("weekdays"), tags, after))
+    for cells, template in zip(table.rows, shifts, strict=True):
+        for word in sorted(template.not_followed_by - set(table_rows)):
+            raise cells.error("not_followed_by", f"expected shift ids of shifts.csv, got {word!r}")
     return tuple(shifts)
 
 
 @dataclass(frozen=True)
 class _DemandRow:
-    """A parsed demand row: either a horizon day (date row) or a weekday (weekday row)."""
+    """A parsed demand row: either a horizon day (date row) or a weekday (weekday row).
+
+    An interval row has a ``start`` and ``end``; a day-level row has a ``shift_id`` instead.
+    """
 
     day: int | None
     weekday: int | None
@@ -559,6 +635,9 @@ class _DemandRow:
     end: int
     required: int
     skill: str | None
+    shift_id: str | None = None
+    under_weight: int | None = None
+    over_weight: int | None = None
 
     def span_on(self, day: int) -> DemandSpan:
         """The row as a demand span on horizon day ``day``."""
@@ -567,22 +646,38 @@ class _DemandRow:
             begin, begin + _span_minutes(self.start, self.end), self.required, self.skill
         )
 
+    def line_on(self, day: int) -> ShiftDemand:
+        """The row as a day-level cover line on horizon day ``day``."""
+        assert self.shift_id is not None
+        return ShiftDemand(
+            day, self.shift_id, self.required, self.under_weight, self.over_weight, self.skill
+        )
+
 
 def _read_demand(
-    source: Source, horizon: Horizon, on_holidays: str = "normal"
-) -> tuple[DemandSpan, ...]:
-    """Demand spans from ``demand.csv``, resolved to horizon minutes.
+    source: Source,
+    horizon: Horizon,
+    on_holidays: str = "normal",
+    shifts: Sequence[ShiftTemplate] = (),
+) -> tuple[tuple[DemandSpan, ...], tuple[ShiftDemand, ...]]:
+    """Demand spans and day-level cover lines from ``demand.csv``, resolved to horizon days.
 
-    A date row applies to its date; a weekday row applies to every horizon day of that weekday
-    without any date row. On a public holiday without date rows, ``on_holidays`` says what
-    holds (see `HOLIDAY_DEMAND`). Spans are ordered by day, then by file order.
+    A row with a ``shift_id`` (and blank ``start``/``end``) asks for people on that shift;
+    any other row for people on the floor from ``start`` to ``end``. A date row applies to its
+    date; a weekday row applies to every horizon day of that weekday without any date row (of
+    either kind). On a public holiday without date rows, ``on_holidays`` says what holds (see
+    `HOLIDAY_DEMAND`). Spans and lines are ordered by day, then by file order.
     """
-    table = _table(source, ("start", "end", "required"))
+    probe = _table(source, ("required",))
+    day_level = "shift_id" in probe.columns
+    table = probe if day_level else _table(source, ("start", "end", "required"))
     keys = tuple(c for c in ("date", "weekday") if c in table.columns)
     if not keys:
         message = "missing required column: expected a 'date' or a 'weekday' column (or both)"
         raise InputError(table.file, message, table.header_row, "date")
     either = "/".join(keys)
+    known = {s.shift_id for s in shifts}
+    seen: dict[tuple[int | None, int | None, str, str | None], int] = {}
     rows = []
     for cells in table.rows:
         filled = [key for key in keys if not cells.blank(key)]
@@ -600,34 +695,63 @@ def _read_demand(
                 raise cells.error("date", message)
         else:
             weekday = cells.weekday("weekday")
-        grid = horizon.interval_minutes
-        start, end = cells.time("start", grid), cells.time("end", grid)
         required = cells.integer("required", 0)
         skill = cells.text("skill") or None
-        rows.append(_DemandRow(day, weekday, start, end, required, skill))
+        if cells.blank("shift_id"):
+            for column in ("under_weight", "over_weight"):
+                if not cells.blank(column):
+                    message = f"expected a blank {column} on a row without shift_id"
+                    raise cells.error(column, f"{message}, got {cells.text(column)!r}")
+            grid = horizon.interval_minutes
+            start, end = cells.time("start", grid), cells.time("end", grid)
+            rows.append(_DemandRow(day, weekday, start, end, required, skill))
+            continue
+        shift_id = cells.text("shift_id")
+        if shift_id not in known:
+            raise cells.error("shift_id", f"expected a shift id of shifts.csv, got {shift_id!r}")
+        for column in ("start", "end"):
+            if not cells.blank(column):
+                message = f"expected a blank {column} on a row with a shift_id (a day-level row)"
+                raise cells.error(column, f"{message}, got {cells.text(column)!r}")
+        key = (day, weekday, shift_id, skill)
+        if key in seen:
+            message = (
+                f"expected one row per shift and day, got shift {shift_id!r} again "
+                f"(first on row {seen[key]})"
+            )
+            raise cells.error("shift_id", message)
+        seen[key] = cells.row
+        under, over = (
+            None if cells.blank(column) else cells.integer(column, 0)
+            for column in ("under_weight", "over_weight")
+        )
+        rows.append(_DemandRow(day, weekday, 0, 0, required, skill, shift_id, under, over))
     dated = {row.day for row in rows if row.day is not None}
     holidays = {day for day, _ in horizon.holidays}
-    spans = []
+    chosen: list[tuple[int, _DemandRow]] = []
     for day in range(horizon.days):
         if day in dated:
-            spans += [row.span_on(day) for row in rows if row.day == day]
+            chosen += [(day, row) for row in rows if row.day == day]
             continue
         weekday = horizon.weekday_of(day)
         if day in holidays and on_holidays == "closed":
             continue
         if day in holidays and on_holidays == "sunday":
             weekday = WEEKDAYS.index("sun")
-        spans += [row.span_on(day) for row in rows if row.weekday == weekday]
-    return tuple(spans)
+        chosen += [(day, row) for row in rows if row.weekday == weekday]
+    spans = tuple(row.span_on(day) for day, row in chosen if row.shift_id is None)
+    lines = tuple(row.line_on(day) for day, row in chosen if row.shift_id is not None)
+    return spans, lines
 
 
 def _read_availability(
-    source: Source, horizon: Horizon, employee_ids: set[str]
-) -> tuple[AvailabilitySpan, ...]:
-    """Availability spans from ``availability.csv`` (an optional file).
+    source: Source, horizon: Horizon, employee_ids: set[str], shift_ids: set[str] | None = None
+) -> tuple[tuple[AvailabilitySpan, ...], tuple[ShiftRequest, ...]]:
+    """Availability spans and shift requests from ``availability.csv`` (an optional file).
 
-    Rows dated outside the horizon are checked for well-formed cells and then dropped; the
-    employee must be known only for rows that are kept.
+    A row with a ``shift_id`` (and blank ``start``/``end``) is about that shift starting on
+    its date: a shift request. Rows dated outside the horizon are checked for well-formed
+    cells and then dropped; the employee must be known only for rows that are kept.
     """
     table = _table(source, ("employee_id", "date", "kind"))
     for column, other in (("start", "end"), ("end", "start")):
@@ -635,9 +759,18 @@ def _read_availability(
             message = f"missing column {column!r}: expected both start and end columns, or neither"
             raise InputError(table.file, message, table.header_row, column)
     spans = []
+    requests = []
     for cells in table.rows:
         employee_id = cells.required("employee_id", "an employee id")
         day = horizon.day_of(cells.day("date"))
+        if not cells.blank("shift_id"):
+            request = _shift_request(cells, shift_ids or set())
+            if day is None:
+                continue
+            if employee_id not in employee_ids:
+                raise cells.error("employee_id", f"unknown employee {employee_id!r}")
+            requests.append(ShiftRequest(employee_id, day, *request))
+            continue
         if cells.blank("start") and cells.blank("end"):
             start, length = 0, MINUTES_PER_DAY
         else:
@@ -659,7 +792,21 @@ def _read_availability(
             raise cells.error("employee_id", f"unknown employee {employee_id!r}")
         begin = day * MINUTES_PER_DAY + start
         spans.append(AvailabilitySpan(employee_id, begin, begin + length, kind, weight))
-    return tuple(spans)
+    return tuple(spans), tuple(requests)
+
+
+def _shift_request(cells: _Cells, shift_ids: set[str]) -> tuple[str, AvailabilityKind, int]:
+    """The shift, kind and weight of an availability row with a ``shift_id``."""
+    shift_id = cells.text("shift_id")
+    if shift_id not in shift_ids:
+        raise cells.error("shift_id", f"expected a shift id of shifts.csv, got {shift_id!r}")
+    for column in ("start", "end"):
+        if not cells.blank(column):
+            message = f"expected a blank {column} on a row with a shift_id (a shift request)"
+            raise cells.error(column, f"{message}, got {cells.text(column)!r}")
+    kind = cells.choice("kind", AvailabilityKind)
+    weight = 1 if cells.blank("weight") else cells.integer("weight", 1)
+    return shift_id, kind, weight
 
 
 # --------------------------------------------------------------------------------------------
@@ -875,6 +1022,12 @@ _RULES_KEYS = (
     "max_on_break",
     "max_days",
     "forbidden_shifts",
+    "min_consecutive_days",
+    "min_days_off",
+    "max_weekends",
+    "max_shifts",
+    "min_total_hours",
+    "max_total_hours",
 )
 _RULE_SCOPES = ("front", "back", "group")
 _BREAK_KEYS = ("name", "minutes", "earliest", "latest", "min_shift_minutes", "paid")
@@ -1011,6 +1164,26 @@ def _rule_changes(keys: _Keys) -> dict[str, Any]:
             message = f"expected a list of shift ids or tags, got {_describe(value)}"
             raise keys.error("forbidden_shifts", message)
         changes["forbidden_shifts"] = frozenset(v.strip() for v in value if v.strip())
+    for name in ("min_consecutive_days", "min_days_off"):
+        if name in keys.values:
+            changes[name] = keys.integer(name, None, 1)
+    if "max_weekends" in keys.values:
+        changes["max_weekends"] = keys.integer("max_weekends", None, 0)
+    for name in ("min_total_hours", "max_total_hours"):
+        if name in keys.values:
+            changes[name.replace("_hours", "_minutes")] = keys.hours(name, 0)
+    low, high = changes.get("min_total_minutes"), changes.get("max_total_minutes")
+    if low is not None and high is not None and low > high:
+        message = (
+            f"expected min_total_hours <= max_total_hours = {keys.values['max_total_hours']}, "
+            f"got {keys.values['min_total_hours']}"
+        )
+        raise keys.error("min_total_hours", message)
+    if "max_shifts" in keys.values:
+        table = keys.table("max_shifts")
+        changes["max_shifts"] = tuple(
+            (name, table.integer(name, None, 0)) for name in sorted(table.values)
+        )
     return changes
 
 
@@ -1031,13 +1204,22 @@ def _check_rule_names(
                 f"expected a group named in staff.csv, got no staff in group {override.scope!r}"
             )
             raise InputError(file, message, column=prefix)
-        for word in sorted(dict(override.changes).get("forbidden_shifts", ())):
+        changes = dict(override.changes)
+        for word in sorted(changes.get("forbidden_shifts", ())):
             if word not in known:
                 message = f"expected a shift id or tag of shifts.csv, got {word!r}"
                 raise InputError(file, message, column=f"{prefix}.forbidden_shifts")
+        for word, _ in changes.get("max_shifts", ()):
+            if word not in known:
+                message = f"expected a shift id or tag of shifts.csv, got {word!r}"
+                raise InputError(file, message, column=f"{prefix}.max_shifts.{word}")
     for word in sorted(rules.forbidden_shifts - known):
         message = f"expected a shift id or tag of shifts.csv, got {word!r}"
         raise InputError(file, message, column="rules.forbidden_shifts")
+    for word, _ in rules.max_shifts:
+        if word not in known:
+            message = f"expected a shift id or tag of shifts.csv, got {word!r}"
+            raise InputError(file, message, column=f"rules.max_shifts.{word}")
 
 
 def _read_breaks(keys: _Keys, horizon: Horizon) -> tuple[BreakRule, ...]:
@@ -1320,18 +1502,25 @@ def _assemble(
     _check_anchor_teams(policy_file, policy.back_office, employees)
     known = {employee.employee_id for employee in employees}
     _check_rule_names(policy_file, policy.rule_overrides, policy.rules, employees, templates)
+    spans, lines = _read_demand(demand, policy.horizon, policy.holiday_demand, templates)
+    shift_ids = {t.shift_id for t in templates}
+    spans_off, requests = (
+        ((), ())
+        if availability is None
+        else _read_availability(availability, policy.horizon, known, shift_ids)
+    )
     return Scenario(
         horizon=policy.horizon,
         employees=employees,
         shifts=templates,
-        demand=_read_demand(demand, policy.horizon, policy.holiday_demand),
+        demand=spans,
         breaks=policy.breaks,
-        availability=()
-        if availability is None
-        else _read_availability(availability, policy.horizon, known),
+        availability=spans_off,
         rules=policy.rules,
         weights=policy.weights,
         back_office=policy.back_office,
         name=name,
         rule_overrides=policy.rule_overrides,
+        shift_demand=lines,
+        shift_requests=requests,
     )

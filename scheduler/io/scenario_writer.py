@@ -23,6 +23,7 @@ from scheduler.io.files import write_csv, write_text_atomic
 from scheduler.io.scenario import (
     AVAILABILITY_FILE,
     DEMAND_FILE,
+    PERSON_RULE_COLUMNS,
     POLICY_FILE,
     SHIFTS_FILE,
     STAFF_FILE,
@@ -49,6 +50,17 @@ STAFF_COLUMNS = [
 SHIFT_COLUMNS = ["shift_id", "start", "end", "weekdays", "tags"]
 DEMAND_COLUMNS = ["date", "start", "end", "required", "skill"]
 AVAILABILITY_COLUMNS = ["employee_id", "date", "start", "end", "kind", "weight"]
+DAY_LEVEL_DEMAND_COLUMNS = ["shift_id", "under_weight", "over_weight"]
+"""Columns ``demand.csv`` gains when the scenario has day-level cover lines (and
+``availability.csv`` gains ``shift_id`` with shift requests, ``shifts.csv``
+``not_followed_by``, staff.csv the person rule columns in use)."""
+_COUNT_RULES = (
+    "max_consecutive_days",
+    "max_days",
+    "min_consecutive_days",
+    "min_days_off",
+    "max_weekends",
+)
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 
@@ -105,8 +117,12 @@ def scenario_tables(scenario: Scenario) -> dict[str, pd.DataFrame]:
             "prefers": "" if e.prefers is None else e.prefers.value,
             "group": e.group or "",
             "preferred_shifts": ";".join(sorted(e.preferred_shifts)),
+            **_person_rule_cells(dict(e.rule_changes)),
         }
         for e in scenario.employees
+    ]
+    staff_columns = STAFF_COLUMNS + [
+        c for c in PERSON_RULE_COLUMNS if any(row.get(c, "") != "" for row in staff)
     ]
     shifts = []
     for s in scenario.shifts:
@@ -122,8 +138,12 @@ def scenario_tables(scenario: Scenario) -> dict[str, pd.DataFrame]:
                 "end": _hhmm(s.end),
                 "weekdays": "" if every_day else _weekday_text(s.weekdays),
                 "tags": ";".join(sorted(s.tags)),
+                "not_followed_by": ";".join(sorted(s.not_followed_by)),
             }
         )
+    shift_columns = SHIFT_COLUMNS + (
+        ["not_followed_by"] if any(s.not_followed_by for s in scenario.shifts) else []
+    )
     horizon = scenario.horizon
     demand = [
         {
@@ -136,6 +156,20 @@ def scenario_tables(scenario: Scenario) -> dict[str, pd.DataFrame]:
         for span in sorted(scenario.demand, key=lambda span: span.start // MINUTES_PER_DAY)
         for day, start, end in _day_pieces(span.start, span.end, horizon.days)
     ]
+    demand += [
+        {
+            "date": horizon.date_of(line.day).isoformat(),
+            "start": "",
+            "end": "",
+            "required": str(line.required),
+            "skill": line.skill or "",
+            "shift_id": line.shift_id,
+            "under_weight": "" if line.under_weight is None else str(line.under_weight),
+            "over_weight": "" if line.over_weight is None else str(line.over_weight),
+        }
+        for line in scenario.shift_demand
+    ]
+    demand_columns = DEMAND_COLUMNS + (DAY_LEVEL_DEMAND_COLUMNS if scenario.shift_demand else [])
     availability = []
     for a in scenario.availability:
         for day, start, end in _day_pieces(a.start, a.end, horizon.days):
@@ -150,12 +184,41 @@ def scenario_tables(scenario: Scenario) -> dict[str, pd.DataFrame]:
                     "weight": str(a.weight),
                 }
             )
+    availability += [
+        {
+            "employee_id": r.employee_id,
+            "date": horizon.date_of(r.day).isoformat(),
+            "start": "",
+            "end": "",
+            "kind": r.kind.value,
+            "weight": str(r.weight),
+            "shift_id": r.shift_id,
+        }
+        for r in scenario.shift_requests
+    ]
+    availability_columns = AVAILABILITY_COLUMNS + (["shift_id"] if scenario.shift_requests else [])
     return {
-        "staff": pd.DataFrame(staff, columns=STAFF_COLUMNS, dtype=object),
-        "shifts": pd.DataFrame(shifts, columns=SHIFT_COLUMNS, dtype=object),
-        "demand": pd.DataFrame(demand, columns=DEMAND_COLUMNS, dtype=object),
-        "availability": pd.DataFrame(availability, columns=AVAILABILITY_COLUMNS, dtype=object),
+        "staff": pd.DataFrame(staff, columns=staff_columns, dtype=object),
+        "shifts": pd.DataFrame(shifts, columns=shift_columns, dtype=object),
+        "demand": pd.DataFrame(demand, columns=demand_columns, dtype=object),
+        "availability": pd.DataFrame(availability, columns=availability_columns, dtype=object),
     }
+
+
+def _person_rule_cells(changes: Mapping[str, Any]) -> dict[str, str]:
+    """A person's own rule values as staff.csv cells (see PERSON_RULE_COLUMNS)."""
+    cells = {}
+    for name, value in changes.items():
+        if name == "max_shifts":
+            cells[name] = ";".join(f"{key}={limit}" for key, limit in value)
+        elif name in ("min_total_minutes", "max_total_minutes"):
+            column = name.replace("_minutes", "_hours")
+            cells[column] = str(_hours_number(value, column))
+        elif name in PERSON_RULE_COLUMNS:
+            cells[name] = str(value)
+        else:
+            raise ValueError(f"rule {name} has no staff.csv column that this writer knows")
+    return cells
 
 
 def policy_values(scenario: Scenario) -> dict[str, Any]:
@@ -251,8 +314,14 @@ def _rule_keys(changes: Mapping[str, Any]) -> dict[str, Any]:
         if name in ("min_rest_minutes", "weekly_rest_minutes"):
             key = name.replace("_minutes", "_hours")
             keys[key] = _hours_number(value, key)
-        elif name in ("max_consecutive_days", "max_days"):
+        elif name in _COUNT_RULES:
             keys[name] = value
+        elif name in ("min_total_minutes", "max_total_minutes"):
+            key = name.replace("_minutes", "_hours")
+            keys[key] = _hours_number(value, key)
+        elif name == "max_shifts":
+            if value:
+                keys[name] = dict(value)
         elif name == "max_on_break":
             # The reader limits the denominator to 1000, so the float reads back exactly.
             keys[name] = float(value)

@@ -127,6 +127,7 @@ def estimate_model_size(scenario: Scenario, formulation: str = "aggregated") -> 
         }
         staggering = len(touched)
     variables = assignments + counts + breaks + rest + per_person + requests + coverage + staggering
+    variables += _day_level_variables(scenario)
     return ModelSize(
         variables=variables,
         assignments=assignments,
@@ -141,6 +142,22 @@ def estimate_model_size(scenario: Scenario, formulation: str = "aggregated") -> 
     )
 
 
+def _day_level_variables(scenario: Scenario) -> int:
+    """Day-level cover (short and extra per line) and the per-day literals of the run and
+    weekend rules."""
+    horizon = scenario.horizon
+    per_day = len(horizon.weekends()) + horizon.days
+    users = sum(
+        1
+        for e in scenario.employees
+        if any(
+            getattr(scenario.rules_for(e), name) is not None
+            for name in ("min_consecutive_days", "min_days_off", "max_weekends")
+        )
+    )
+    return 2 * len(scenario.shift_demand) + users * per_day
+
+
 def _max_objective(scenario: Scenario, required: dict[str | None, list[int]]) -> int:
     """A bound on the objective's magnitude: every term at its worst."""
     weights = scenario.weights
@@ -149,8 +166,14 @@ def _max_objective(scenario: Scenario, required: dict[str | None, list[int]]) ->
     people = len(scenario.employees)
     demand = sum(sum(line) for line in required.values())
     requests = sum(a.weight for a in scenario.availability)
+    requests += sum(r.weight for r in scenario.shift_requests)
+    day_cover = 0
+    for line in scenario.shift_demand:
+        under, over = scenario.cover_weights(line)
+        day_cover += under * line.required + over * people
     return (
-        weights.shortfall * step * demand
+        day_cover
+        + weights.shortfall * step * demand
         + weights.contract * people * blocks * MINUTES_PER_WEEK
         + weights.preference * (requests + people * scenario.horizon.days)
         + weights.surplus

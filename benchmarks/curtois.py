@@ -1,0 +1,101 @@
+"""Benchmark: the Curtois & Qu shift scheduling instances against their best known objectives.
+
+Reads each instance with :func:`scheduler.io.curtois.read_curtois`, solves it with
+:func:`scheduler.solve.solve` and prints one row per instance: the verifier's objective (the
+benchmark's), the best known objective, the gap to it, seconds, the solver's status and bound.
+The instance files are not part of the project: they are read from ``--data``.
+
+    python benchmarks/curtois.py --time-limit 60 --instances 1-12 [--out results.csv]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from scheduler.io.curtois import read_curtois
+from scheduler.io.files import write_csv
+from scheduler.solve import default_workers, solve
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "curtois-qu"
+"""Where the instances live on this workplace (``../shared/benchmarks/curtois-qu``)."""
+if not DATA.is_dir():
+    DATA = Path("/work/shared/benchmarks/curtois-qu")
+
+
+def parse_instances(text: str) -> list[int]:
+    """``"1-6,9"`` -> ``[1, 2, 3, 4, 5, 6, 9]``."""
+    numbers: list[int] = []
+    for part in text.split(","):
+        first, _, last = part.strip().partition("-")
+        numbers += range(int(first), int(last or first) + 1)
+    return numbers
+
+
+def best_known(data: Path) -> dict[str, int]:
+    """Best known objective per instance name, from ``best_known.csv``."""
+    with (data / "best_known.csv").open(encoding="utf-8") as handle:
+        return {row["instance"]: int(row["best_known"]) for row in csv.DictReader(handle)}
+
+
+def run(path: Path, best: int | None, time_limit: float, workers: int, seed: int) -> dict:
+    """Solve one instance and measure it."""
+    scenario = read_curtois(path)
+    started = time.perf_counter()
+    result = solve(scenario, time_limit=time_limit, workers=workers, seed=seed)
+    seconds = time.perf_counter() - started
+    report = result.report
+    if report is not None and not report.ok:
+        raise SystemExit(f"{path.name}: the verifier rejected the roster: {report.violations[0]}")
+    objective = None if report is None else report.costs.objective
+    gap = None if objective is None or best is None else (objective - best) / best
+    return {
+        "instance": path.stem,
+        "days": scenario.horizon.days,
+        "staff": scenario.num_employees,
+        "shifts": len(scenario.shifts),
+        "objective": objective,
+        "best_known": best,
+        "gap_pct": None if gap is None else round(100 * gap, 2),
+        "seconds": round(seconds, 1),
+        "status": result.status,
+        "bound": result.best_bound,
+    }
+
+
+def main() -> None:
+    """Run the instances and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--time-limit", type=float, default=60.0, help="seconds per instance")
+    parser.add_argument("--instances", default="1-12", help="e.g. 1-6 or 1,3,8-10")
+    parser.add_argument("--workers", type=int, default=default_workers())
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--data", type=Path, default=DATA, help="folder of Instance*.txt")
+    parser.add_argument("--out", type=Path, default=None, help="CSV file to write")
+    args = parser.parse_args()
+    if not (args.data / "best_known.csv").is_file():
+        raise SystemExit(f"no Curtois-Qu instances at {args.data} (see --data)")
+    known = best_known(args.data)
+    rows = []
+    for number in parse_instances(args.instances):
+        name = f"Instance{number}"
+        rows.append(
+            run(
+                args.data / f"{name}.txt", known.get(name), args.time_limit, args.workers, args.seed
+            )
+        )
+        print(pd.DataFrame([rows[-1]]).to_string(index=False, header=len(rows) == 1), flush=True)
+    table = pd.DataFrame(rows)
+    out = args.out or Path(__file__).parent / "results" / f"curtois-{args.time_limit:g}s.csv"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_csv(out, table)
+    print(f"\n{table.to_string(index=False)}\nwritten to {out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,224 @@
+"""Search helpers for day-level scenarios: a person-by-person start and people neighbourhoods.
+
+With demand stated per shift and day, the hard rules bind each person alone; only the soft
+cover lines tie people together. So a roster is built one person at a time, each getting
+the best schedule under their own rules given everyone placed before (what the cover lines
+still lack), and then improved by re-solving a few people at a time with everyone else
+fixed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from scheduler.data import Assignment, Scenario, ShiftDemand
+from scheduler.model.options import ShiftOption
+from scheduler.model.roster import RosterModel
+
+__all__ = [
+    "FIXED",
+    "KINDS",
+    "Neighbourhood",
+    "Neighbourhoods",
+    "can_build_by_person",
+    "person_by_person",
+    "roster_values",
+]
+
+KINDS = ("people", "days")
+"""The neighbourhood kinds, taken in turn."""
+
+
+def can_build_by_person(scenario: Scenario) -> bool:
+    """Whether every hard rule binds one person alone: front office only, no interval demand
+    or breaks (whose staggering ties people together)."""
+    return (
+        all(e.works_front and not e.works_back for e in scenario.employees)
+        and not scenario.demand
+        and not scenario.breaks
+    )
+
+
+def _residual(lines: Iterable[ShiftDemand], placed: dict[int, int]) -> tuple[ShiftDemand, ...]:
+    """Cover lines less the people already on them; a line already met costs each extra."""
+    return tuple(
+        dataclasses.replace(line, required=max(0, line.required - placed.get(number, 0)))
+        for number, line in enumerate(lines)
+    )
+
+
+def person_by_person(
+    scenario: Scenario, seconds_each: float, seed: int = 0, stop: Callable[[], bool] | None = None
+) -> list[Assignment] | None:
+    """A roster built one person at a time, each solved alone against the residual cover.
+
+    People with the fewest shift options go first. Returns None when some person's own rules
+    allow no schedule (the scenario is infeasible) or ``stop`` says to give up.
+    """
+    lines = scenario.shift_demand
+    placed: dict[int, int] = {}
+    roster: list[Assignment] = []
+    alone = [_alone(scenario, e.employee_id) for e in scenario.employees]
+    order = sorted(
+        range(len(alone)),
+        key=lambda i: (_num_options(alone[i]), scenario.employees[i].employee_id),
+    )
+    for index in order:
+        if stop is not None and stop():
+            return None
+        person = scenario.employees[index]
+        numbers = [
+            n for n, line in enumerate(lines) if line.skill is None or line.skill in person.skills
+        ]
+        done = {k: placed.get(n, 0) for k, n in enumerate(numbers)}
+        one = dataclasses.replace(
+            alone[index], shift_demand=_residual((lines[n] for n in numbers), done)
+        )
+        built = RosterModel(one)
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.random_seed = seed
+        solver.parameters.catch_sigint_signal = False
+        # Most people solve in a few hundredths of a second; a hard one gets more time only
+        # until it has some schedule.
+        for seconds in (seconds_each, 10 * seconds_each, 100 * seconds_each):
+            solver.parameters.max_time_in_seconds = seconds
+            code = solver.solve(built.model)
+            if code != cp_model.UNKNOWN or (stop is not None and stop()):
+                break
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        shifts = built.shifts(solver.value)
+        roster += shifts
+        worked = {(a.day, a.shift_id) for a in shifts}
+        for n in numbers:
+            line = lines[n]
+            if (line.day, line.shift_id) in worked:
+                placed[n] = placed.get(n, 0) + 1
+    return roster
+
+
+def _alone(scenario: Scenario, employee_id: str) -> Scenario:
+    """The scenario with one person, their availability and requests, and no cover yet."""
+    return dataclasses.replace(
+        scenario,
+        employees=(scenario.employee(employee_id),),
+        availability=tuple(a for a in scenario.availability if a.employee_id == employee_id),
+        shift_requests=tuple(r for r in scenario.shift_requests if r.employee_id == employee_id),
+        shift_demand=(),
+    )
+
+
+def _num_options(scenario: Scenario) -> int:
+    """Shift options one person's rules leave (fewer first: the least flexible choose first)."""
+    person = scenario.employees[0]
+    rules = scenario.rules_for(person)
+    allowed = [t for t in scenario.shifts if rules.allows(t)]
+    limits = dict(rules.max_shifts)
+    return sum(
+        min(limits.get(t.shift_id, scenario.horizon.days), scenario.horizon.days) for t in allowed
+    )
+
+
+def roster_values(built: RosterModel, roster: Iterable[Assignment]) -> Callable[[Any], int]:
+    """The values of ``built``'s assignment literals in a roster (1 for its shifts, else 0)."""
+    chosen = {(a.employee_id, a.day, a.shift_id) for a in roster}
+    values = {}
+    for (employee_id, index), var in built.x.items():
+        option = built.work[index]
+        on = isinstance(option, ShiftOption) and (
+            (employee_id, option.day, option.template.shift_id) in chosen
+        )
+        values[var.index] = int(on)
+    return lambda var: values[var.index]
+
+
+@dataclass(frozen=True)
+class Neighbourhood:
+    """The part of a roster left free: some people on some days (None: all of them)."""
+
+    kind: str
+    people: frozenset[str] | None = None
+    days: frozenset[int] | None = None
+
+    def frees(self, employee_id: str, day: int) -> bool:
+        """Whether the person's assignment on ``day`` is free."""
+        return (self.people is None or employee_id in self.people) and (
+            self.days is None or day in self.days
+        )
+
+
+FIXED = Neighbourhood("fixed", frozenset(), frozenset())
+"""Nothing free: a complete roster evaluated as it is."""
+
+
+class Neighbourhoods:
+    """Fix a roster outside a neighbourhood on a built model, and release it again.
+
+    Two kinds take turns: a few people over the whole horizon, and everyone over a window of
+    days. Each kind's size grows after a sub-problem solved to optimality and shrinks after
+    one cut short. The domains of the fixed assignment literals are narrowed in the model
+    itself and restored by :meth:`release`, so one model serves every neighbourhood.
+    """
+
+    def __init__(self, built: RosterModel, seed: int = 0, kinds: tuple[str, ...] = KINDS) -> None:
+        self.built = built
+        self.random = random.Random(seed)
+        self.people = [e.employee_id for e in built.people]
+        self.num_days = built.scenario.horizon.days
+        self.kinds = kinds
+        self.size = {"people": max(2, len(self.people) // 6), "days": min(7, self.num_days)}
+        self.turn = 0
+        self._fixed: list[int] = []
+        self._day = {o.index: o.day for o in built.work}
+
+    def choose(self) -> Neighbourhood:
+        """The next neighbourhood: kinds in turn, random people or a random window."""
+        kind = self.kinds[self.turn % len(self.kinds)]
+        self.turn += 1
+        size = self.size[kind]
+        if kind == "people":
+            chosen = self.random.sample(self.people, min(size, len(self.people)))
+            return Neighbourhood(kind, people=frozenset(chosen))
+        first = self.random.randrange(0, self.num_days - size + 1)
+        return Neighbourhood(kind, days=frozenset(range(first, first + size)))
+
+    def is_whole(self, free: Neighbourhood) -> bool:
+        """Whether ``free`` leaves every assignment free (the whole model)."""
+        people = free.people is None or len(free.people) >= len(self.people)
+        return people and (free.days is None or len(free.days) >= self.num_days)
+
+    def fix(self, value: Callable[[Any], int], free: Neighbourhood = FIXED) -> None:
+        """Fix every assignment outside ``free`` to its value in a solution."""
+        variables = self.built.model.proto.variables
+        for (employee_id, index), var in self.built.x.items():
+            if free.frees(employee_id, self._day[index]):
+                continue
+            domain = variables[var.index].domain
+            fixed = value(var)
+            domain.clear()
+            domain.extend([fixed, fixed])
+            self._fixed.append(var.index)
+
+    def release(self) -> None:
+        """Give the fixed literals their 0..1 domain back."""
+        variables = self.built.model.proto.variables
+        for index in self._fixed:
+            domain = variables[index].domain
+            domain.clear()
+            domain.extend([0, 1])
+        self._fixed.clear()
+
+    def adapt(self, free: Neighbourhood, proven: bool) -> None:
+        """Grow a kind after a sub-problem solved to optimality, shrink it else."""
+        if free.kind not in self.size:
+            return
+        limit = len(self.people) if free.kind == "people" else self.num_days
+        step = 1 if proven else -1
+        self.size[free.kind] = max(1, min(limit, self.size[free.kind] + step))
