@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import click
 
-from scheduler.data import Rules, Scenario
+from scheduler.data import Assignment, Rules, Scenario
 from scheduler.errors import InputError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -37,34 +37,47 @@ def reports_bad_input(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def solver_options(command: F) -> F:
-    """The options every solving command shares."""
-    options = [
-        click.option(
-            "--time-limit",
-            type=click.FloatRange(min=0.1),
-            default=60.0,
-            show_default=True,
-            help="Seconds before the best roster so far is kept.",
-        ),
-        click.option(
-            "--workers",
-            type=click.IntRange(min=1),
-            default=None,
-            help="CP-SAT worker threads [default: one per core].",
-        ),
-        click.option("--seed", type=int, default=0, show_default=True, help="Random seed."),
-        click.option(
-            "--formulation",
-            type=click.Choice(["aggregated", "individual"]),
-            default="aggregated",
-            show_default=True,
-            help="Breaks as counts per shift and skill class, or per person.",
-        ),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
+def search_options(time_limit: float, time_help: str, formulation: bool) -> Callable[[F], F]:
+    """Time limit, workers and seed (and the break formulation) of a solving command."""
+
+    def decorate(command: F) -> F:
+        options = [
+            click.option(
+                "--time-limit",
+                type=click.FloatRange(min=0.1),
+                default=time_limit,
+                show_default=True,
+                help=time_help,
+            ),
+            click.option(
+                "--workers",
+                type=click.IntRange(min=1),
+                default=None,
+                help="CP-SAT worker threads [default: one per core].",
+            ),
+            click.option("--seed", type=int, default=0, show_default=True, help="Random seed."),
+        ]
+        if formulation:
+            options.append(
+                click.option(
+                    "--formulation",
+                    type=click.Choice(["aggregated", "individual"]),
+                    default="aggregated",
+                    show_default=True,
+                    help="Breaks as counts per shift and skill class, or per person.",
+                )
+            )
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return decorate
+
+
+solver_options = search_options(60.0, "Seconds before the best roster so far is kept.", True)
+"""The options every solving command shares."""
+replan_options = search_options(8.0, "Seconds for the whole re-plan (done within 10 s).", False)
+"""Time limit, workers and seed of a re-plan."""
 
 
 def format_option(command: F) -> F:
@@ -212,6 +225,18 @@ def describe(problem: Scenario) -> str:
     help="Write each improvement to this file as one JSON line, flushed at once.",
 )
 @format_option
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print summary.json (with the conflicts when infeasible) on stdout, as data.",
+)
+@click.option(
+    "--hint",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="A published roster.csv to start from (rows that no longer fit are skipped).",
+)
 @reports_bad_input
 def solve(
     scenario: Path,
@@ -225,15 +250,23 @@ def solve(
     tier_tolerance: float,
     log_json: Path | None,
     formats: list[str],
+    as_json: bool = False,
+    hint: Path | None = None,
 ) -> None:
     """Solve a scenario and write the roster into OUT (and, with --format, its exports)."""
     from scheduler.export import write_formats
     from scheduler.export.folder import read_output
-    from scheduler.export.outputs import write_result
+    from scheduler.export.outputs import summary, write_result
     from scheduler.export.progress import SolveWatch
+    from scheduler.io.files import json_text
     from scheduler.solve import solve as run
 
+    if hint is not None and (out / "roster.csv").resolve() == hint.resolve():
+        raise InputError(str(hint), "the solve would overwrite its hint; choose another --out")
     problem = load(scenario)
+    start = (read_hint(problem, hint) or None) if hint is not None else None
+    # With --json, stdout carries the JSON alone; the readable lines go to stderr.
+    say = functools.partial(click.echo, err=as_json)
     with SolveWatch(quiet=quiet, log_path=log_json, time_limit=time_limit) as watch:
         result = run(
             problem,
@@ -241,11 +274,14 @@ def solve(
             workers=workers,
             seed=seed,
             formulation=formulation,  # type: ignore[arg-type]
+            hint=start,
             on_progress=watch,
             lexicographic=lexicographic,
             tier_tolerance=tier_tolerance,
         )
         watch.finish(result)
+    if as_json:
+        click.echo(json_text(summary(result)))
     if result.status == "infeasible":
         write_result(result, out)
         click.echo("no roster satisfies the hard rules; these rule groups conflict:", err=True)
@@ -265,7 +301,7 @@ def solve(
     assert result.report is not None
     costs = result.report.costs
     gap = result.gap or 0.0
-    click.echo(
+    say(
         f"{result.status}: {len(result.assignments)} shifts for "
         f"{len({a.employee_id for a in result.assignments})} people, "
         f"shortfall {costs.shortfall_minutes / 60:.1f} h, "
@@ -274,7 +310,7 @@ def solve(
     )
     for violation in result.report.violations:
         click.echo(f"  verifier: {violation}", err=True)
-    click.echo("wrote " + ", ".join(str(f) for f in files))
+    say("wrote " + ", ".join(str(f) for f in files))
 
 
 @main.command()
@@ -511,3 +547,149 @@ def demand(
         f"wrote {out}: {len(table)} intervals, {hours:.1f} person-hours, "
         f"peak {table['required'].max()} people ({model})"
     )
+
+
+def read_hint(problem: Scenario, path: Path) -> list[Assignment]:
+    """The shifts of a published roster as a starting point; warns of each row skipped."""
+    from scheduler.published import read_published
+
+    published = read_published(problem, path, strict=False)
+    if published.shift_days:
+        click.echo(f"hint: moved {path.name} by {published.shift_days} days", err=True)
+    for warning in published.skipped[:MAX_WARNINGS]:
+        click.echo(f"warning: {warning}", err=True)
+    if len(published.skipped) > MAX_WARNINGS:
+        click.echo(f"warning: {len(published.skipped) - MAX_WARNINGS} more rows skipped", err=True)
+    return published.assignments
+
+
+MAX_WARNINGS = 10
+"""Rows skipped from a hint that are named one by one."""
+
+
+@main.command()
+@scenario_argument
+@click.option(
+    "--published",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The published roster.csv.",
+)
+@click.option(
+    "--absent",
+    "absent",
+    multiple=True,
+    required=True,
+    metavar="EMPLOYEE:FIRST[..LAST]",
+    help="Who is away on which dates, e.g. E17:2026-12-09..2026-12-10 (repeatable).",
+)
+@click.option(
+    "--from",
+    "from_",
+    default=None,
+    metavar="DATE-TIME",
+    help="Nothing starting before this changes, e.g. 2026-12-09T08:00 "
+    "[default: midnight of the first absent date].",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder for changes.csv, roster.csv, coverage.csv and summary.json.",
+)
+@replan_options
+@click.option("--json", "as_json", is_flag=True, help="Print summary.json on stdout, as data.")
+@reports_bad_input
+def replan(
+    scenario: Path,
+    published: Path,
+    absent: tuple[str, ...],
+    from_: str | None,
+    out: Path,
+    time_limit: float,
+    workers: int | None,
+    seed: int,
+    as_json: bool,
+) -> None:
+    """Fill the holes absences leave in a published roster, changing as little as possible."""
+    from scheduler.io.files import json_text, write_json
+    from scheduler.replan import parse_absence, parse_from, replan_data, write_replan
+    from scheduler.replan import replan as run
+
+    absences = [parse_absence(text) for text in absent]
+    start = parse_from(from_) if from_ is not None else None
+    if (out / "roster.csv").resolve() == published.resolve():
+        raise InputError(
+            str(published), "the re-plan would overwrite the published roster; choose another --out"
+        )
+    problem = load(scenario)
+    result = run(problem, published, absences, start, time_limit, workers, seed)
+    data = replan_data(result)
+    say = functools.partial(click.echo, err=as_json)
+    if as_json:
+        click.echo(json_text(data))
+    if result.status == "infeasible":
+        write_json(out / "summary.json", data)
+        click.echo("no re-plan satisfies the hard rules; these rule groups conflict:", err=True)
+        for line in result.conflicts:
+            click.echo(f"  - {line}", err=True)
+        sys.exit(EXIT_INFEASIBLE)
+    if not result.found:
+        click.echo(f"no re-plan found within {time_limit:g} s; allow more time", err=True)
+        sys.exit(EXIT_NO_ROSTER_YET)
+    files = write_replan(result, out)
+    assert result.report is not None
+    for change in result.changes:
+        say(f"  {change}")
+    costs = result.report.costs
+    say(
+        f"{result.status}: {result.num_changes} change{'' if result.num_changes == 1 else 's'} "
+        f"({', '.join(f'{k} {v}' for k, v in data['replan'].items() if k in CHANGE_KINDS)}), "
+        f"shortfall {costs.shortfall_minutes / 60:.1f} h after {result.solve_seconds:.1f} s"
+    )
+    for violation in result.report.violations:
+        click.echo(f"  verifier: {violation}", err=True)
+    say("wrote " + ", ".join(str(f) for f in files))
+
+
+CHANGE_KINDS = ("moved", "location", "added", "removed", "absent")
+
+
+@main.command()
+@scenario_argument
+@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the runs and reasons as JSON.")
+@reports_bad_input
+def explain(scenario: Path, out_dir: Path, as_json: bool) -> None:
+    """Say why each short stretch of a solve's roster (in OUT_DIR) is short."""
+    from scheduler.explain import explain_shortages
+    from scheduler.export.folder import ROSTER_FILE, read_output
+    from scheduler.io.files import json_text
+    from scheduler.replan import with_replan_absences
+
+    problem = load(scenario)
+    output = read_output(out_dir)
+    solved_for = output.summary.get("scenario")
+    if solved_for is not None and solved_for != problem.name:
+        click.echo(
+            f"warning: {out_dir} was solved for scenario {solved_for!r}, not {problem.name!r}",
+            err=True,
+        )
+    # A re-plan's roster is judged with its absences, as the verifier judged it.
+    problem = with_replan_absences(problem, output.summary)
+    shortages = explain_shortages(problem, out_dir / ROSTER_FILE)
+    if as_json:
+        click.echo(json_text({"shortages": [s.to_dict() for s in shortages]}))
+        return
+    for shortage in shortages:
+        click.echo(str(shortage))
+    reasons = Counter(s.reason for s in shortages)
+    hours = sum(s.short_minutes for s in shortages) / 60
+    click.echo(
+        f"{len(shortages)} short stretches, {hours:g} person-hours short"
+        + (": " + ", ".join(f"{r} {n}" for r, n in reasons.most_common()) if reasons else "")
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from ortools.sat.python import cp_model
 
+from scheduler.conflicts import Conflict, describe_conflicts
 from scheduler.data import TIERS, Assignment, FlexDay, Office, Scenario
 from scheduler.io.roster import roster_frame
 from scheduler.model.construct import assign_to_targets, greedy_roster
@@ -76,12 +77,13 @@ def relative_gap(objective: float, bound: float) -> float:
     return abs(objective - bound) / max(abs(objective), 1e-9)
 
 
-@dataclass
+@dataclass(repr=False)
 class Result:
     """The outcome of a solve.
 
     ``status`` is ``optimal`` or ``feasible`` when a roster was found, ``infeasible`` when
-    the hard rules allow none (see ``conflicts``), ``unknown`` when time ran out first.
+    the hard rules allow none (see ``conflicts``, and ``conflict_groups`` for the same as data),
+    ``unknown`` when time ran out first.
     """
 
     scenario: Scenario
@@ -95,6 +97,7 @@ class Result:
     num_constraints: int = 0
     history: list[Progress] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
+    conflict_groups: list[Conflict] = field(default_factory=list)
     interrupted: bool = False
     report: Report | None = None
 
@@ -150,6 +153,18 @@ class Result:
         from scheduler.export.notebook import result_html
 
         return result_html(self)
+
+    def __repr__(self) -> str:
+        parts = [f"Result({self.scenario.name!r}", f"status={self.status!r}"]
+        if self.found:
+            gap = "n/a" if self.gap is None else f"{100 * self.gap:.2f} %"
+            parts += [f"objective={self.objective:,}", f"gap={gap}"]
+            parts.append(f"shifts={len(self.assignments)}, flex_days={len(self.flex_days)}")
+        if self.report is not None:
+            parts.append(f"shortfall_hours={self.report.costs.shortfall_minutes / 60:g}")
+            parts.append(f"violations={len(self.report.violations)}")
+        parts.append(f"solve_seconds={self.solve_seconds:.1f})")
+        return ", ".join(parts)
 
 
 class _Recorder(cp_model.CpSolverSolutionCallback):
@@ -350,8 +365,10 @@ def _solve_lexicographic(
         code = _solve_interruptibly(solver, exact.model, None)
         search.solver = None
         if code == cp_model.INFEASIBLE and values is None:
-            conflicts = explain_infeasible(scenario, seed=search.seed)
-            return search.result(exact, "infeasible", conflicts=conflicts)
+            groups = find_conflicts(scenario, seed=search.seed)
+            result = search.result(exact, "infeasible", conflicts=[str(g) for g in groups])
+            result.conflict_groups = groups
+            return result
         if code not in _FOUND:
             proven = False
             break
@@ -385,7 +402,10 @@ def _solve_in_phases(search: _Search, hint: list[Assignment] | None) -> Result:
     search.warm_start(first, hint)
     code = search.run(first, search.remaining() * (RELAXED_SHARE if staggered else 1), staggered)
     if code == cp_model.INFEASIBLE:
-        return search.result(first, "infeasible", conflicts=explain_infeasible(scenario, seed=seed))
+        groups = find_conflicts(scenario, seed=seed)
+        result = search.result(first, "infeasible", conflicts=[str(g) for g in groups])
+        result.conflict_groups = groups
+        return result
     relaxed = search.last if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
     relaxed_valid = search.last_valid
     if relaxed is not None and not relaxed_valid:
@@ -567,7 +587,9 @@ class _Search:
         """Place the breaks and back-office days around a roster's shifts (kept if best)."""
         start = RosterModel(self.scenario, self.formulation)
         start.fix_shifts(roster, only=_settled(self.scenario, roster))
-        self._place(start, WARM_START_SHARE * self.time_limit)
+        # Tight break rules need a second or so to place even on a small floor; a share alone
+        # left a 5 s solve without any roster.
+        self._place(start, max(WARM_START_SHARE * self.time_limit, MIN_REPAIR_SECONDS))
 
     def staff_then_assign(self) -> list[Assignment] | None:
         """Decide people per shift option and skill class, then hand those shifts to people.
@@ -719,50 +741,56 @@ _STATUS = {
 
 def explain_infeasible(scenario: Scenario, time_limit: float = 30.0, seed: int = 0) -> list[str]:
     """Name a set of rule groups that cannot all hold, from the solver's assumption core."""
+    return [str(c) for c in find_conflicts(scenario, time_limit, seed)]
+
+
+NO_CORE = "the hard rules conflict, but no smaller set of rule groups was isolated"
+NO_GROUP = "the shift templates, availability and break rules leave no roster at all"
+SHRINK_SHARE = 0.5
+"""Share of the explaining time for dropping rule groups the core does not need."""
+
+
+def find_conflicts(scenario: Scenario, time_limit: float = 30.0, seed: int = 0) -> list[Conflict]:
+    """A small set of rule groups that cannot all hold, each with its numbers.
+
+    The solver's core over the assumption literals (one per rule group) is sufficient but not
+    always minimal, so each of its groups is then dropped in turn and kept out when the rest
+    is still infeasible, while the time lasts.
+    """
+    started = time.perf_counter()
     built = RosterModel(scenario, explain=True)
-    built.model.add_assumptions(
-        [built.model.get_bool_var_from_proto_index(i) for i in built.guards]
-    )
-    solver = cp_model.CpSolver()
-    # Cores over assumptions need a single worker.
-    _configure(solver, time_limit, 1, seed)
-    code = solver.solve(built.model)
-    if code != cp_model.INFEASIBLE:
-        return ["the hard rules conflict, but no smaller set of rule groups was isolated"]
-    core = solver.sufficient_assumptions_for_infeasibility()
-    guards = [built.guards[i] for i in core if i in built.guards]
-    if not guards:
-        return ["the shift templates, availability and break rules leave no roster at all"]
-    return [describe_guard(scenario, g) for g in sorted(guards, key=_guard_key)]
+    literals = {i: built.model.get_bool_var_from_proto_index(i) for i in built.guards}
 
+    def core_of(assumed: list[int], seconds: float) -> list[int] | None:
+        """The core of these assumptions, or None when they hold (or time ran out)."""
+        built.model.clear_assumptions()
+        built.model.add_assumptions([literals[i] for i in assumed])
+        solver = cp_model.CpSolver()
+        # Cores over assumptions need a single worker.
+        _configure(solver, max(seconds, 0.1), 1, seed)
+        if solver.solve(built.model) != cp_model.INFEASIBLE:
+            return None
+        return [i for i in solver.sufficient_assumptions_for_infeasibility() if i in literals]
 
-def _guard_key(guard: Guard) -> tuple[str, str, str]:
-    return guard.employee_id, guard.family, guard.detail
+    core = core_of(list(literals), time_limit)
+    if core is None:
+        return [Conflict("unknown", None, "", NO_CORE)]
+    budget = SHRINK_SHARE * time_limit
+    for index in list(core):
+        left = budget - (time.perf_counter() - started)
+        if index not in core or len(core) == 1 or left <= 0:
+            continue
+        smaller = core_of([i for i in core if i != index], left)
+        if smaller is not None:
+            core = smaller
+    if not core:
+        return [Conflict("structure", None, "", NO_GROUP)]
+    return describe_conflicts(scenario, [built.guards[i] for i in core])
 
 
 def describe_guard(scenario: Scenario, guard: Guard) -> str:
     """A rule group in the planner's words."""
-    if not guard.employee_id:
-        skill, _, day = guard.detail.partition(":")
-        when = scenario.horizon.date_of(int(day)).isoformat()
-        return f"back-office cover: at least the required people with skill {skill} on {when}"
-    person = scenario.employee(guard.employee_id)
-    if guard.family == "anchor":
-        anchored = scenario.horizon.date_of(int(guard.detail.removeprefix("day")))
-        return f"{person.employee_id} ({person.name}): team {person.team} on site on {anchored}"
-    rules = scenario.rules_for(person)
-    where = f" in {guard.detail.replace('block', 'week ')}" if guard.detail else ""
-    texts = {
-        "min_hours": f"min_hours {person.min_minutes / 60:g} h{where}",
-        "max_hours": f"max_hours {person.weekly_max_minutes / 60:g} h{where}",
-        "max_days": f"max_days {rules.max_days_of(person)}{where}",
-        "min_rest": f"min_rest_hours {rules.min_rest_minutes / 60:g} between shifts",
-        "weekly_rest": f"weekly_rest_hours {rules.weekly_rest_minutes / 60:g}{where}",
-        "max_consecutive_days": f"max_consecutive_days {rules.max_consecutive_days}",
-        "max_remote_days": f"max_remote_days {scenario.back_office.max_remote_days}{where}",
-        "min_onsite_days": f"min_onsite_days {scenario.back_office.min_onsite_days}{where}",
-    }
-    return f"{guard.employee_id} ({person.name}): {texts.get(guard.family, guard.family)}"
+    return str(describe_conflicts(scenario, [guard])[0])
 
 
 class _CallableModule(types.ModuleType):

@@ -6,10 +6,12 @@ Import them in test files with ``from conftest import make_scenario, assign, ...
 from __future__ import annotations
 
 import dataclasses
+import os
 from datetime import date
 from typing import Any
 
 import pandas as pd
+from hypothesis import settings
 
 from scheduler.data import (
     MINUTES_PER_DAY,
@@ -23,6 +25,11 @@ from scheduler.data import (
     ShiftTemplate,
 )
 from scheduler.io.roster import FLEX_ACTIVITY, ROSTER_COLUMNS, roster_frame
+
+# CI runs the property tests on a fixed sequence of examples (HYPOTHESIS_PROFILE=ci in .ci/run),
+# so a red run is reproducible; a developer's run keeps exploring new examples.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 START = date(2026, 12, 7)
 """First day of the default horizon, a Monday."""

@@ -524,3 +524,15 @@ def test_to_excel_writes_the_export_workbook(tmp_path: Path) -> None:
     for person in {a.employee_id for a in result.assignments}:
         assert person in grid
     assert [p.name for p in path.parent.iterdir()] == ["roster.xlsx"]
+
+
+def test_result_repr_is_one_readable_line() -> None:
+    """repr(result) is a one-line summary, not the whole scenario and its tables."""
+    from conftest import make_scenario
+
+    result = solve(make_scenario(), time_limit=5, workers=1)
+    assert result.report is not None and result.report.ok
+    text = repr(result)
+    assert "\n" not in text and len(text) < 300
+    assert text.startswith("Result('tiny', status='optimal', objective=")
+    assert "violations=0" in text

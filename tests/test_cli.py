@@ -246,3 +246,19 @@ def test_solve_lexicographic_reports_tiers(scenario: Path, tmp_path: Path) -> No
     assert summary["violations"] == []
     assert summary["objective_tiers"]["1_shortfall"] == 100 * 90
     assert summary["objective"] == sum(summary["objective_tiers"].values())
+
+
+def test_python_dash_m_runs_the_command_line() -> None:
+    """`python -m scheduler` is the same command line as the `scheduler` script."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "scheduler", "validate", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "--explain-rules" in done.stdout

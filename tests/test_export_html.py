@@ -145,6 +145,14 @@ def test_page_escapes_names(page: tuple[Output, Path]) -> None:
     assert "\\u003cb id=" in text
 
 
+def test_page_shows_fairness_and_tiers(page: tuple[Output, Path]) -> None:
+    """The page has the per-person fairness table and each objective tier."""
+    text = page[1].read_text(encoding="utf-8")
+    assert "<caption>Fairness and requests per person</caption>" in text
+    assert "<th>weekend days</th>" in text
+    assert "Objective tier 1 shortfall" in text
+
+
 def test_page_offers_team_office_and_skill_filters(page: tuple[Output, Path]) -> None:
     """The filters list the teams and skills of the staff and both offices."""
     parsed = Elements()

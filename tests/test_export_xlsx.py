@@ -189,7 +189,11 @@ def test_summary_sheet_has_the_kpis(solved: tuple[Result, Path], workbook: Workb
     assert values["horizon timezone"] is None
     assert values["violations"] == 0
     assert values["scenario"] == "export $test"
+    assert values["objective_tiers 1_shortfall"] == output.summary["objective_tiers"]["1_shortfall"]
     assert any(isinstance(chart, BarChart) for chart in sheet._charts)
+    # The per-person fairness table follows the hours table.
+    headers = [row for row in sheet.iter_rows(values_only=True) if row and row[0] == "employee_id"]
+    assert any("weekend_days" in row for row in headers)
 
 
 def test_day_sheets_mark_shifts_and_breaks(solved: tuple[Result, Path], workbook: Workbook) -> None:

@@ -74,6 +74,7 @@ def render_html(output: Output) -> str:
             '<section class="tables">',
             _kpi_table(output),
             _hours_table(output, data),
+            _people_table(output, data),
             _back_office_table(output),
             "</section>",
             "</main>",
@@ -365,9 +366,26 @@ def _kpi_table(output: Output) -> str:
         (["Back-office days remote", _number(int((flex & (location == "remote")).sum()))], ""),
         (["Broken rules", _number(len(summary.get("violations") or []))], ""),
     ]
-    for term, value in (summary.get("objective_terms") or {}).items():
-        rows.append(([f"Objective: {term}", _number(value)], ""))
+    rows.insert(9, (["Fairness spread", _number(summary.get("fairness_spread"))], ""))
+    for tier, value in (summary.get("objective_tiers") or {}).items():
+        rows.append(([f"Objective tier {tier.replace('_', ' ', 1)}", _number(value)], ""))
     return _table("Key figures", ["KPI", "value"], rows, "kpi")
+
+
+def _people_table(output: Output, data: dict[str, Any]) -> str:
+    """Per person: fairness group, weekend days, tagged and unwanted shifts, requests."""
+    records = output.summary.get("people") or []
+    if not records:
+        return ""
+    names = {p["id"]: p["name"] for p in data["people"]}
+    counts = [k for k in records[0] if k not in ("employee_id", "group")]
+    rows = []
+    for r in records:
+        employee_id = str(r.get("employee_id", ""))
+        cells = [employee_id, names.get(employee_id, ""), str(r.get("group", ""))]
+        rows.append((cells + [_number(r.get(k)) for k in counts], employee_id))
+    header = ["id", "name", "group", *(k.replace("_", " ") for k in counts)]
+    return _table("Fairness and requests per person", header, rows, "people")
 
 
 def _hours_table(output: Output, data: dict[str, Any]) -> str:

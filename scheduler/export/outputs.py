@@ -46,6 +46,7 @@ def summary(result: Result) -> dict[str, Any]:
     }
     if result.report is None:
         data["conflicts"] = result.conflicts
+        data["conflict_groups"] = [c.to_dict() for c in result.conflict_groups]
         return data
     costs = result.report.costs
     names = {e.employee_id: e.name for e in result.scenario.employees}

@@ -427,7 +427,7 @@ def _add_coverage_chart(sheet: Worksheet, num_rows: int, num_columns: int) -> No
 
 _LIST_COUNTS = ("violations", "conflicts")
 """Lists of summary.json shown as a count among the KPIs and in full below them."""
-_TABLES = ("employees", "back_office_days")
+_TABLES = ("employees", "people", "back_office_days")
 """Lists of summary.json shown as tables of their own."""
 
 
@@ -464,10 +464,11 @@ def _add_summary(sheet: Worksheet, data: _Data) -> None:
             for r in employees
         ]
         row = _table(sheet, row + 1, ["employee_id", "name", *keys], rows)
-    days = summary.get("back_office_days") or []
-    if days:
-        keys = list(days[0])
-        row = _table(sheet, row + 1, keys, [[r.get(k) for k in keys] for r in days])
+    for table in ("people", "back_office_days"):
+        records = summary.get(table) or []
+        if records:
+            keys = list(records[0])
+            row = _table(sheet, row + 1, keys, [[r.get(k) for k in keys] for r in records])
     _fit_widths(sheet, minimum=10, maximum=60)
     sheet.freeze_panes = "A2"
 

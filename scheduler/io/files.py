@@ -53,8 +53,12 @@ def write_csv(path: Path, frame: pd.DataFrame) -> None:
 
 def write_json(path: Path, data: Any) -> None:
     """Write indented JSON atomically; NaN (a blank cell in pandas) becomes null."""
-    text = json.dumps(_plain(data), indent=2, ensure_ascii=False, allow_nan=False, default=str)
-    write_text_atomic(path, text + "\n")
+    write_text_atomic(path, json_text(data) + "\n")
+
+
+def json_text(data: Any) -> str:
+    """Indented JSON of plain data, pandas and numpy values; NaN becomes null."""
+    return json.dumps(_plain(data), indent=2, ensure_ascii=False, allow_nan=False, default=str)
 
 
 def _plain(value: Any) -> Any:

@@ -723,7 +723,9 @@ class RosterModel:
         for day in range(self.scenario.horizon.days):
             onsite = [var for _, var in self._flex_vars(day, Location.ONSITE)]
             if len(onsite) > desks:
-                self.model.add(cp_model.LinearExpr.sum(onsite) <= desks)
+                self.model.add(cp_model.LinearExpr.sum(onsite) <= desks).only_enforce_if(
+                    self._guard_group("desks", f"day{day}")
+                )
 
     def add_anchors(self) -> None:
         """An anchored team works on site on its weekday, unless a member is unavailable."""
@@ -887,9 +889,14 @@ class RosterModel:
         """At most max(1, floor(max_on_break x people working)) people are on a break at once,
         counted among the people who share a max_on_break."""
         working = self._working()
+        # When explaining, one assumption per day switches the cap of that day's intervals.
+        guards: dict[int, list[cp_model.IntVar]] = {}
         for (t, share), terms in sorted(self._on_break().items(), key=lambda item: item[0][0]):
             if share is None:
                 continue
+            day = t * self.step // MINUTES_PER_DAY
+            if day not in guards:
+                guards[day] = self._guard_group("max_on_break", f"day{day}")
             on_break = cp_model.LinearExpr.sum(terms)
             staff = cp_model.LinearExpr.sum(working[t, share])
             if self.relax_break_cap:
@@ -897,13 +904,13 @@ class RosterModel:
                 # max(1, ...) needs a literal per interval, which stalls the search.
                 self.model.add(
                     share.denominator * on_break <= share.numerator * staff + share.denominator
-                )
+                ).only_enforce_if(guards[day])
                 continue
             large = self.model.new_bool_var(f"large_team_{t}")
             self.model.add(share.denominator * on_break <= share.numerator * staff).only_enforce_if(
-                large
+                [large, *guards[day]]
             )
-            self.model.add(on_break <= 1).only_enforce_if(~large)
+            self.model.add(on_break <= 1).only_enforce_if([~large, *guards[day]])
 
     def add_coverage(self) -> None:
         """Soft, weighted above all: on_floor(t) + shortfall(t) >= required(t) per line."""
