@@ -176,7 +176,11 @@ class ShiftTemplate:
     weekdays: frozenset[int] = frozenset(range(7))
     tags: frozenset[str] = frozenset()
     not_followed_by: frozenset[str] = frozenset()
-    """Shift ids no one may start on the day after working this shift."""
+    """Shift ids or tags no one may start on the day after working this shift."""
+
+    def bars_next(self, other: ShiftTemplate) -> bool:
+        """Whether ``other`` may not start the day after this shift (by id or tag)."""
+        return other.shift_id in self.not_followed_by or bool(other.tags & self.not_followed_by)
 
     @property
     def duration(self) -> int:

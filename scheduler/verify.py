@@ -1015,7 +1015,7 @@ def _check_successions(
         for day, items in sorted(days.items()):
             for _, before in items:
                 for s, after in days.get(day + 1, []):
-                    if after.shift_id in before.not_followed_by:
+                    if before.bars_next(after):
                         issues.add(
                             "not-followed-by",
                             employee_id,

@@ -384,3 +384,14 @@ def test_run_automaton_accepts_exactly_the_allowed_sequences(
             for label, first, last in runs
         )
         assert (state is not None) == allowed, days
+
+
+def test_forbidden_succession_by_tag() -> None:
+    """not_followed_by may name a tag: L bars every shift tagged early the next day."""
+    early = dataclasses.replace(E, tags=frozenset({"early"}))
+    late = dataclasses.replace(L, not_followed_by=frozenset({"early"}))
+    problem = scenario(
+        days=2, shifts=(early, late), shift_demand=(line(0, 1, "L"), line(1, 1, "E"))
+    )
+    assert solved(problem).objective == UNDER
+    assert rules_broken(problem, ("E1", 0, "L"), ("E1", 1, "E")) == ["not-followed-by"]

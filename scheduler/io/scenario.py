@@ -616,9 +616,11 @@ def _read_shifts(source: Source, horizon: Horizon) -> tuple[ShiftTemplate, ...]:
         tags = _words(cells.text("tags"))
         after = _words(cells.text("not_followed_by"))
         shifts.append(ShiftTemplate(shift_id, start, end, cells.weekdays("weekdays"), tags, after))
+    known = set(table_rows) | {tag for s in shifts for tag in s.tags}
     for cells, template in zip(table.rows, shifts, strict=True):
-        for word in sorted(template.not_followed_by - set(table_rows)):
-            raise cells.error("not_followed_by", f"expected shift ids of shifts.csv, got {word!r}")
+        for word in sorted(template.not_followed_by - known):
+            message = f"expected shift ids or tags of shifts.csv, got {word!r}"
+            raise cells.error("not_followed_by", message)
     return tuple(shifts)
 
 

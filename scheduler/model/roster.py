@@ -649,11 +649,10 @@ class RosterModel:
                 for option, var in pairs:
                     if not isinstance(option, ShiftOption) or not option.template.not_followed_by:
                         continue
-                    banned = option.template.not_followed_by
                     following = [
                         v
                         for o, v in days.get(day + 1, [])
-                        if isinstance(o, ShiftOption) and o.template.shift_id in banned
+                        if isinstance(o, ShiftOption) and option.template.bars_next(o.template)
                     ]
                     # One shift a day, so the shift and the banned ones after it form a clique.
                     self._at_most_one([var, *following], guard)
