@@ -129,18 +129,3 @@ def test_missing_section_and_file(tmp_path: Path) -> None:
         read_curtois(write(tmp_path, TINY.split("SECTION_COVER")[0]))
     with pytest.raises(InputError, match=r"^nowhere.txt: missing instance file"):
         read_curtois(tmp_path / "nowhere.txt")
-
-
-BENCHMARKS = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "curtois-qu"
-
-
-@pytest.mark.parametrize(("number", "optimum"), [(1, 607), (2, 828)])
-def test_published_optimum_is_reproduced(number: int, optimum: int) -> None:
-    """Instances 1 and 2 solve to their proven optima, and the verifier counts the same."""
-    path = BENCHMARKS / f"Instance{number}.txt"
-    if not path.is_file():
-        pytest.skip(f"the Curtois-Qu instances are not on this machine ({BENCHMARKS})")
-    result = solve(read_curtois(path), time_limit=20, workers=2, seed=0)
-    assert result.status == "optimal"
-    assert result.report is not None and result.report.ok
-    assert result.report.costs.objective == result.objective == optimum
