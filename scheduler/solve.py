@@ -481,13 +481,7 @@ MIN_REPAIR_SECONDS = 1.0
 DECOMPOSE_FROM = 150
 """Front-office people from which the warm start decides counts first (see staffing.py)."""
 STAFFING_SHARE = 0.1
-ASSIGN_SHARE = 0.25
-"""Shares of the time limit for the staffing and the assignment phase of the warm start.
-
-Staffing reaches a few percent gap quickly; the hand-out to people is the harder part. At 60 s
-(one run each) 0.1/0.25 gave 7.5 M at N=400 and 3.1 M at N=200, against 9.9-13.2 M and
-1.9-5.9 M with 0.15/0.15.
-"""
+"""Share of the time limit for the staffing model of the warm start."""
 _FOUND = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 WARM_START_SHARE = 0.1
 """Share of the time limit, at most, for placing the breaks of the starting roster."""
@@ -604,13 +598,17 @@ class _Search:
             # Without a back office the staffing model only sums or drops per-person rules
             # and costs, so it is a relaxation and its bound holds for the roster too.
             self.recorder.on_bound(solver.best_objective_bound)
-        targets = staffing.targets(solver)
-        assign = RosterModel(self.scenario, self.formulation, targets=targets)
-        # CP-SAT alone met the counts badly at N=400 (620 of ~1870 missed in 9 s); a greedy
-        # hand-out misses about 85, and CP-SAT then makes it keep every per-person rule.
-        assign.hint(assign_to_targets(self.scenario, assign.options, targets, assign.skill_class))
-        solver = self._quiet_solve(assign, ASSIGN_SHARE * self.time_limit)
-        return None if solver is None else assign.shifts(solver.value)
+        # CP-SAT alone met the counts badly (N=400: 620 of ~1870 missed in 9 s; N=200: 18
+        # of 980 after 15 s from a hint that missed 4); per-profile patterns and a greedy
+        # hand-out with ejection chains miss 0-5 in well under a second.
+        return assign_to_targets(
+            self.scenario,
+            staffing.options,
+            staffing.group_targets(solver),
+            staffing.group_of,
+            staffing.patterns_of(solver),
+            staffing.skill_class,
+        )
 
     def _quiet_solve(self, built: RosterModel, seconds: float) -> cp_model.CpSolver | None:
         if self.recorder.interrupted:

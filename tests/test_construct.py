@@ -5,9 +5,17 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from conftest import make_scenario, roster
+from conftest import at, employee, make_scenario, roster
 
-from scheduler.data import Assignment, Employee, Office, Scenario
+from scheduler.data import (
+    Assignment,
+    AvailabilityKind,
+    AvailabilitySpan,
+    Employee,
+    Horizon,
+    Office,
+    Scenario,
+)
 from scheduler.io.scenario import read_scenario
 from scheduler.model.construct import assign_to_targets, greedy_roster
 from scheduler.model.options import shift_options
@@ -51,6 +59,28 @@ def test_greedy_roster_leaves_out_back_office_people() -> None:
     scenario = make_scenario(employees=(*scenario.employees, back))
     people = {a.employee_id for a in greedy_assignments(scenario)}
     assert people and "B1" not in people
+
+
+def test_hand_out_moves_a_shift_on_to_meet_a_missed_count() -> None:
+    """E2's Monday LATE goes to E3 so that E2, rested, can take Tuesday's EARLY."""
+    scenario = make_scenario(
+        horizon=Horizon(make_scenario().horizon.start, days=2),
+        employees=(employee("E2"), employee("E3")),
+        availability=(
+            AvailabilitySpan("E3", at(1, "06:00"), at(1, "08:00"), AvailabilityKind.UNAVAILABLE),
+        ),
+        breaks=(),
+    )
+    options = shift_options(scenario)
+    index = {(o.day, o.template.shift_id): o.index for o in options}
+    targets = {(index[0, "LATE"], "g"): 1, (index[1, "EARLY"], "g"): 1, (index[1, "LATE"], "g"): 1}
+    handed = assign_to_targets(scenario, options, targets, {"E2": "g", "E3": "g"})
+    assert sorted((a.employee_id, a.day, a.shift_id) for a in handed) == [
+        ("E2", 1, "EARLY"),
+        ("E3", 0, "LATE"),
+        ("E3", 1, "LATE"),
+    ]
+    assert verify(scenario, roster(scenario, *handed)).violations == ()
 
 
 def test_assign_to_targets_meets_feasible_counts() -> None:

@@ -11,8 +11,8 @@ from ortools.sat.python import cp_model
 
 import scheduler.solve as solve_module
 from scheduler.data import DemandSpan, Horizon, Scenario, Weights
-from scheduler.model.roster import RosterModel
-from scheduler.model.staffing import StaffingModel
+from scheduler.model.construct import assign_to_targets
+from scheduler.model.staffing import StaffingModel, week_patterns
 from scheduler.solve import solve
 
 DAY = shift("DAY", "09:00", "17:00")
@@ -51,14 +51,57 @@ def test_staffing_counts_match_demand_exactly() -> None:
     assert sorted(staffing.targets(solver).values()) == [1, 2]
 
 
-def test_assignment_meets_the_counts_with_named_people() -> None:
+def test_hand_out_meets_the_counts_with_named_people() -> None:
     """Named shifts meet the staffing counts: three shifts, two on Monday."""
     scenario = two_day_scenario()
     staffing = StaffingModel(scenario)
-    targets = staffing.targets(solved(staffing.model))
-    assign = RosterModel(scenario, targets=targets)
-    shifts = assign.shifts(solved(assign.model).value)
+    solver = solved(staffing.model)
+    shifts = assign_to_targets(
+        scenario,
+        staffing.options,
+        staffing.group_targets(solver),
+        staffing.group_of,
+        staffing.patterns_of(solver),
+        staffing.skill_class,
+    )
     assert sorted(a.day for a in shifts) == [0, 0, 1]
+
+
+def test_week_patterns_lists_every_count_per_length() -> None:
+    """Shifts of 4 h and 6 h, at most five, 16-26 h: the eleven patterns by hand."""
+    assert week_patterns([240, 360], 5, 960, 1560) == [
+        (0, 3),
+        (0, 4),
+        (1, 2),
+        (1, 3),
+        (2, 2),
+        (2, 3),
+        (3, 1),
+        (3, 2),
+        (4, 0),
+        (4, 1),
+        (5, 0),
+    ]
+
+
+def test_staffing_counts_hold_for_each_person_not_only_for_the_class() -> None:
+    """20 h and 12 h people hold two and one 8-hour shifts, not the four their 32 h sum allows."""
+    demand = tuple(DemandSpan(at(d, "09:00"), at(d, "17:00"), 2) for d in range(3))
+    scenario = make_scenario(
+        horizon=Horizon(make_scenario().horizon.start, days=3),
+        employees=(employee("A", 20, max_minutes=1200), employee("B", 12, max_minutes=720)),
+        shifts=(DAY,),
+        breaks=(),
+        demand=demand,
+        weights=Weights(shortfall=100, contract=0, preference=10, surplus=1),
+    )
+    staffing = StaffingModel(scenario)
+    solver = solved(staffing.model)
+    assert sum(staffing.targets(solver).values()) == 3
+    roster = solve(scenario, time_limit=10.0, workers=2, seed=0)
+    assert roster.report is not None and roster.report.ok
+    assert roster.status == "optimal"
+    assert roster.report.costs.shortfall_minutes == 3 * 480
 
 
 def test_staffing_never_staffs_more_people_than_are_available() -> None:

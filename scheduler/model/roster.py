@@ -156,9 +156,6 @@ class RosterModel:
     relax_break_cap
         State the staggering cap as ``floor(share x working) + 1``, a linear relaxation of
         ``max(1, floor(share x working))``; its rosters must be checked and repaired.
-    targets
-        People wanted per shift option and skill class (from a staffing solve): leave out
-        breaks and coverage and hand out named shifts that meet these counts.
     """
 
     def __init__(
@@ -167,7 +164,6 @@ class RosterModel:
         formulation: Formulation = "aggregated",
         explain: bool = False,
         relax_break_cap: bool = False,
-        targets: dict[tuple[int, SkillClass], int] | None = None,
     ) -> None:
         if formulation not in FORMULATIONS:
             raise ValueError(f"formulation must be one of {FORMULATIONS}")
@@ -234,9 +230,6 @@ class RosterModel:
         self.add_successions()
         self.add_shift_requests()
         self.add_day_cover()
-        if targets is not None:
-            self.add_count_targets(targets)
-            return
         if formulation == "aggregated":
             self.add_breaks_aggregated()
         else:
@@ -245,17 +238,6 @@ class RosterModel:
         self.add_coverage()
         if not explain:
             self.add_objective()
-
-    def add_count_targets(self, targets: dict[tuple[int, SkillClass], int]) -> None:
-        """Soft, above contract and preferences: as many named people per option as targeted."""
-        weight = self.scenario.weights.shortfall * 60
-        for key, count in self.count.items():
-            wanted = targets.get(key, 0)
-            miss = self.model.new_int_var(0, max(wanted, len(self.members[key])), f"miss_{key[0]}")
-            self.model.add(miss >= count - wanted)
-            self.model.add(miss >= wanted - count)
-            self.tier_terms["shortfall"].append((miss, weight))
-        self._minimize()
 
     # ----------------------------------------------------------------- helpers
     def _guard_group(self, family: str, detail: str) -> list[cp_model.IntVar]:
