@@ -30,6 +30,7 @@ from scheduler.data import TIERS, Assignment, FlexDay, Office, Scenario
 from scheduler.io.roster import roster_frame
 from scheduler.model.construct import assign_to_targets, greedy_roster
 from scheduler.model.neighbourhood import (
+    KINDS,
     Neighbourhoods,
     can_build_by_person,
     person_by_person,
@@ -400,7 +401,8 @@ def _solve_in_phases(search: _Search, hint: list[Assignment] | None) -> Result:
     # it gave (N=100: 2.2M against 0.24M at 60 s).
     first = RosterModel(scenario, formulation, relax_break_cap=staggered)
     search.warm_start(first, hint)
-    code = search.run(first, search.remaining() * (RELAXED_SHARE if staggered else 1), staggered)
+    share = (DECOMPOSED_RELAXED_SHARE if search.decomposed else RELAXED_SHARE) if staggered else 1
+    code = search.run(first, search.remaining() * share, staggered)
     if code == cp_model.INFEASIBLE:
         groups = find_conflicts(scenario, seed=seed)
         result = search.result(first, "infeasible", conflicts=[str(g) for g in groups])
@@ -413,8 +415,14 @@ def _solve_in_phases(search: _Search, hint: list[Assignment] | None) -> Result:
     solved_exactly = code == cp_model.OPTIMAL and relaxed_valid
     if staggered and not solved_exactly:
         # A day-window large-neighbourhood search here was measured and dropped: N=100
-        # 330k and N=200 9.0M against 233k-295k and 8.6M for the plain exact model.
-        search.improve(RosterModel(scenario, formulation))
+        # 330k and N=200 9.0M against 233k-295k and 8.6M for the plain exact model. From
+        # the counts-first start, people neighbourhoods pay (see DECOMPOSED_RELAXED_SHARE).
+        exact = RosterModel(scenario, formulation)
+        if search.decomposed:
+            search.improve_by_neighbourhoods(
+                exact, ("people",), NEIGHBOURHOOD_PEOPLE, DECOMPOSED_NEIGHBOURHOOD_SECONDS
+            )
+        search.improve(exact)
     return _best_result(search, first)
 
 
@@ -473,13 +481,25 @@ SIDEWAYS = True
 NEIGHBOURHOOD_SECONDS = 3.0
 """Most time for re-solving one neighbourhood (1.5 s and 6 s did worse on Instances 9, 12)."""
 RELAXED_SHARE = 0.7
+DECOMPOSED_RELAXED_SHARE = 0.35
+NEIGHBOURHOOD_PEOPLE = 10
+DECOMPOSED_NEIGHBOURHOOD_SECONDS = 2.0
+"""From a counts-first start, the relaxed search gets this share and people neighbourhoods
+of about this many people, re-solved for up to these seconds each, the rest.
+
+At 60 s, seeds 0 and 1: N=100 0.10 M and 0.10 M (no shortfall) against 0.15 M and 0.20 M with
+0.7 and no neighbourhoods; N=200 0.23-1.6 M and 0.48 M against 0.33 M and 0.57 M.
+"""
 """Share of the time limit for the search on the relaxed staggering cap."""
 REPAIR_SECONDS = 3.0
 """Most time for re-placing one roster's breaks under the exact cap."""
 MIN_REPAIR_SECONDS = 1.0
 """Time granted to re-placing breaks even when the time limit has run out."""
-DECOMPOSE_FROM = 150
-"""Front-office people from which the warm start decides counts first (see staffing.py)."""
+DECOMPOSE_FROM = 100
+"""Front-office people from which the warm start decides counts first (see staffing.py).
+
+At N=100 (60 s, seeds 0 and 1) counts first ended at 0.43 M and 0.17 M, the roster model
+alone at 0.61 M and 1.68 M."""
 STAFFING_SHARE = 0.1
 """Share of the time limit for the staffing model of the warm start."""
 _FOUND = (cp_model.OPTIMAL, cp_model.FEASIBLE)
@@ -519,6 +539,8 @@ class _Search:
         self.best_solution: list[int] | None = None
         # Whether a roster as good as the best replaces it (a step along a plateau).
         self.sideways = False
+        # Whether the starting roster came from the counts-first decomposition.
+        self.decomposed = False
 
     def remaining(self) -> float:
         """Seconds left of the time limit."""
@@ -561,17 +583,18 @@ class _Search:
         return int(code)
 
     def warm_start(self, first: RosterModel, hint: list[Assignment] | None) -> None:
-        """Hint the first model with a complete roster: the given one or a greedy one.
-
-        A large front office then also gets a roster from deciding the counts per shift
-        first (see staffing.py); the better of the two is the hint.
-        """
-        roster = hint or greedy_roster(self.scenario, first.options)
-        self._start_from(roster)
+        """Hint the first model with a complete roster: the given one, or for a large front
+        office one from deciding the counts per shift first (see staffing.py), or a greedy
+        one."""
+        roster = hint
         if hint is None and sum(e.works_front for e in self.scenario.employees) >= DECOMPOSE_FROM:
-            assigned = self.staff_then_assign()
-            if assigned is not None:
-                self._start_from(assigned)
+            # The greedy roster took 15 s at N=800 and 55 s at N=1600, and the counts-first
+            # start is better, so the greedy one is only the fallback.
+            roster = self.staff_then_assign()
+            self.decomposed = roster is not None
+        if roster is None:
+            roster = greedy_roster(self.scenario, first.options)
+        self._start_from(roster)
         if self.best is not None:
             first.hint_from(*self.best)
         else:
@@ -591,13 +614,22 @@ class _Search:
         These phases only shape the starting roster: nothing of theirs is recorded.
         """
         staffing = StaffingModel(self.scenario, self.formulation, relax_break_cap=True)
-        solver = self._quiet_solve(staffing, STAFFING_SHARE * self.time_limit)
+        budget = STAFFING_SHARE * self.time_limit
+        staggered = any(self.scenario.rules_for(e).max_on_break for e in self.scenario.employees)
+        solver = self._quiet_solve(staffing, budget / 2 if staggered else budget)
         if solver is None:
             return None
         if all(e.office == Office.FRONT for e in self.scenario.employees):
             # Without a back office the staffing model only sums or drops per-person rules
             # and costs, so it is a relaxation and its bound holds for the roster too.
             self.recorder.on_bound(solver.best_objective_bound)
+        if staggered:
+            # Counts for the real staggering cap (N=100, seeds 0 and 1: starting rosters
+            # 0.16 M and 0.12 M against 0.29 M and 0.20 M; N=200: 0.43 M and 0.36 M against
+            # 0.56 M and 2.4 M).
+            staffing.hint_solution(list(solver.response_proto.solution))
+            staffing.hold_breaks_where_busy()
+            solver = self._quiet_solve(staffing, budget / 2) or solver
         # CP-SAT alone met the counts badly (N=400: 620 of ~1870 missed in 9 s; N=200: 18
         # of 980 after 15 s from a hint that missed 4); per-profile patterns and a greedy
         # hand-out with ejection chains miss 0-5 in well under a second.
@@ -647,23 +679,32 @@ class _Search:
         self._place(built, max(self.remaining(), MIN_REPAIR_SECONDS))
         hood.release()
 
-    def improve_by_neighbourhoods(self, built: RosterModel) -> None:
+    def improve_by_neighbourhoods(
+        self,
+        built: RosterModel,
+        kinds: tuple[str, ...] = KINDS,
+        people: int | None = None,
+        seconds: float = NEIGHBOURHOOD_SECONDS,
+    ) -> None:
         """Re-solve part of the best roster (some people, or some days), the rest fixed, while
         time is left. A neighbourhood that frees everything is the whole model: solved to
-        optimality, it proves the roster optimal."""
-        hood = Neighbourhoods(built, self.seed)
+        optimality, it proves the roster optimal. ``people`` sets the first size of a people
+        neighbourhood."""
+        hood = Neighbourhoods(built, self.seed, kinds)
+        if people is not None:
+            hood.size["people"] = people
         while self.best is not None and not self.out_of_time():
-            _, value = self.best
+            best, value = self.best
             free = hood.choose()
             whole = hood.is_whole(free)
-            hood.fix(value, free)
+            hood.fix(_values_for(built, best, value), free)
             if self.best_solution is not None:
                 built.hint_solution(self.best_solution)
             else:
-                built.hint_from(built, value)
+                built.hint_from(best, value)
             self.recorder.bound_holds = whole
             self.sideways = SIDEWAYS
-            code = self.run(built, min(NEIGHBOURHOOD_SECONDS, self.remaining()))
+            code = self.run(built, min(seconds, self.remaining()))
             self.sideways = False
             self.recorder.bound_holds = True
             hood.release()
@@ -714,6 +755,16 @@ def _settled(scenario: Scenario, roster: list[Assignment]) -> set[str]:
             for first, num_days in scenario.horizon.blocks()
         )
     }
+
+
+def _values_for(
+    built: RosterModel, other: RosterModel, value: Callable[[Any], int]
+) -> Callable[[Any], int]:
+    """``value`` (a solution of ``other``) as a lookup of ``built``'s assignment literals."""
+    if other is built:
+        return value
+    values = {built.x[key].index: value(var) for key, var in other.x.items()}
+    return lambda var: values[var.index]
 
 
 def _frozen_values(built: RosterModel, solver: cp_model.CpSolver) -> Callable[[Any], int]:

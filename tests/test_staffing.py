@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from conftest import at, employee, make_scenario, shift
 from ortools.sat.python import cp_model
 
 import scheduler.solve as solve_module
-from scheduler.data import DemandSpan, Horizon, Scenario, Weights
+from scheduler.data import BreakRule, DemandSpan, Horizon, Rules, Scenario, Weights
 from scheduler.model.construct import assign_to_targets
 from scheduler.model.staffing import StaffingModel, week_patterns
 from scheduler.solve import solve
@@ -142,3 +143,61 @@ def test_staffing_optimum_bounds_the_roster_optimum() -> None:
     assert roster.status == "optimal"
     assert roster.report is not None and roster.report.ok
     assert staffing.objective_value <= roster.objective
+
+
+def test_staffing_counts_leave_each_person_their_rest() -> None:
+    """One person cannot work Monday's LATE and Tuesday's EARLY (9 h apart): one is staffed,
+    the LATE, and Tuesday's 390 minutes stay short."""
+    demand = (
+        DemandSpan(at(0, "13:30"), at(0, "22:00"), 1),
+        DemandSpan(at(1, "07:00"), at(1, "13:30"), 1),
+    )
+    scenario = make_scenario(
+        horizon=Horizon(make_scenario().horizon.start, days=2),
+        employees=(employee("E2"),),
+        breaks=(),
+        demand=demand,
+        weights=Weights(shortfall=100, contract=0, preference=10, surplus=1),
+    )
+    staffing = StaffingModel(scenario)
+    solver = solved(staffing.model)
+    assert sum(staffing.targets(solver).values()) == 1
+    roster = solve(scenario, time_limit=10.0, workers=2, seed=0)
+    assert roster.report is not None and roster.report.ok
+    assert roster.report.costs.shortfall_minutes == 390
+
+
+def four_on_one_break_slot() -> StaffingModel:
+    """Four people on one 09:00-17:00 shift, a break at 10:00 or 10:15, share 1/2, demand 4;
+    three of them forced to break at 10:00."""
+    scenario = make_scenario(
+        horizon=Horizon(make_scenario().horizon.start, days=1),
+        employees=tuple(employee(f"E{i}") for i in range(1, 5)),
+        shifts=(DAY,),
+        breaks=(BreakRule("break1", 15, 60, 75, min_shift_minutes=360, paid=True),),
+        demand=(DemandSpan(at(0, "09:00"), at(0, "17:00"), 4),),
+        rules=Rules(max_on_break=Fraction(1, 2)),
+        weights=Weights(shortfall=100, contract=0, preference=10, surplus=1),
+    )
+    staffing = StaffingModel(scenario, relax_break_cap=True)
+    at_ten = [
+        var for slots in staffing.break_vars.values() for offset, var in slots if offset == 60
+    ]
+    staffing.model.add(cp_model.LinearExpr.sum(at_ten) == 3)
+    return staffing
+
+
+def test_relaxed_staffing_lets_three_of_four_break_at_once() -> None:
+    """The relaxed cap floor(4 / 2) + 1 = 3 allows what the real cap (2) does not."""
+    staffing = four_on_one_break_slot()
+    solver = solved(staffing.model)
+    assert staffing.break_cap_violations(solver.value) == [at(0, "10:00") // 15]
+
+
+def test_staffing_held_where_busy_keeps_the_real_break_cap() -> None:
+    """Held to floor(share x working) where demand is high, three on a break is infeasible."""
+    staffing = four_on_one_break_slot()
+    staffing.hold_breaks_where_busy()
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 2
+    assert solver.solve(staffing.model) == cp_model.INFEASIBLE

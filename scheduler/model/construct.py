@@ -12,8 +12,8 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from collections.abc import Hashable, Mapping
-from typing import TypeVar
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 
@@ -202,36 +202,29 @@ def _hand_out_misses(
     class_of: Mapping[str, Hashable],
     people: list[_Person],
 ) -> None:
-    """Meet missed counts by moving one of a person's shifts to someone else of the group.
+    """Meet missed counts within each skill class, whose people cover alike.
 
-    A shift nobody free may take usually finds someone free who could, but for one of
-    their other shifts (days, hours or rest); that shift goes to a third person who may
-    take it, and the free person takes the missed one: an ejection chain of length two.
+    A missed shift goes to anyone of the class who may take it; else to someone free that
+    day who could but for one of their other shifts (days, hours or rest), which moves on
+    to a third person who may take it: an ejection chain of length two.
     """
     held: dict[tuple[int, Hashable], int] = defaultdict(int)
     for person in people:
         for shift in person.shifts:
             held[shift.index, group_of.get(person.employee.employee_id)] += 1
-    members: dict[Hashable, list[_Person]] = defaultdict(list)
-    for person in people:
-        members[group_of.get(person.employee.employee_id)].append(person)
+    class_of_group = {group: class_of.get(e) for e, group in group_of.items()}
     same_class: dict[Hashable, list[_Person]] = defaultdict(list)
     for person in people:
         same_class[class_of.get(person.employee.employee_id)].append(person)
     for (index, group), wanted in targets.items():
         option = options[index]
         for _ in range(wanted - held[index, group]):
-            givers = members[group]
-            takers = same_class[class_of.get(givers[0].employee.employee_id)] if givers else []
-            if not _eject_for(scenario, option, takers, takers):
+            if not _eject_for(scenario, option, same_class[class_of_group.get(group)]):
                 break
 
 
-def _eject_for(
-    scenario: Scenario, option: ShiftOption, group: list[_Person], takers: list[_Person]
-) -> bool:
-    """Give ``option`` to someone of ``group`` by moving one of their shifts on to one of
-    ``takers``; see above."""
+def _eject_for(scenario: Scenario, option: ShiftOption, group: list[_Person]) -> bool:
+    """Give ``option`` to someone of ``group``, directly or by an ejection chain."""
     direct = next((p for p in group if _may_take(scenario, p, option)), None)
     if direct is not None:
         direct.shifts.append(option)
@@ -243,7 +236,7 @@ def _eject_for(
             person.shifts.remove(shift)
             if _may_take(scenario, person, option):
                 taker = next(
-                    (q for q in takers if q is not person and _may_take(scenario, q, shift)), None
+                    (q for q in group if q is not person and _may_take(scenario, q, shift)), None
                 )
                 if taker is not None:
                     taker.shifts.append(shift)

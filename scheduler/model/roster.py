@@ -887,11 +887,22 @@ class RosterModel:
                     share.denominator * on_break <= share.numerator * staff + share.denominator
                 ).only_enforce_if(guards[day])
                 continue
-            large = self.model.new_bool_var(f"large_team_{t}")
-            self.model.add(share.denominator * on_break <= share.numerator * staff).only_enforce_if(
-                [large, *guards[day]]
-            )
-            self.model.add(on_break <= 1).only_enforce_if([~large, *guards[day]])
+            self._add_exact_cap(t, share, on_break, staff, guards[day])
+
+    def _add_exact_cap(
+        self,
+        t: int,
+        share: Fraction,
+        on_break: cp_model.LinearExprT,
+        staff: cp_model.LinearExprT,
+        guard: list[cp_model.IntVar],
+    ) -> None:
+        """``on_break <= max(1, floor(share x staff))`` at interval t, through a literal."""
+        large = self.model.new_bool_var(f"large_team_{t}")
+        self.model.add(share.denominator * on_break <= share.numerator * staff).only_enforce_if(
+            [large, *guard]
+        )
+        self.model.add(on_break <= 1).only_enforce_if([~large, *guard])
 
     def add_coverage(self) -> None:
         """Soft, weighted above all: on_floor(t) + shortfall(t) >= required(t) per line."""
