@@ -36,7 +36,7 @@ from scheduler.model.neighbourhood import (
     person_by_person,
     roster_values,
 )
-from scheduler.model.roster import Formulation, Guard, RosterModel
+from scheduler.model.roster import BreakPlan, Formulation, Guard, RosterModel
 from scheduler.model.size import check_model_size
 from scheduler.model.staffing import StaffingModel
 from scheduler.verify import Report, verify
@@ -420,7 +420,10 @@ def _solve_in_phases(search: _Search, hint: list[Assignment] | None) -> Result:
         exact = RosterModel(scenario, formulation)
         if search.decomposed:
             search.improve_by_neighbourhoods(
-                exact, ("people",), NEIGHBOURHOOD_PEOPLE, DECOMPOSED_NEIGHBOURHOOD_SECONDS
+                exact,
+                ("people",),
+                NEIGHBOURHOOD_PEOPLE,
+                DECOMPOSED_NEIGHBOURHOOD_SECONDS,
             )
         search.improve(exact)
     return _best_result(search, first)
@@ -501,6 +504,8 @@ DECOMPOSE_FROM = 100
 At N=100 (60 s, seeds 0 and 1) counts first ended at 0.43 M and 0.17 M, the roster model
 alone at 0.61 M and 1.68 M."""
 STAFFING_SHARE = 0.1
+HAND_OUT_SHARE = 0.05
+"""Most time for meeting missed counts by ejection chains (N=1600 took 365 s without a limit)."""
 """Share of the time limit for the staffing model of the warm start."""
 _FOUND = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 WARM_START_SHARE = 0.1
@@ -587,29 +592,36 @@ class _Search:
         office one from deciding the counts per shift first (see staffing.py), or a greedy
         one."""
         roster = hint
+        breaks = None
         if hint is None and sum(e.works_front for e in self.scenario.employees) >= DECOMPOSE_FROM:
             # The greedy roster took 15 s at N=800 and 55 s at N=1600, and the counts-first
             # start is better, so the greedy one is only the fallback.
-            roster = self.staff_then_assign()
-            self.decomposed = roster is not None
+            counted = self.staff_then_assign()
+            if counted is not None:
+                roster, breaks = counted
+                self.decomposed = True
         if roster is None:
             roster = greedy_roster(self.scenario, first.options)
-        self._start_from(roster)
+        self._start_from(roster, breaks)
         if self.best is not None:
             first.hint_from(*self.best)
         else:
             first.hint(roster)
 
-    def _start_from(self, roster: list[Assignment]) -> None:
-        """Place the breaks and back-office days around a roster's shifts (kept if best)."""
+    def _start_from(self, roster: list[Assignment], breaks: BreakPlan | None = None) -> None:
+        """Place the breaks and back-office days around a roster's shifts (kept if best),
+        starting from a break plan if one is given."""
         start = RosterModel(self.scenario, self.formulation)
         start.fix_shifts(roster, only=_settled(self.scenario, roster))
+        if breaks is not None:
+            start.hint_breaks(breaks)
         # Tight break rules need a second or so to place even on a small floor; a share alone
         # left a 5 s solve without any roster.
         self._place(start, max(WARM_START_SHARE * self.time_limit, MIN_REPAIR_SECONDS))
 
-    def staff_then_assign(self) -> list[Assignment] | None:
-        """Decide people per shift option and skill class, then hand those shifts to people.
+    def staff_then_assign(self) -> tuple[list[Assignment], BreakPlan] | None:
+        """Decide people per shift option and skill class, then hand those shifts to people;
+        the roster and the counts' break plan.
 
         These phases only shape the starting roster: nothing of theirs is recorded.
         """
@@ -633,14 +645,16 @@ class _Search:
         # CP-SAT alone met the counts badly (N=400: 620 of ~1870 missed in 9 s; N=200: 18
         # of 980 after 15 s from a hint that missed 4); per-profile patterns and a greedy
         # hand-out with ejection chains miss 0-5 in well under a second.
-        return assign_to_targets(
+        handed = assign_to_targets(
             self.scenario,
             staffing.options,
             staffing.group_targets(solver),
             staffing.group_of,
             staffing.patterns_of(solver),
             staffing.skill_class,
+            deadline=time.perf_counter() + HAND_OUT_SHARE * self.time_limit,
         )
+        return handed, staffing.break_plan(solver.value)
 
     def _quiet_solve(self, built: RosterModel, seconds: float) -> cp_model.CpSolver | None:
         if self.recorder.interrupted:

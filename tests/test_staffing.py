@@ -13,6 +13,7 @@ from ortools.sat.python import cp_model
 import scheduler.solve as solve_module
 from scheduler.data import BreakRule, DemandSpan, Horizon, Rules, Scenario, Weights
 from scheduler.model.construct import assign_to_targets
+from scheduler.model.roster import RosterModel
 from scheduler.model.staffing import StaffingModel, week_patterns
 from scheduler.solve import solve
 
@@ -201,3 +202,21 @@ def test_staffing_held_where_busy_keeps_the_real_break_cap() -> None:
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 2
     assert solver.solve(staffing.model) == cp_model.INFEASIBLE
+
+
+def test_the_counts_break_plan_hints_every_break_of_the_roster_model() -> None:
+    """The staffing solution's breaks, keyed by option, class and break, hint the roster's."""
+    scenario = make_scenario(horizon=Horizon(make_scenario().horizon.start, days=2))
+    staffing = StaffingModel(scenario, relax_break_cap=True)
+    plan = staffing.break_plan(solved(staffing.model).value)
+    roster = RosterModel(scenario)
+    roster.hint_breaks(plan)
+    hint = roster.model.proto.solution_hint
+    hinted = dict(zip(hint.vars, hint.values, strict=True))
+    expected = {
+        var.index: planned
+        for key, slots in roster.break_vars.items()
+        for (_, var), planned in zip(slots, plan[key], strict=True)
+    }
+    assert expected and hinted == expected
+    assert sum(expected.values()) > 0

@@ -10,6 +10,7 @@ solver repairs anything it misses.
 from __future__ import annotations
 
 import itertools
+import time
 from collections import defaultdict
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
@@ -164,11 +165,13 @@ def assign_to_targets(
     group_of: Mapping[str, Group],
     patterns: Mapping[tuple[Group, int], list[dict[int, int]]] | None = None,
     class_of: Mapping[str, Hashable] | None = None,
+    deadline: float | None = None,
 ) -> list[Assignment]:
     """Hand out, day by day, as many shifts per option and group of people as targeted.
 
     Each goes to a person of the group who may take it under every per-person rule, in
-    `_hand_out_order`. Counts that cannot be met are left short.
+    `_hand_out_order`. Counts that cannot be met are left short; a missed count is looked
+    after (`_hand_out_misses`) until ``deadline`` (a `time.perf_counter` value), if given.
     """
     people = _front_people(scenario, options)
     days_open = {p.employee.employee_id: {options[i].day for i in p.allowed} for p in people}
@@ -190,7 +193,7 @@ def assign_to_targets(
                 person.shifts.append(option)
                 if person.quota:
                     person.quota[option.day // 7][option.paid_minutes] -= 1
-    _hand_out_misses(scenario, options, targets, group_of, class_of or group_of, people)
+    _hand_out_misses(scenario, options, targets, group_of, class_of or group_of, people, deadline)
     return _roster(people)
 
 
@@ -201,6 +204,7 @@ def _hand_out_misses(
     group_of: Mapping[str, Group],
     class_of: Mapping[str, Hashable],
     people: list[_Person],
+    deadline: float | None,
 ) -> None:
     """Meet missed counts within each skill class, whose people cover alike.
 
@@ -219,17 +223,23 @@ def _hand_out_misses(
     for (index, group), wanted in targets.items():
         option = options[index]
         for _ in range(wanted - held[index, group]):
-            if not _eject_for(scenario, option, same_class[class_of_group.get(group)]):
+            if deadline is not None and time.perf_counter() > deadline:
+                return
+            if not _eject_for(scenario, option, same_class[class_of_group.get(group)], deadline):
                 break
 
 
-def _eject_for(scenario: Scenario, option: ShiftOption, group: list[_Person]) -> bool:
+def _eject_for(
+    scenario: Scenario, option: ShiftOption, group: list[_Person], deadline: float | None
+) -> bool:
     """Give ``option`` to someone of ``group``, directly or by an ejection chain."""
     direct = next((p for p in group if _may_take(scenario, p, option)), None)
     if direct is not None:
         direct.shifts.append(option)
         return True
     for person in group:
+        if deadline is not None and time.perf_counter() > deadline:
+            return False
         if option.index not in person.allowed or any(s.day == option.day for s in person.shifts):
             continue
         for shift in list(person.shifts):

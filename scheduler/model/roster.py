@@ -140,6 +140,10 @@ class Guard:
     detail: str
 
 
+BreakPlan = dict[tuple[int, object, int], list[int]]
+"""Values of the break variables per (option, class or person, break index), slot by slot."""
+
+
 class RosterModel:
     """Builds the CP-SAT model of a scenario.
 
@@ -1085,6 +1089,20 @@ class RosterModel:
         for slot_key, slots in self.break_vars.items():
             for (_, var), (_, theirs) in zip(slots, other.break_vars[slot_key], strict=True):
                 self.model.add_hint(var, value(theirs))
+
+    def break_plan(self, value: Callable[[cp_model.IntVar], int]) -> BreakPlan:
+        """The break variables' values in a solution, by key (see `hint_breaks`)."""
+        return {key: [value(var) for _, var in slots] for key, slots in self.break_vars.items()}
+
+    def hint_breaks(self, plan: BreakPlan) -> None:
+        """Hint the break variables another model of the same formulation had in a solution.
+
+        With the counts of a staffing solution met, its aggregated breaks are a placement at
+        once, where CP-SAT alone needed more than 3 s to place the breaks of N=800 (16.6 M).
+        """
+        for key, slots in self.break_vars.items():
+            for (_, var), planned in zip(slots, plan.get(key, []), strict=False):
+                self.model.add_hint(var, planned)
 
     def hint_solution(self, values: Sequence[int]) -> None:
         """Start the search from a complete solution of this model (a value per variable)."""
