@@ -5,13 +5,14 @@ from __future__ import annotations
 import dataclasses
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import at, employee, make_scenario, shift
 from ortools.sat.python import cp_model
 
 import scheduler.solve as solve_module
-from scheduler.data import BreakRule, DemandSpan, Horizon, Rules, Scenario, Weights
+from scheduler.data import BreakRule, DemandSpan, Employee, Horizon, Rules, Scenario, Weights
 from scheduler.model.construct import assign_to_targets
 from scheduler.model.roster import RosterModel
 from scheduler.model.staffing import StaffingModel, week_patterns
@@ -53,6 +54,31 @@ def test_staffing_counts_match_demand_exactly() -> None:
     assert sorted(staffing.targets(solver).values()) == [1, 2]
 
 
+def without_breaks(
+    days: int, employees: tuple[Employee, ...], demand: tuple[DemandSpan, ...], **changes: Any
+) -> Scenario:
+    """A scenario of ``days`` days without breaks or contract costs."""
+    return make_scenario(
+        horizon=Horizon(make_scenario().horizon.start, days=days),
+        employees=employees,
+        breaks=(),
+        demand=demand,
+        weights=Weights(shortfall=100, contract=0, preference=10, surplus=1),
+        **changes,
+    )
+
+
+def staffed_then_short(scenario: Scenario, staffed: int) -> int:
+    """Check the staffing optimum staffs ``staffed`` shifts and the roster optimum verifies;
+    return the roster's shortfall minutes."""
+    staffing = StaffingModel(scenario)
+    assert sum(staffing.targets(solved(staffing.model)).values()) == staffed
+    roster = solve(scenario, time_limit=10.0, workers=2, seed=0)
+    assert roster.status == "optimal"
+    assert roster.report is not None and roster.report.ok
+    return roster.report.costs.shortfall_minutes
+
+
 def test_hand_out_meets_the_counts_with_named_people() -> None:
     """Named shifts meet the staffing counts: three shifts, two on Monday."""
     scenario = two_day_scenario()
@@ -88,22 +114,13 @@ def test_week_patterns_lists_every_count_per_length() -> None:
 
 def test_staffing_counts_hold_for_each_person_not_only_for_the_class() -> None:
     """20 h and 12 h people hold two and one 8-hour shifts, not the four their 32 h sum allows."""
-    demand = tuple(DemandSpan(at(d, "09:00"), at(d, "17:00"), 2) for d in range(3))
-    scenario = make_scenario(
-        horizon=Horizon(make_scenario().horizon.start, days=3),
-        employees=(employee("A", 20, max_minutes=1200), employee("B", 12, max_minutes=720)),
+    scenario = without_breaks(
+        3,
+        (employee("A", 20, max_minutes=1200), employee("B", 12, max_minutes=720)),
+        tuple(DemandSpan(at(d, "09:00"), at(d, "17:00"), 2) for d in range(3)),
         shifts=(DAY,),
-        breaks=(),
-        demand=demand,
-        weights=Weights(shortfall=100, contract=0, preference=10, surplus=1),
     )
-    staffing = StaffingModel(scenario)
-    solver = solved(staffing.model)
-    assert sum(staffing.targets(solver).values()) == 3
-    roster = solve(scenario, time_limit=10.0, workers=2, seed=0)
-    assert roster.report is not None and roster.report.ok
-    assert roster.status == "optimal"
-    assert roster.report.costs.shortfall_minutes == 3 * 480
+    assert staffed_then_short(scenario, staffed=3) == 3 * 480
 
 
 def test_staffing_never_staffs_more_people_than_are_available() -> None:
@@ -153,19 +170,8 @@ def test_staffing_counts_leave_each_person_their_rest() -> None:
         DemandSpan(at(0, "13:30"), at(0, "22:00"), 1),
         DemandSpan(at(1, "07:00"), at(1, "13:30"), 1),
     )
-    scenario = make_scenario(
-        horizon=Horizon(make_scenario().horizon.start, days=2),
-        employees=(employee("E2"),),
-        breaks=(),
-        demand=demand,
-        weights=Weights(shortfall=100, contract=0, preference=10, surplus=1),
-    )
-    staffing = StaffingModel(scenario)
-    solver = solved(staffing.model)
-    assert sum(staffing.targets(solver).values()) == 1
-    roster = solve(scenario, time_limit=10.0, workers=2, seed=0)
-    assert roster.report is not None and roster.report.ok
-    assert roster.report.costs.shortfall_minutes == 390
+    scenario = without_breaks(2, (employee("E2"),), demand)
+    assert staffed_then_short(scenario, staffed=1) == 390
 
 
 def four_on_one_break_slot() -> StaffingModel:
