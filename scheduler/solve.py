@@ -394,7 +394,7 @@ def _solve_lexicographic(
 def _solve_in_phases(search: _Search, hint: list[Assignment] | None) -> Result:
     """Warm start, relaxed staggering cap, repair, exact model: see the README."""
     scenario, formulation, seed = search.scenario, search.formulation, search.seed
-    staggered = any(scenario.rules_for(e).max_on_break is not None for e in scenario.employees)
+    staggered = _is_staggered(scenario)
     # With a staggering cap, the search runs on its linear relaxation (much faster to good
     # rosters); the breaks of its roster are then re-placed under the exact cap, and the
     # exact model goes on from there. Restarting the relaxed search in rounds cost more than
@@ -504,9 +504,9 @@ DECOMPOSE_FROM = 100
 At N=100 (60 s, seeds 0 and 1) counts first ended at 0.43 M and 0.17 M, the roster model
 alone at 0.61 M and 1.68 M."""
 STAFFING_SHARE = 0.1
+"""Share of the time limit for the staffing model of the warm start."""
 HAND_OUT_SHARE = 0.05
 """Most time for meeting missed counts by ejection chains (N=1600 took 365 s without a limit)."""
-"""Share of the time limit for the staffing model of the warm start."""
 _FOUND = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 WARM_START_SHARE = 0.1
 """Share of the time limit, at most, for placing the breaks of the starting roster."""
@@ -627,7 +627,7 @@ class _Search:
         """
         staffing = StaffingModel(self.scenario, self.formulation, relax_break_cap=True)
         budget = STAFFING_SHARE * self.time_limit
-        staggered = any(self.scenario.rules_for(e).max_on_break for e in self.scenario.employees)
+        staggered = _is_staggered(self.scenario)
         solver = self._quiet_solve(staffing, budget / 2 if staggered else budget)
         if solver is None:
             return None
@@ -769,6 +769,11 @@ def _settled(scenario: Scenario, roster: list[Assignment]) -> set[str]:
             for first, num_days in scenario.horizon.blocks()
         )
     }
+
+
+def _is_staggered(scenario: Scenario) -> bool:
+    """Whether anyone's rules set a max_on_break share."""
+    return any(scenario.rules_for(e).max_on_break is not None for e in scenario.employees)
 
 
 def _values_for(

@@ -10,7 +10,7 @@ people get the placements afterwards) or per person (the individual formulation)
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
@@ -138,6 +138,23 @@ class Guard:
     family: str
     employee_id: str
     detail: str
+
+
+def rest_cliques(by_day: Mapping[int, Sequence[WorkOption]], rest: int) -> list[tuple[int, ...]]:
+    """Sets of option indices that pairwise leave less than ``rest`` minutes between them.
+
+    Everything ending no earlier than an option on its day clashes with the same later
+    options, so they form one clique with them.
+    """
+    cliques: set[tuple[int, ...]] = set()
+    for day, day_options in by_day.items():
+        for option in day_options:
+            for later in range(day + 1, (option.end + rest) // MINUTES_PER_DAY + 1):
+                clashing = [o for o in by_day.get(later, []) if o.start < option.end + rest]
+                if clashing:
+                    same_day = [o for o in day_options if o.end >= option.end]
+                    cliques.add(tuple(sorted(o.index for o in same_day + clashing)))
+    return sorted(cliques)
 
 
 BreakPlan = dict[tuple[int, object, int], list[int]]
@@ -338,21 +355,8 @@ class RosterModel:
         for employee in self.people:
             rest = self.rules[employee.employee_id].min_rest_minutes
             guard = self._guard("min_rest", employee)
-            days = self._by_day(employee)
-            cliques: set[tuple[int, ...]] = set()
-            for day, day_options in days.items():
-                for option, _ in day_options:
-                    for later in range(day + 1, (option.end + rest) // MINUTES_PER_DAY + 1):
-                        clashing = [
-                            o for o, _ in days.get(later, []) if o.start < option.end + rest
-                        ]
-                        if not clashing:
-                            continue
-                        # Everything ending no earlier than `option` on its day clashes with
-                        # the same later options, so they form one clique.
-                        same_day = [o for o, _ in day_options if o.end >= option.end]
-                        cliques.add(tuple(sorted(o.index for o in same_day + clashing)))
-            for clique in sorted(cliques):
+            by_day = {d: [o for o, _ in pairs] for d, pairs in self._by_day(employee).items()}
+            for clique in rest_cliques(by_day, rest):
                 self._at_most_one([self.x[employee.employee_id, i] for i in clique], guard)
 
     def add_weekly_rest(self) -> None:

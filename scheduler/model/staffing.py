@@ -12,9 +12,9 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
-from scheduler.data import MINUTES_PER_DAY, AvailabilityKind, Employee
+from scheduler.data import AvailabilityKind, Employee
 from scheduler.model.options import ShiftOption
-from scheduler.model.roster import RosterModel, SkillClass
+from scheduler.model.roster import RosterModel, SkillClass, rest_cliques
 
 
 class StaffingModel(RosterModel):
@@ -73,6 +73,11 @@ class StaffingModel(RosterModel):
             if employee.works_front:
                 key = (self.skill_class[employee.employee_id], self._profile(employee))
                 groups[key].append(employee)
+        # The days on which each person may work some option.
+        self._open_days: dict[str, set[int]] = defaultdict(set)
+        for (option_index, _), available in self.members.items():
+            for employee_id in available:
+                self._open_days[employee_id].add(self.options[option_index].day)
         for number, ((skill_class, _), members) in enumerate(groups.items()):
             ids = {e.employee_id for e in members}
             for employee in members:
@@ -103,6 +108,11 @@ class StaffingModel(RosterModel):
             employee.works_back,
         )
 
+    def _days_cap(self, employee: Employee, num_days: int) -> int:
+        """The most days the person may work in a block of ``num_days`` days."""
+        limit = self.rules[employee.employee_id].max_days_of(employee)
+        return num_days if limit is None else min(limit, num_days)
+
     def _add_group_rest(self, number: int, members: list[Employee]) -> None:
         """A person works at most one of a set of shifts that pairwise leave too little rest.
 
@@ -110,19 +120,11 @@ class StaffingModel(RosterModel):
         asked for more early shifts after late ones than the group's people could work.
         """
         rest = self.rules[members[0].employee_id].min_rest_minutes
-        mine: dict[int, list[tuple[ShiftOption, cp_model.IntVar]]] = defaultdict(list)
-        for (index, group), var in self.group_count.items():
+        by_day: dict[int, list[ShiftOption]] = defaultdict(list)
+        for index, group in self.group_count:
             if group == number:
-                mine[self.options[index].day].append((self.options[index], var))
-        cliques: set[tuple[int, ...]] = set()
-        for day, day_options in mine.items():
-            for option, _ in day_options:
-                for later in range(day + 1, (option.end + rest) // MINUTES_PER_DAY + 1):
-                    clashing = [o for o, _ in mine.get(later, []) if o.start < option.end + rest]
-                    if clashing:
-                        same_day = [o for o, _ in day_options if o.end >= option.end]
-                        cliques.add(tuple(sorted(o.index for o in same_day + clashing)))
-        for clique in sorted(cliques):
+                by_day[self.options[index].day].append(self.options[index])
+        for clique in rest_cliques(by_day, rest):
             self.model.add(
                 cp_model.LinearExpr.sum([self.group_count[i, number] for i in clique])
                 <= len(members)
@@ -134,23 +136,16 @@ class StaffingModel(RosterModel):
         mine = [(self.options[i], v) for (i, g), v in self.group_count.items() if g == number]
         for day in range(horizon.days):
             on_day = [v for o, v in mine if o.day == day]
-            available = {
-                e
-                for (i, c), ids in self.members.items()
-                if self.options[i].day == day
-                for e in ids
-                if self.group_of.get(e) == number
-            }
             if on_day:
-                self.model.add(cp_model.LinearExpr.sum(on_day) <= len(available))
+                available = sum(day in self._open_days[e.employee_id] for e in members)
+                self.model.add(cp_model.LinearExpr.sum(on_day) <= available)
         for block, (first_day, num_days) in enumerate(horizon.blocks()):
             pairs = [(o, v) for o, v in mine if first_day <= o.day < first_day + num_days]
             paid = cp_model.LinearExpr.weighted_sum(
                 [v for _, v in pairs], [o.paid_minutes for o, _ in pairs]
             )
             self.model.add(paid <= sum(e.weekly_max_minutes for e in members))
-            limits = [self.rules[e.employee_id].max_days_of(e) for e in members]
-            days = sum(num_days if n is None else min(n, num_days) for n in limits)
+            days = sum(self._days_cap(e, num_days) for e in members)
             self.model.add(cp_model.LinearExpr.sum([v for _, v in pairs]) <= days)
             self.add_length_cuts(pairs, members, num_days)
             # Cross-trained people may make up their hours in the back office.
@@ -185,8 +180,7 @@ class StaffingModel(RosterModel):
         horizon = self.scenario.horizon
         first_day, num_days = horizon.blocks()[block]
         employee = members[0]
-        limit = self.rules[employee.employee_id].max_days_of(employee)
-        max_days = num_days if limit is None else min(limit, num_days)
+        max_days = self._days_cap(employee, num_days)
         lengths = sorted({o.paid_minutes for o, _ in pairs})
         low = horizon.scale(employee.min_minutes, first_day, num_days)
         patterns = week_patterns(lengths, max_days, low, employee.weekly_max_minutes)
@@ -223,11 +217,9 @@ class StaffingModel(RosterModel):
     ) -> None:
         """A person holds at most ``max_minutes // L`` shifts of at least L paid minutes."""
         for length in sorted({o.paid_minutes for o, _ in pairs if o.paid_minutes > 0}):
-            capacity = 0
-            for e in members:
-                limit = self.rules[e.employee_id].max_days_of(e)
-                days = num_days if limit is None else min(limit, num_days)
-                capacity += min(days, e.weekly_max_minutes // length)
+            capacity = sum(
+                min(self._days_cap(e, num_days), e.weekly_max_minutes // length) for e in members
+            )
             longer = [v for o, v in pairs if o.paid_minutes >= length]
             self.model.add(cp_model.LinearExpr.sum(longer) <= capacity)
 
