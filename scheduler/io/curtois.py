@@ -150,6 +150,7 @@ def _horizon_days(lines: list[_Line], file: str) -> int:
 def _shifts(lines: list[_Line]) -> tuple[ShiftTemplate, ...]:
     """Templates starting at 00:00 with the instance's lengths and forbidden successions."""
     rows: dict[str, _Line] = {}
+    numbers: dict[str, int] = {}
     lengths: dict[str, int] = {}
     after: dict[str, frozenset[str]] = {}
     for line in lines:
@@ -157,13 +158,9 @@ def _shifts(lines: list[_Line]) -> tuple[ShiftTemplate, ...]:
         if len(line.fields) == 2:
             line = _Line(line.file, line.number, (*line.fields, ""))
         line.expect(("ShiftID", "LengthInMinutes", "ShiftsWhichCannotFollow"))
-        shift_id = line.fields[0]
-        if not shift_id:
-            raise line.error("expected a shift id, got an empty field", "ShiftID")
-        if shift_id in rows:
-            message = f"expected a unique shift id, got {shift_id!r} again (line {rows[shift_id]})"
-            raise line.error(message, "ShiftID")
+        shift_id = _new_id(line, numbers, "a shift id", "ShiftID")
         rows[shift_id] = line
+        numbers[shift_id] = line.number
         lengths[shift_id] = line.integer(1, "LengthInMinutes", 1, MINUTES_PER_DAY)
         after[shift_id] = frozenset(s.strip() for s in line.fields[2].split("|") if s.strip())
     for shift_id, banned in after.items():
@@ -178,18 +175,26 @@ def _shifts(lines: list[_Line]) -> tuple[ShiftTemplate, ...]:
     )
 
 
+def _new_id(line: _Line, seen: dict[str, int], what: str, column: str) -> str:
+    """The line's first field, which must be non-empty and not among ``seen`` (id -> line);
+    ``what`` names it with its article ("a shift id")."""
+    value = line.fields[0]
+    if not value:
+        raise line.error(f"expected {what}, got an empty field", column)
+    if value in seen:
+        noun = what.split(" ", 1)[1]
+        message = f"expected a unique {noun}, got {value!r} again (line {seen[value]})"
+        raise line.error(message, column)
+    return value
+
+
 def _staff(lines: list[_Line], shift_ids: set[str]) -> tuple[Employee, ...]:
     """People with their own limits as rule values."""
     seen: dict[str, int] = {}
     people = []
     for line in lines:
         line.expect(STAFF_FIELDS)
-        employee_id = line.fields[0]
-        if not employee_id:
-            raise line.error("expected an employee id, got an empty field", "ID")
-        if employee_id in seen:
-            message = f"expected a unique id, got {employee_id!r} again (line {seen[employee_id]})"
-            raise line.error(message, "ID")
+        employee_id = _new_id(line, seen, "an employee id", "ID")
         seen[employee_id] = line.number
         limits = _max_shifts(line, shift_ids)
         high = line.integer(2, "MaxTotalMinutes")
