@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Collection, Mapping
 
     import pandas as pd
 
@@ -533,6 +533,18 @@ class Scenario:
     def num_employees(self) -> int:
         """Number of people."""
         return len(self.employees)
+
+    def with_people(self, employee_ids: Collection[str]) -> Scenario:
+        """The scenario with only these people, their availability and requests, and no
+        day-level cover (its lines count everyone)."""
+        kept = set(employee_ids)
+        return replace(
+            self,
+            employees=tuple(e for e in self.employees if e.employee_id in kept),
+            availability=tuple(a for a in self.availability if a.employee_id in kept),
+            shift_requests=tuple(r for r in self.shift_requests if r.employee_id in kept),
+            shift_demand=(),
+        )
 
     def employee(self, employee_id: str) -> Employee:
         """The person with this id."""

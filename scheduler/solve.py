@@ -29,6 +29,7 @@ from scheduler.conflicts import Conflict, describe_conflicts
 from scheduler.data import TIERS, Assignment, FlexDay, Office, Scenario
 from scheduler.io.roster import roster_frame
 from scheduler.model.construct import assign_to_targets, greedy_roster
+from scheduler.model.handout import hand_out_exactly
 from scheduler.model.neighbourhood import (
     KINDS,
     Neighbourhoods,
@@ -484,14 +485,16 @@ SIDEWAYS = True
 NEIGHBOURHOOD_SECONDS = 3.0
 """Most time for re-solving one neighbourhood (1.5 s and 6 s did worse on Instances 9, 12)."""
 RELAXED_SHARE = 0.7
-DECOMPOSED_RELAXED_SHARE = 0.35
+DECOMPOSED_RELAXED_SHARE = 0.1
 NEIGHBOURHOOD_PEOPLE = 10
 DECOMPOSED_NEIGHBOURHOOD_SECONDS = 2.0
 """From a counts-first start, the relaxed search gets this share and people neighbourhoods
 of about this many people, re-solved for up to these seconds each, the rest.
 
 At 60 s, seeds 0 and 1: N=100 0.10 M and 0.10 M (no shortfall) against 0.15 M and 0.20 M with
-0.7 and no neighbourhoods; N=200 0.23-1.6 M and 0.48 M against 0.33 M and 0.57 M.
+0.7 and no neighbourhoods; N=200 0.23-1.6 M and 0.48 M against 0.33 M and 0.57 M. Once the
+hand-out met the counts, the relaxed search added little to its start (N=100: nothing in 20 s),
+and the time went to the staffing model instead (see STAFFING_SHARE).
 """
 """Share of the time limit for the search on the relaxed staggering cap."""
 REPAIR_SECONDS = 3.0
@@ -503,10 +506,19 @@ DECOMPOSE_FROM = 100
 
 At N=100 (60 s, seeds 0 and 1) counts first ended at 0.43 M and 0.17 M, the roster model
 alone at 0.61 M and 1.68 M."""
-STAFFING_SHARE = 0.1
-"""Share of the time limit for the staffing model of the warm start."""
+STAFFING_SHARE = 0.3
+"""Share of the time limit for the staffing model of the warm start.
+
+With the exact hand-out the roster starts within a few percent of the staffing solution, so
+a better staffing solution pays straight through (60 s, seeds 0 and 1, relaxed share after it):
+0.1 and 0.35: N=100 147 k, 137 k, N=200 243 k, 197 k; 0.2 and 0.2: 124 k, 133 k, 261 k, 207 k;
+0.3 and 0.1: 94 k, 97 k, 182 k, 212 k; 0.4 and 0.05: 97 k, 127 k, 250 k, 232 k.
+"""
+DAY_CUTS = True
+"""Whether the held staffing model gets its day cuts (`StaffingModel.add_day_cuts`)."""
 HAND_OUT_SHARE = 0.05
-"""Most time for meeting missed counts by ejection chains (N=1600 took 365 s without a limit)."""
+"""Most time for handing the counts to people: a third each for `hand_out_exactly` per group,
+ejection chains, and `hand_out_exactly` per skill class."""
 _FOUND = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 WARM_START_SHARE = 0.1
 """Share of the time limit, at most, for placing the breaks of the starting roster."""
@@ -627,6 +639,7 @@ class _Search:
         """
         staffing = StaffingModel(self.scenario, self.formulation, relax_break_cap=True)
         budget = STAFFING_SHARE * self.time_limit
+        started = time.perf_counter()
         staggered = _is_staggered(self.scenario)
         solver = self._quiet_solve(staffing, budget / 2 if staggered else budget)
         if solver is None:
@@ -641,18 +654,39 @@ class _Search:
             # 0.56 M and 2.4 M).
             staffing.hint_solution(list(solver.response_proto.solution))
             staffing.hold_breaks_where_busy()
-            solver = self._quiet_solve(staffing, budget / 2) or solver
+            if DAY_CUTS:
+                staffing.add_day_cuts()
+            spent = time.perf_counter() - started
+            solver = self._quiet_solve(staffing, max(budget - spent, budget / 2)) or solver
         # CP-SAT alone met the counts badly (N=400: 620 of ~1870 missed in 9 s; N=200: 18
         # of 980 after 15 s from a hint that missed 4); per-profile patterns and a greedy
         # hand-out with ejection chains miss 0-5 in well under a second.
+        targets = staffing.group_targets(solver)
+        workers = self.workers or default_workers()
+        third = HAND_OUT_SHARE * self.time_limit / 3
+        regrouped = time.perf_counter() + third
         handed = assign_to_targets(
             self.scenario,
             staffing.options,
-            staffing.group_targets(solver),
+            targets,
             staffing.group_of,
             staffing.patterns_of(solver),
             staffing.skill_class,
-            deadline=time.perf_counter() + HAND_OUT_SHARE * self.time_limit,
+            deadline=regrouped + third,
+            regroup=lambda roster: hand_out_exactly(
+                self.scenario, roster, targets, staffing.group_of, regrouped, workers, self.seed
+            ),
+        )
+        # Counts a group's people cannot meet between them, whatever the order, may still be
+        # met by the rest of its skill class.
+        handed = hand_out_exactly(
+            self.scenario,
+            handed,
+            staffing.targets(solver),
+            staffing.skill_class,
+            time.perf_counter() + third,
+            workers,
+            self.seed,
         )
         return handed, staffing.break_plan(solver.value)
 

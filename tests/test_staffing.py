@@ -226,3 +226,27 @@ def test_the_counts_break_plan_hints_every_break_of_the_roster_model() -> None:
     }
     assert expected and hinted == expected
     assert sum(expected.values()) > 0
+
+
+def test_day_cuts_refuse_counts_no_one_could_work() -> None:
+    """Four-hour shifts only on Monday cannot go to a person whose pattern holds two of them."""
+    short, long = shift("SHORT", "09:00", "13:00"), shift("LONG", "09:00", "17:00")
+    scenario = without_breaks(
+        2,
+        tuple(employee(e, 8, min_minutes=480, max_minutes=960) for e in ("A", "B")),
+        (),
+        shifts=(short, long),
+    )
+    staffing = StaffingModel(scenario)
+    ((lengths, patterns, chosen),) = staffing.patterns.values()
+    assert lengths == [240, 480]
+    staffing.model.add(chosen[patterns.index((2, 0))] == 1)
+    staffing.model.add(chosen[patterns.index((0, 2))] == 1)
+    for (index, _), count in staffing.group_count.items():
+        option = staffing.options[index]
+        wanted = {(0, "SHORT"): 2, (1, "LONG"): 2}.get((option.day, option.template.shift_id), 0)
+        staffing.model.add(count == wanted)
+    solved(staffing.model)  # feasible without the cuts
+    staffing.add_day_cuts()
+    solver = cp_model.CpSolver()
+    assert solver.solve(staffing.model) == cp_model.INFEASIBLE

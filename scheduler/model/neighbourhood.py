@@ -64,7 +64,7 @@ def person_by_person(
     lines = scenario.shift_demand
     placed: dict[int, int] = {}
     roster: list[Assignment] = []
-    alone = [_alone(scenario, e.employee_id) for e in scenario.employees]
+    alone = [scenario.with_people([e.employee_id]) for e in scenario.employees]
     order = sorted(
         range(len(alone)),
         key=lambda i: (_num_options(alone[i]), scenario.employees[i].employee_id),
@@ -102,17 +102,6 @@ def person_by_person(
             if (line.day, line.shift_id) in worked:
                 placed[n] = placed.get(n, 0) + 1
     return roster
-
-
-def _alone(scenario: Scenario, employee_id: str) -> Scenario:
-    """The scenario with one person, their availability and requests, and no cover yet."""
-    return dataclasses.replace(
-        scenario,
-        employees=(scenario.employee(employee_id),),
-        availability=tuple(a for a in scenario.availability if a.employee_id == employee_id),
-        shift_requests=tuple(r for r in scenario.shift_requests if r.employee_id == employee_id),
-        shift_demand=(),
-    )
 
 
 def _num_options(scenario: Scenario) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from scheduler.data import BreakRule, Location, Scenario, ShiftTemplate
 from scheduler.errors import InputError
@@ -27,14 +28,14 @@ class ShiftOption:
     end: int
     breaks: tuple[BreakSlots, ...]
 
-    @property
+    @cached_property
     def unpaid_minutes(self) -> int:
         """Minutes of unpaid breaks the shift carries."""
         return sum(b.rule.minutes for b in self.breaks if not b.rule.paid)
 
-    @property
+    @cached_property
     def paid_minutes(self) -> int:
-        """Shift length less unpaid breaks."""
+        """Shift length less unpaid breaks (asked for millions of times by the hand-out)."""
         return self.end - self.start - self.unpaid_minutes
 
     def overlaps(self, start: int, end: int) -> bool:

@@ -8,6 +8,7 @@ with the number of people.
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 
 from ortools.sat.python import cp_model
@@ -32,6 +33,9 @@ class StaffingModel(RosterModel):
         # (group, block) -> (paid lengths, patterns as counts per length, people per pattern).
         self.patterns: dict[
             tuple[int, int], tuple[list[int], list[tuple[int, ...]], list[cp_model.IntVar]]
+        ] = {}
+        self._cut_inputs: dict[
+            tuple[int, int], tuple[list[tuple[ShiftOption, cp_model.IntVar]], int]
         ] = {}
         for employee in self.people:
             if not employee.works_front:
@@ -207,7 +211,44 @@ class StaffingModel(RosterModel):
                 (cp_model.LinearExpr.weighted_sum(chosen, costs), weight)
             )
         self.patterns[number, block] = (lengths, patterns, chosen)
+        self._cut_inputs[number, block] = (pairs, max_days)
         return True
+
+    def add_day_cuts(self) -> None:
+        """Hold every pattern group's counts to what its people can work day by day."""
+        for key, (lengths, patterns, chosen) in self.patterns.items():
+            pairs, max_days = self._cut_inputs[key]
+            self._add_day_cuts(pairs, lengths, patterns, chosen, max_days)
+
+    def _add_day_cuts(
+        self,
+        pairs: list[tuple[ShiftOption, cp_model.IntVar]],
+        lengths: list[int],
+        patterns: list[tuple[int, ...]],
+        chosen: list[cp_model.IntVar],
+        max_days: int,
+    ) -> None:
+        """Any k days hold at most as many of a group's shifts as its people can work on k
+        days: the sum over members of min(shifts in their pattern, k) (Gale and Ryser).
+
+        Per paid length and over all lengths. Without them the counts put five of a group's
+        four-hour shifts on one Sunday when only three of its six people had four-hour
+        shifts in their patterns, and no hand-out could meet them (N=100).
+        """
+        by_day: dict[int, list[tuple[ShiftOption, cp_model.IntVar]]] = defaultdict(list)
+        for option, var in pairs:
+            by_day[option.day].append((option, var))
+        every = range(len(lengths))
+        kinds = [[position] for position in every] if len(lengths) > 1 else []
+        for kind in [*kinds, list(every)]:
+            kept = {lengths[position] for position in kind}
+            held = [sum(p[position] for position in kind) for p in patterns]
+            for k in range(1, min(max_days, len(by_day))):
+                capacity = cp_model.LinearExpr.weighted_sum(chosen, [min(h, k) for h in held])
+                for days in itertools.combinations(sorted(by_day), k):
+                    worked = [v for d in days for o, v in by_day[d] if o.paid_minutes in kept]
+                    if worked:
+                        self.model.add(cp_model.LinearExpr.sum(worked) <= capacity)
 
     def add_length_cuts(
         self,

@@ -1,0 +1,82 @@
+"""Handing counted shifts to named people with a small CP-SAT model per group."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from conftest import at, employee, make_scenario, roster
+
+import scheduler.model.handout as handout
+from scheduler.data import Assignment, AvailabilityKind, AvailabilitySpan, Horizon, Scenario
+from scheduler.model.handout import hand_out_exactly
+from scheduler.model.options import shift_options
+from scheduler.verify import verify
+
+
+def rest_bound_pair() -> Scenario:
+    """E2 and E3 over two days; E3 may not work Tuesday's EARLY."""
+    return make_scenario(
+        horizon=Horizon(make_scenario().horizon.start, days=2),
+        employees=(employee("E2"), employee("E3")),
+        availability=(
+            AvailabilitySpan("E3", at(1, "06:00"), at(1, "08:00"), AvailabilityKind.UNAVAILABLE),
+        ),
+        breaks=(),
+    )
+
+
+def counted(scenario: Scenario, *shifts: tuple[int, str]) -> dict[tuple[int, str], int]:
+    """One person of group ``g`` on each (day, shift id)."""
+    index = {(o.day, o.template.shift_id): o.index for o in shift_options(scenario)}
+    return {(index[key], "g"): 1 for key in shifts}
+
+
+def shift_on(scenario: Scenario, employee_id: str, day: int, shift_id: str) -> Assignment:
+    """``employee_id`` on template ``shift_id`` on ``day``, without breaks."""
+    option = next(
+        o for o in shift_options(scenario) if o.day == day and o.template.shift_id == shift_id
+    )
+    return Assignment(employee_id, day, shift_id, option.start, option.end)
+
+
+def test_hand_out_exactly_meets_a_count_the_start_misses() -> None:
+    """From E2 on Monday's LATE (too little rest for Tuesday's EARLY), E3 takes that LATE."""
+    scenario = rest_bound_pair()
+    targets = counted(scenario, (0, "LATE"), (1, "EARLY"), (1, "LATE"))
+    start = [shift_on(scenario, "E2", 0, "LATE"), shift_on(scenario, "E3", 1, "LATE")]
+    handed = hand_out_exactly(scenario, start, targets, {"E2": "g", "E3": "g"}, float("inf"), 2, 0)
+    assert sorted((a.employee_id, a.day, a.shift_id) for a in handed) == [
+        ("E2", 1, "EARLY"),
+        ("E3", 0, "LATE"),
+        ("E3", 1, "LATE"),
+    ]
+    assert verify(scenario, roster(scenario, *handed)).violations == ()
+
+
+def test_hand_out_exactly_keeps_the_start_when_nothing_is_missed() -> None:
+    """A start that meets every count is left as it is: nobody is re-handed."""
+    scenario = rest_bound_pair()
+    targets = counted(scenario, (0, "LATE"), (1, "LATE"))
+    start = [shift_on(scenario, "E2", 0, "LATE"), shift_on(scenario, "E3", 1, "LATE")]
+    handed = hand_out_exactly(scenario, start, targets, {"E2": "g", "E3": "g"}, float("inf"), 2, 0)
+    assert set(handed) == set(start) and len(handed) == len(start)
+
+
+def test_a_large_group_is_re_handed_from_the_people_free_on_a_missed_day(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With room for one person at a time, the one free on Tuesday is chosen."""
+    scenario = rest_bound_pair()
+    monkeypatch.setattr(handout, "HAND_OUT_PEOPLE", 1)
+    options = shift_options(scenario)
+    option_at = {(o.day, o.template.shift_id): o for o in options}
+    by_person = {
+        "E2": [shift_on(scenario, "E2", 1, "LATE")],
+        "E3": [shift_on(scenario, "E3", 0, "LATE")],
+    }
+    counts = {option_at[1, "LATE"].index: 1, option_at[1, "NIGHT"].index: 1}
+    people = list(scenario.employees)
+    for seed in range(5):
+        chosen = handout._choose(people, counts, by_person, option_at, random.Random(seed))
+        assert [e.employee_id for e in chosen] == ["E3"]
