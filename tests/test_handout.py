@@ -78,5 +78,7 @@ def test_a_large_group_is_re_handed_from_the_people_free_on_a_missed_day(
     counts = {option_at[1, "LATE"].index: 1, option_at[1, "NIGHT"].index: 1}
     people = list(scenario.employees)
     for seed in range(5):
-        chosen = handout._choose(people, counts, by_person, option_at, random.Random(seed))
+        chosen = handout._choose(
+            scenario, people, counts, by_person, option_at, random.Random(seed)
+        )
         assert [e.employee_id for e in chosen] == ["E3"]

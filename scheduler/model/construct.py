@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import time
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -166,13 +166,11 @@ def assign_to_targets(
     patterns: Mapping[tuple[Group, int], list[dict[int, int]]] | None = None,
     class_of: Mapping[str, Hashable] | None = None,
     deadline: float | None = None,
-    regroup: Callable[[list[Assignment]], list[Assignment]] | None = None,
 ) -> list[Assignment]:
     """Hand out, day by day, as many shifts per option and group of people as targeted.
 
     Each goes to a person of the group who may take it under every per-person rule, in
-    `_hand_out_order`. ``regroup``, if given, may then re-hand the roster within groups (see
-    `hand_out_exactly`). Counts that cannot be met are left short; a missed count is looked
+    `_hand_out_order`. Counts that cannot be met are left short; a missed count is looked
     after (`_hand_out_misses`) until ``deadline`` (a `time.perf_counter` value), if given.
     """
     people = _front_people(scenario, options)
@@ -195,13 +193,6 @@ def assign_to_targets(
                 person.shifts.append(option)
                 if person.quota:
                     person.quota[option.day // 7][option.paid_minutes] -= 1
-    if regroup is not None:
-        handed: dict[str, list[ShiftOption]] = defaultdict(list)
-        option_at = {(o.day, o.template.shift_id): o for o in options}
-        for a in regroup(_roster(people)):
-            handed[a.employee_id].append(option_at[a.day, a.shift_id])
-        for person in people:
-            person.shifts = handed[person.employee.employee_id]
     _hand_out_misses(scenario, options, targets, group_of, class_of or group_of, people, deadline)
     return _roster(people)
 
