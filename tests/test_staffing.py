@@ -174,40 +174,68 @@ def test_staffing_counts_leave_each_person_their_rest() -> None:
     assert staffed_then_short(scenario, staffed=1) == 390
 
 
-def four_on_one_break_slot() -> StaffingModel:
-    """Four people on one 09:00-17:00 shift, a break at 10:00 or 10:15, share 1/2, demand 4;
-    three of them forced to break at 10:00."""
+def on_one_break_slot(
+    people: int, working: int, at_ten: int, share: Fraction = Fraction(1, 2)
+) -> StaffingModel:
+    """``people`` who may work one 09:00-17:00 shift with a break at 10:00 or 10:15, demand 4;
+    ``working`` of them on the shift and ``at_ten`` of those on a break at 10:00."""
     scenario = make_scenario(
         horizon=Horizon(make_scenario().horizon.start, days=1),
-        employees=tuple(employee(f"E{i}") for i in range(1, 5)),
+        employees=tuple(employee(f"E{i}") for i in range(1, people + 1)),
         shifts=(DAY,),
         breaks=(BreakRule("break1", 15, 60, 75, min_shift_minutes=360, paid=True),),
         demand=(DemandSpan(at(0, "09:00"), at(0, "17:00"), 4),),
-        rules=Rules(max_on_break=Fraction(1, 2)),
+        rules=Rules(max_on_break=share),
         weights=Weights(shortfall=100, contract=0, preference=10, surplus=1),
     )
     staffing = StaffingModel(scenario, relax_break_cap=True)
-    at_ten = [
+    staffing.model.add(cp_model.LinearExpr.sum(list(staffing.count.values())) == working)
+    at_ten_vars = [
         var for slots in staffing.break_vars.values() for offset, var in slots if offset == 60
     ]
-    staffing.model.add(cp_model.LinearExpr.sum(at_ten) == 3)
+    staffing.model.add(cp_model.LinearExpr.sum(at_ten_vars) == at_ten)
     return staffing
 
 
-def test_relaxed_staffing_lets_three_of_four_break_at_once() -> None:
-    """The relaxed cap floor(4 / 2) + 1 = 3 allows what the real cap (2) does not."""
-    staffing = four_on_one_break_slot()
+def status_of(model: cp_model.CpModel) -> int:
+    """CP-SAT's status for a small model."""
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 2
+    solver.parameters.max_time_in_seconds = 10
+    return int(solver.solve(model))
+
+
+@pytest.mark.parametrize("people", [4, 9])
+@pytest.mark.parametrize("share", [Fraction(1, 2), Fraction(1, 3)])
+def test_relaxed_cap_keeps_every_roster_of_the_exact_cap(people: int, share: Fraction) -> None:
+    """With any number at work, as many on a break as the exact cap allows stays feasible."""
+    for working in range(1, people + 1):
+        allowed = min(working, max(1, int(share * working)))
+        if working > 2 * allowed:
+            continue  # the two slots cannot hold everyone's break under the exact cap
+        model = on_one_break_slot(people, working, allowed, share).model
+        assert status_of(model) == cp_model.OPTIMAL, working
+
+
+def test_relaxed_cap_is_exact_for_a_full_team() -> None:
+    """All four of four at work: the cap of floor(4 / 2) = 2 holds, not the old 2 + 1."""
+    assert status_of(on_one_break_slot(4, 4, 3).model) == cp_model.INFEASIBLE
+    assert status_of(on_one_break_slot(4, 4, 2).model) == cp_model.OPTIMAL
+
+
+def test_relaxed_staffing_lets_two_of_three_break_at_once() -> None:
+    """Three of nine at work: the relaxed cap 1 + 1.5 x (1 - 1/4) allows two on a break, the
+    exact cap max(1, floor(1.5)) one."""
+    staffing = on_one_break_slot(9, 3, 2)
     solver = solved(staffing.model)
     assert staffing.break_cap_violations(solver.value) == [at(0, "10:00") // 15]
 
 
 def test_staffing_held_where_busy_keeps_the_real_break_cap() -> None:
-    """Held to floor(share x working) where demand is high, three on a break is infeasible."""
-    staffing = four_on_one_break_slot()
+    """Held to floor(share x working) where demand is high, two on a break is infeasible."""
+    staffing = on_one_break_slot(9, 3, 2)
     staffing.hold_breaks_where_busy()
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 2
-    assert solver.solve(staffing.model) == cp_model.INFEASIBLE
+    assert status_of(staffing.model) == cp_model.INFEASIBLE
 
 
 def test_the_counts_break_plan_hints_every_break_of_the_roster_model() -> None:

@@ -70,6 +70,10 @@ class CapGroups:
         """What the person's skill class carries to tell their share apart."""
         return frozenset({f"{CAP_TOKEN}{self.shares[employee_id]}"}) if self.split else frozenset()
 
+    def num_people(self, share: Fraction | None) -> int:
+        """People under ``share``."""
+        return sum(1 for mine in self.shares.values() if mine == share)
+
     def share_of(self, skill_class: SkillClass) -> Fraction | None:
         """The share of the people in ``skill_class``."""
         for item in skill_class:
@@ -175,8 +179,8 @@ class RosterModel:
         Switch each hard rule family per person with an assumption literal and leave out the
         objective, so an infeasible model yields a core of conflicting rule groups.
     relax_break_cap
-        State the staggering cap as ``floor(share x working) + 1``, a linear relaxation of
-        ``max(1, floor(share x working))``; its rosters must be checked and repaired.
+        State the staggering cap ``max(1, floor(share x working))`` by its linear relaxation
+        (see `_add_hull_cap`); its rosters must be checked and repaired.
     """
 
     def __init__(
@@ -891,11 +895,41 @@ class RosterModel:
             if self.relax_break_cap:
                 # Purely linear, so the LP-guided search keeps its strength; the exact
                 # max(1, ...) needs a literal per interval, which stalls the search.
-                self.model.add(
-                    share.denominator * on_break <= share.numerator * staff + share.denominator
-                ).only_enforce_if(guards[day])
+                most = min(
+                    sum(list(count.proto.domain)[-1] for count in working[t, share]),
+                    self.cap_groups.num_people(share),
+                )
+                self._add_hull_cap(share, on_break, staff, most, guards[day])
                 continue
             self._add_exact_cap(t, share, on_break, staff, guards[day])
+
+    def _add_hull_cap(
+        self,
+        share: Fraction,
+        on_break: cp_model.LinearExprT,
+        staff: cp_model.LinearExprT,
+        most: int,
+        guard: list[cp_model.IntVar],
+    ) -> None:
+        """The tightest linear cap that every roster under the exact cap keeps, with at most
+        ``most`` people at work: ``1 + share x staff x (1 - 1/top)`` and ``top``, where
+        ``top = floor(share x most)``.
+
+        The line from (0 at work, 1 on a break) to (top / share, top) lies above
+        ``max(1, floor(share x staff))`` up to ``most`` (the concave hull of the exact cap), so
+        its bound holds; ``floor(share x staff) + 1`` allowed one more person on a break
+        wherever a team is large, this only where ``share x staff`` is well past a whole
+        number.
+        """
+        top = break_cap(share, most)
+        if top <= 1:
+            self.model.add(on_break <= 1).only_enforce_if(guard)
+            return
+        self.model.add(on_break <= top).only_enforce_if(guard)
+        self.model.add(
+            share.denominator * top * on_break
+            <= share.denominator * top + share.numerator * (top - 1) * staff
+        ).only_enforce_if(guard)
 
     def _add_exact_cap(
         self,
