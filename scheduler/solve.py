@@ -402,7 +402,11 @@ def _solve_in_phases(search: _Search, hint: list[Assignment] | None) -> Result:
     # it gave (N=100: 2.2M against 0.24M at 60 s).
     first = RosterModel(scenario, formulation, relax_break_cap=staggered)
     search.warm_start(first, hint)
-    share = (DECOMPOSED_RELAXED_SHARE if search.decomposed else RELAXED_SHARE) if staggered else 1
+    share = RELAXED_SHARE
+    if search.decomposed:
+        share = BACK_OFFICE_SHARES[1] if _has_back_office(scenario) else DECOMPOSED_RELAXED_SHARE
+    if not staggered:
+        share = 1
     code = search.run(first, search.remaining() * share, staggered)
     if code == cp_model.INFEASIBLE:
         groups = find_conflicts(scenario, seed=seed)
@@ -514,10 +518,16 @@ a better staffing solution pays straight through (60 s, seeds 0 and 1, relaxed s
 0.1 and 0.35: N=100 147 k, 137 k, N=200 243 k, 197 k; 0.2 and 0.2: 124 k, 133 k, 261 k, 207 k;
 0.3 and 0.1: 94 k, 97 k, 182 k, 212 k; 0.4 and 0.05: 97 k, 127 k, 250 k, 232 k.
 """
+BACK_OFFICE_SHARES = (0.1, 0.35)
+"""`STAFFING_SHARE` and `DECOMPOSED_RELAXED_SHARE` with a back office, which the staffing model
+leaves to the roster search (N=200 and 400 with 40 % back office, 60 s: 94 k and 355 k
+against 153 k and 437 k with 0.3 and 0.1)."""
 DAY_CUTS = True
 """Whether the held staffing model gets its day cuts (`StaffingModel.add_day_cuts`)."""
-HAND_OUT_SHARE = 0.05
-"""Least time for handing the counts to people (more if the staffing model finished early).
+HAND_OUT_SHARE = 0.15
+"""Least time for handing the counts to people (more if the staffing model finished early);
+used only while counts are missed (N=400, 60 s: 2 runs of 4 left 3 and 6 counts missed with
+3.8 s, for 1.5-2.5 h short at the end).
 
 Re-handing each profile group with CP-SAT before the ejection chains as well did not pay (N=400:
 4 counts missed at the end against 1 without; N=800: 0 either way, 8 s against 4 s)."""
@@ -640,7 +650,10 @@ class _Search:
         These phases only shape the starting roster: nothing of theirs is recorded.
         """
         staffing = StaffingModel(self.scenario, self.formulation, relax_break_cap=True)
-        budget = STAFFING_SHARE * self.time_limit
+        staffing_share = (
+            BACK_OFFICE_SHARES[0] if _has_back_office(self.scenario) else STAFFING_SHARE
+        )
+        budget = staffing_share * self.time_limit
         started = time.perf_counter()
         staggered = _is_staggered(self.scenario)
         solver = self._quiet_solve(staffing, budget / 2 if staggered else budget)
@@ -664,10 +677,10 @@ class _Search:
         # of 980 after 15 s from a hint that missed 4); per-profile patterns and a greedy
         # hand-out with ejection chains miss 0-5 in well under a second.
         # The hand-out gets what the staffing model left of its share (N=800: it proved its
-        # optimum in 8 of 36 s), and at least its own share: half for the greedy hand-out and
-        # its ejection chains, half for re-handing within each skill class.
+        # optimum in 8 of 36 s), and at least its own share: up to half for the greedy
+        # hand-out and its ejection chains, the rest for re-handing within each skill class.
         now = time.perf_counter()
-        half = (max(started + budget, now + HAND_OUT_SHARE * self.time_limit) - now) / 2
+        until = max(started + budget, now + HAND_OUT_SHARE * self.time_limit)
         handed = assign_to_targets(
             self.scenario,
             staffing.options,
@@ -675,16 +688,17 @@ class _Search:
             staffing.group_of,
             staffing.patterns_of(solver),
             staffing.skill_class,
-            deadline=now + half,
+            deadline=(now + until) / 2,
         )
         # What the chains cannot meet, CP-SAT can, a few dozen people at a time (N=800: 2 of
-        # 3,905 counts missed after the chains, 0 after 4 s).
+        # 3,905 counts missed after the chains, 0 after 4 s; N=400: from 129 missed, 3 after
+        # 10 s and 0 after 17 s).
         handed = hand_out_exactly(
             self.scenario,
             handed,
             staffing.targets(solver),
             staffing.skill_class,
-            time.perf_counter() + half,
+            until,
             self.workers or default_workers(),
             self.seed,
         )
@@ -803,6 +817,11 @@ def _settled(scenario: Scenario, roster: list[Assignment]) -> set[str]:
             for first, num_days in scenario.horizon.blocks()
         )
     }
+
+
+def _has_back_office(scenario: Scenario) -> bool:
+    """Whether anyone may work back-office days."""
+    return any(e.works_back for e in scenario.employees)
 
 
 def _is_staggered(scenario: Scenario) -> bool:
