@@ -25,6 +25,8 @@ class StaffingModel(RosterModel):
     hours and days of their contract. Back-office days are left to the roster model.
     """
 
+    hull_cap = True
+
     def add_assignments(self) -> None:
         """Up to the available people of a class work an option."""
         # Profile groups: the skill class and the contract limits (see add_hours).
