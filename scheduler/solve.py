@@ -26,7 +26,7 @@ import pandas as pd
 from ortools.sat.python import cp_model
 
 from scheduler.conflicts import Conflict, describe_conflicts
-from scheduler.data import TIERS, Assignment, FlexDay, Office, Scenario
+from scheduler.data import TIERS, Assignment, FlexDay, Scenario
 from scheduler.io.roster import roster_frame
 from scheduler.model.construct import assign_to_targets, greedy_roster
 from scheduler.model.handout import hand_out_exactly
@@ -522,8 +522,6 @@ BACK_OFFICE_SHARES = (0.1, 0.35)
 """`STAFFING_SHARE` and `DECOMPOSED_RELAXED_SHARE` with a back office, which the staffing model
 leaves to the roster search (N=200 and 400 with 40 % back office, 60 s: 94 k and 355 k
 against 153 k and 437 k with 0.3 and 0.1)."""
-DAY_CUTS = True
-"""Whether the held staffing model gets its day cuts (`StaffingModel.add_day_cuts`)."""
 HAND_OUT_SHARE = 0.15
 """Least time for handing the counts to people (more if the staffing model finished early);
 used only while counts are missed (N=400, 60 s: 2 runs of 4 left 3 and 6 counts missed with
@@ -659,7 +657,7 @@ class _Search:
         solver = self._quiet_solve(staffing, budget / 2 if staggered else budget)
         if solver is None:
             return None
-        if all(e.office == Office.FRONT for e in self.scenario.employees):
+        if not _has_back_office(self.scenario):
             # Without a back office the staffing model only sums or drops per-person rules
             # and costs, so it is a relaxation and its bound holds for the roster too.
             self.recorder.on_bound(solver.best_objective_bound)
@@ -669,8 +667,7 @@ class _Search:
             # 0.56 M and 2.4 M).
             staffing.hint_solution(list(solver.response_proto.solution))
             staffing.hold_breaks_where_busy()
-            if DAY_CUTS:
-                staffing.add_day_cuts()
+            staffing.add_day_cuts()
             spent = time.perf_counter() - started
             solver = self._quiet_solve(staffing, max(budget - spent, budget / 2)) or solver
         # CP-SAT alone met the counts badly (N=400: 620 of ~1870 missed in 9 s; N=200: 18
