@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import inspect
 import math
-import os
 import signal
 import sys
 import threading
@@ -37,6 +36,8 @@ from scheduler.model.neighbourhood import (
     person_by_person,
     roster_values,
 )
+from scheduler.model.params import configure
+from scheduler.model.params import default_workers as default_workers  # public: benchmarks
 from scheduler.model.roster import BreakPlan, Formulation, Guard, RosterModel
 from scheduler.model.size import check_model_size
 from scheduler.model.staffing import StaffingModel
@@ -44,14 +45,6 @@ from scheduler.verify import Report, verify
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
-
-
-def default_workers() -> int:
-    """CP-SAT workers for this machine: one per core available to the process."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not on Linux
-        return max(1, os.cpu_count() or 1)
 
 
 @dataclass(frozen=True)
@@ -253,16 +246,6 @@ def _solve_interruptibly(
     return outcome[0]
 
 
-def _configure(
-    solver: cp_model.CpSolver, time_limit: float, workers: int | None, seed: int
-) -> None:
-    solver.parameters.max_time_in_seconds = time_limit
-    solver.parameters.num_workers = workers or default_workers()
-    solver.parameters.random_seed = seed
-    # Ctrl-C is ours: it must end every phase of the search, not just the running solve.
-    solver.parameters.catch_sigint_signal = False
-
-
 def is_day_level(scenario: Scenario) -> bool:
     """Whether demand is stated per shift and day only (no interval demand, no breaks)."""
     return bool(scenario.shift_demand) and not scenario.demand and not scenario.breaks
@@ -362,7 +345,7 @@ def _solve_lexicographic(
             exact.hint_from(exact, values)
         solver = cp_model.CpSolver()
         seconds = max(search.remaining() / (len(tiers) - number), 0.1)
-        _configure(solver, seconds, search.workers, search.seed)
+        configure(solver, seconds, search.workers, search.seed)
         search.solver = solver
         code = _solve_interruptibly(solver, exact.model, None)
         search.solver = None
@@ -404,7 +387,8 @@ def _solve_in_phases(search: _Search, hint: list[Assignment] | None) -> Result:
     search.warm_start(first, hint)
     share = RELAXED_SHARE
     if search.decomposed:
-        share = BACK_OFFICE_SHARES[1] if _has_back_office(scenario) else DECOMPOSED_RELAXED_SHARE
+        back = _has_back_office(scenario)
+        share = BACK_OFFICE_RELAXED_SHARE if back else DECOMPOSED_RELAXED_SHARE
     if not staggered:
         share = 1
     code = search.run(first, search.remaining() * share, staggered)
@@ -518,7 +502,8 @@ a better staffing solution pays straight through (60 s, seeds 0 and 1, relaxed s
 0.1 and 0.35: N=100 147 k, 137 k, N=200 243 k, 197 k; 0.2 and 0.2: 124 k, 133 k, 261 k, 207 k;
 0.3 and 0.1: 94 k, 97 k, 182 k, 212 k; 0.4 and 0.05: 97 k, 127 k, 250 k, 232 k.
 """
-BACK_OFFICE_SHARES = (0.1, 0.35)
+BACK_OFFICE_STAFFING_SHARE = 0.1
+BACK_OFFICE_RELAXED_SHARE = 0.35
 """`STAFFING_SHARE` and `DECOMPOSED_RELAXED_SHARE` with a back office, which the staffing model
 leaves to the roster search (N=200 and 400 with 40 % back office, 60 s: 94 k and 355 k
 against 153 k and 437 k with 0.3 and 0.1)."""
@@ -583,7 +568,7 @@ class _Search:
         if self.recorder.interrupted and not essential:
             return int(cp_model.UNKNOWN)
         solver = cp_model.CpSolver()
-        _configure(solver, max(seconds, 0.1), self.workers, self.seed)
+        configure(solver, max(seconds, 0.1), self.workers, self.seed)
         solver.parameters.relative_gap_limit = self.relative_gap_limit
         if self.day_level:
             _tune_for_day_level(solver)
@@ -648,16 +633,14 @@ class _Search:
         These phases only shape the starting roster: nothing of theirs is recorded.
         """
         staffing = StaffingModel(self.scenario, self.formulation, relax_break_cap=True)
-        staffing_share = (
-            BACK_OFFICE_SHARES[0] if _has_back_office(self.scenario) else STAFFING_SHARE
-        )
-        budget = staffing_share * self.time_limit
+        back = _has_back_office(self.scenario)
+        budget = (BACK_OFFICE_STAFFING_SHARE if back else STAFFING_SHARE) * self.time_limit
         started = time.perf_counter()
         staggered = _is_staggered(self.scenario)
         solver = self._quiet_solve(staffing, budget / 2 if staggered else budget)
         if solver is None:
             return None
-        if not _has_back_office(self.scenario):
+        if not back:
             # Without a back office the staffing model only sums or drops per-person rules
             # and costs, so it is a relaxation and its bound holds for the roster too.
             self.recorder.on_bound(solver.best_objective_bound)
@@ -696,8 +679,9 @@ class _Search:
             staffing.targets(solver),
             staffing.skill_class,
             until,
-            self.workers or default_workers(),
+            self.workers,
             self.seed,
+            stopped=lambda: self.recorder.interrupted,
         )
         return handed, staffing.break_plan(solver.value)
 
@@ -705,7 +689,7 @@ class _Search:
         if self.recorder.interrupted:
             return None
         solver = cp_model.CpSolver()
-        _configure(solver, seconds, self.workers, self.seed)
+        configure(solver, seconds, self.workers, self.seed)
         self.solver = solver
         code = _solve_interruptibly(solver, built.model, None)
         self.solver = None
@@ -885,7 +869,7 @@ def find_conflicts(scenario: Scenario, time_limit: float = 30.0, seed: int = 0) 
         built.model.add_assumptions([literals[i] for i in assumed])
         solver = cp_model.CpSolver()
         # Cores over assumptions need a single worker.
-        _configure(solver, max(seconds, 0.1), 1, seed)
+        configure(solver, max(seconds, 0.1), 1, seed)
         if solver.solve(built.model) != cp_model.INFEASIBLE:
             return None
         return [i for i in solver.sufficient_assumptions_for_infeasibility() if i in literals]

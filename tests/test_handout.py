@@ -82,3 +82,14 @@ def test_a_large_group_is_re_handed_from_the_people_free_on_a_missed_day(
             scenario, people, counts, by_person, option_at, random.Random(seed)
         )
         assert [e.employee_id for e in chosen] == ["E3"]
+
+
+def test_hand_out_exactly_stops_at_once_when_interrupted() -> None:
+    """After Ctrl-C the start comes back as it is, its missed count still missed."""
+    scenario = rest_bound_pair()
+    targets = counted(scenario, (0, "LATE"), (1, "EARLY"), (1, "LATE"))
+    start = [shift_on(scenario, "E2", 0, "LATE"), shift_on(scenario, "E3", 1, "LATE")]
+    handed = hand_out_exactly(
+        scenario, start, targets, {"E2": "g", "E3": "g"}, float("inf"), 2, 0, stopped=lambda: True
+    )
+    assert set(handed) == set(start) and len(handed) == len(start)

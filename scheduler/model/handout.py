@@ -11,13 +11,14 @@ from __future__ import annotations
 import random
 import time
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from ortools.sat.python import cp_model
 
 from scheduler.data import Assignment, Employee, Scenario
 from scheduler.model.construct import Group
 from scheduler.model.options import ShiftOption, shift_options
+from scheduler.model.params import configure
 from scheduler.model.roster import RosterModel
 
 
@@ -51,8 +52,7 @@ class HandOutModel(RosterModel):
         """At most the counted people work each option; each one missing costs as much as
         the shortfall its paid minutes could leave."""
         taken: dict[int, list[cp_model.IntVar]] = defaultdict(list)
-        for employee_id, option, var in self._shift_vars():
-            del employee_id
+        for _, option, var in self._shift_vars():
             taken[option.index].append(var)
         weight = self.scenario.weights.shortfall
         for index, held in taken.items():
@@ -84,12 +84,13 @@ def hand_out_exactly(
     targets: Mapping[tuple[int, Group], int],
     group_of: Mapping[str, Group],
     deadline: float,
-    workers: int,
+    workers: int | None,
     seed: int,
+    stopped: Callable[[], bool] = lambda: False,
 ) -> list[Assignment]:
     """Meet the counts ``roster`` misses by re-handing its front-office groups' shifts with
     `HandOutModel`, up to `HAND_OUT_PEOPLE` people at a time, until ``deadline`` (a
-    `time.perf_counter` value).
+    `time.perf_counter` value) or until ``stopped()`` (Ctrl-C) says so.
 
     A re-hand is kept only where the group then misses fewer counted minutes, or as few at
     less contract deviation. Who is chosen: see `_choose`.
@@ -117,11 +118,11 @@ def hand_out_exactly(
         for g in sorted(members, key=str)
         if not any(e.works_back for e in members[g]) and cost(g, by_person)[0] > 0
     ]
-    while pending and time.perf_counter() < deadline:
+    while pending and time.perf_counter() < deadline and not stopped():
         for group in list(pending):
             left = deadline - time.perf_counter()
-            if left <= 0:
-                break
+            if left <= 0 or stopped():
+                return _listed(by_person)
             chosen = _choose(scenario, members[group], counts[group], by_person, option_at, rng)
             ids = {e.employee_id for e in chosen}
             residual = dict(counts[group])
@@ -133,10 +134,7 @@ def hand_out_exactly(
             model = HandOutModel(scenario, chosen, {i: max(0, n) for i, n in residual.items()})
             model.hint([a for e in ids for a in by_person[e]])
             solver = cp_model.CpSolver()
-            solver.parameters.max_time_in_seconds = min(HAND_OUT_SECONDS, left)
-            solver.parameters.num_workers = workers
-            solver.parameters.random_seed = seed
-            solver.parameters.catch_sigint_signal = False
+            configure(solver, min(HAND_OUT_SECONDS, left), workers, seed)
             code = solver.solve(model.model)
             if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 tried = {**by_person, **{e: [] for e in ids}}
@@ -147,6 +145,10 @@ def hand_out_exactly(
             whole = len(chosen) == len(members[group])
             if cost(group, by_person)[0] == 0 or (whole and code == cp_model.OPTIMAL):
                 pending.remove(group)
+    return _listed(by_person)
+
+
+def _listed(by_person: Mapping[str, list[Assignment]]) -> list[Assignment]:
     return [a for shifts in by_person.values() for a in shifts]
 
 
@@ -177,11 +179,15 @@ def _choose(
     shortest = min((o.paid_minutes for o in option_at.values()), default=0)
 
     def has_room(employee: Employee) -> bool:
-        mine = shifts[employee.employee_id]
+        """Room for one more shift in some 7-day block."""
         limit = scenario.rules_for(employee).max_days_of(employee)
-        return (limit is None or len(mine) < limit) and (
-            sum(o.paid_minutes for o in mine) + shortest <= employee.weekly_max_minutes
-        )
+        for first_day, num_days in scenario.horizon.blocks():
+            mine = [o for o in shifts[employee.employee_id] if 0 <= o.day - first_day < num_days]
+            if (limit is None or len(mine) < limit) and (
+                sum(o.paid_minutes for o in mine) + shortest <= employee.weekly_max_minutes
+            ):
+                return True
+        return False
 
     third = (HAND_OUT_PEOPLE + 2) // 3
     chosen: list[Employee] = []
