@@ -14,7 +14,7 @@ from collections import defaultdict
 from ortools.sat.python import cp_model
 
 from scheduler.data import AvailabilityKind, Employee
-from scheduler.model.options import ShiftOption
+from scheduler.model.options import ShiftOption, Spans
 from scheduler.model.roster import RosterModel, SkillClass, rest_cliques
 
 
@@ -42,12 +42,13 @@ class StaffingModel(RosterModel):
         for employee in self.people:
             if not employee.works_front:
                 continue
-            unavailable = self.scenario.spans_of(employee.employee_id, AvailabilityKind.UNAVAILABLE)
+            unavailable = Spans(
+                (s.start, s.end)
+                for s in self.scenario.spans_of(employee.employee_id, AvailabilityKind.UNAVAILABLE)
+            )
             rules = self.rules[employee.employee_id]
             for option in self.options:
-                if rules.allows(option.template) and not any(
-                    option.overlaps(s.start, s.end) for s in unavailable
-                ):
+                if rules.allows(option.template) and not unavailable.overlap(option):
                     key = (option.index, self.skill_class[employee.employee_id])
                     self.members[key].append(employee.employee_id)
         for (option_index, skill_class), ids in self.members.items():
