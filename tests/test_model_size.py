@@ -80,6 +80,17 @@ def test_size_grows_with_people_days_and_intervals() -> None:
     assert estimate_model_size(many(base, 10, 7, 5)).variables > size.variables
 
 
+def test_weekly_rest_off_adds_no_gaps() -> None:
+    """With weekly_rest_hours = 0 (the Curtois reading) no rest gap is counted or built."""
+    base = many(make_scenario(), 10, 14, 60)
+    off = dataclasses.replace(base, rules=dataclasses.replace(base.rules, weekly_rest_minutes=0))
+    assert estimate_model_size(base).rest > 0
+    assert estimate_model_size(off).rest == 0
+    fewer = len(RosterModel(off).model.proto.variables)
+    assert fewer < len(RosterModel(base).model.proto.variables)
+    assert abs(estimate_model_size(off).variables - fewer) <= 0.05 * fewer
+
+
 def test_ten_thousand_people_over_eight_weeks_at_five_minutes_is_refused() -> None:
     """10 000 people x 56 days at 5-minute intervals: refused with its size and suggestions."""
     scenario = many(make_scenario(), 10_000, 56, 5)

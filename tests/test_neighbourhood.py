@@ -12,6 +12,7 @@ from test_day_level import D, line, person, scenario
 from scheduler.data import Office, Scenario
 from scheduler.io.roster import roster_frame
 from scheduler.model.neighbourhood import (
+    PEOPLE_WINDOW_DAYS,
     Neighbourhood,
     Neighbourhoods,
     can_build_by_person,
@@ -85,6 +86,18 @@ def test_neighbourhoods_take_turns_and_grow_and_shrink() -> None:
     assert hood.is_whole(Neighbourhood("people", people=frozenset({"E1", "E2"})))
     hood.adapt(days, proven=False)
     assert hood.size["days"] == 2
+
+
+def test_people_neighbourhoods_free_a_window_of_a_long_horizon() -> None:
+    """Over 8 weeks a people neighbourhood frees its people on 4 weeks, not the whole horizon."""
+    built = RosterModel(scenario(days=56, employees=two_people().employees))
+    hood = Neighbourhoods(built, seed=0)
+    for _ in range(4):
+        free = hood.choose()
+        if free.kind == "people":
+            assert free.days is not None and len(free.days) == PEOPLE_WINDOW_DAYS
+            assert max(free.days) < 56
+            assert not hood.is_whole(free)
 
 
 def test_day_level_solve_takes_a_hint() -> None:

@@ -390,6 +390,8 @@ class RosterModel:
         """Each complete 7-day block holds a gap of at least weekly_rest_minutes without work."""
         for employee in self.people:
             rest = self.rules[employee.employee_id].weekly_rest_minutes
+            if rest <= 0:
+                continue
             days = self._by_day(employee)
             for block, (first_day, num_days) in enumerate(self.scenario.horizon.blocks()):
                 if num_days < 7:

@@ -109,7 +109,11 @@ def estimate_model_size(scenario: Scenario, formulation: str = "aggregated") -> 
         for works_front, works_back in ((True, False), (False, True), (True, True)):
             chosen = (shift_ends if works_front else set()) | (flex_ends if works_back else set())
             ends[works_front, works_back] += 1 + len(chosen)
-    rest = sum(ends[e.works_front, e.works_back] for e in scenario.employees)
+    rest = sum(
+        ends[e.works_front, e.works_back]
+        for e in scenario.employees
+        if scenario.rules_for(e).weekly_rest_minutes > 0
+    )
     per_person = len(scenario.employees) * len(blocks) + remote * len(blocks)
     requests = sum(1 for a in scenario.availability if a.kind != AvailabilityKind.UNAVAILABLE)
     required = scenario.required()
