@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from scheduler.data import MINUTES_PER_DAY, AvailabilityKind, Employee, Location, Scenario
 from scheduler.model.options import (
     FlexOption,
+    Spans,
     WorkOption,
     break_slots,
     flex_options,
@@ -98,7 +99,10 @@ class _Describer:
     def open_options(self, employee: Employee) -> list[WorkOption]:
         """The shifts and flex days a person may take: right office, not unavailable."""
         if employee.employee_id not in self._open:
-            away = self.scenario.spans_of(employee.employee_id, AvailabilityKind.UNAVAILABLE)
+            away = Spans(
+                (s.start, s.end)
+                for s in self.scenario.spans_of(employee.employee_id, AvailabilityKind.UNAVAILABLE)
+            )
             options: list[WorkOption] = []
             if employee.works_front:
                 rules = self.scenario.rules_for(employee)
@@ -109,9 +113,7 @@ class _Describer:
                     for o in self.flex_options
                     if o.location == Location.ONSITE or employee.remote_ok
                 )
-            self._open[employee.employee_id] = [
-                o for o in options if not any(o.overlaps(s.start, s.end) for s in away)
-            ]
+            self._open[employee.employee_id] = [o for o in options if not away.overlap(o)]
         return self._open[employee.employee_id]
 
     def block(self, detail: str) -> tuple[int, int, str, str]:
