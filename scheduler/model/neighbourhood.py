@@ -96,9 +96,10 @@ def person_by_person(
         # it, the optimum in 5-7 s.
         solver.parameters.linearization_level = 2
         # Most people solve in a few hundredths of a second; a hard one gets more time only
-        # until it has some schedule.
-        for seconds in (first, 10 * first, 100 * first):
+        # until it has some schedule (the neighbourhoods improve it later).
+        for attempt, seconds in enumerate((first, 10 * first, 100 * first)):
             solver.parameters.max_time_in_seconds = seconds
+            solver.parameters.stop_after_first_solution = attempt > 0
             code = solver.solve(built.model)
             if code != cp_model.UNKNOWN or (stop is not None and stop()):
                 break
