@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, Protocol
 
-from scheduler.data import MINUTES_PER_DAY, AvailabilityKind, Employee, Location, Scenario
+from scheduler.data import MINUTES_PER_DAY, Employee, Location, Scenario
 from scheduler.model.options import (
     FlexOption,
     Spans,
@@ -99,10 +99,7 @@ class _Describer:
     def open_options(self, employee: Employee) -> list[WorkOption]:
         """The shifts and flex days a person may take: right office, not unavailable."""
         if employee.employee_id not in self._open:
-            away = Spans(
-                (s.start, s.end)
-                for s in self.scenario.spans_of(employee.employee_id, AvailabilityKind.UNAVAILABLE)
-            )
+            away = Spans.unavailable(self.scenario, employee.employee_id)
             options: list[WorkOption] = []
             if employee.works_front:
                 rules = self.scenario.rules_for(employee)

@@ -7,7 +7,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
-from scheduler.data import MINUTES_PER_DAY, BreakRule, Location, Scenario, ShiftTemplate
+from scheduler.data import (
+    MINUTES_PER_DAY,
+    AvailabilityKind,
+    BreakRule,
+    Location,
+    Scenario,
+    ShiftTemplate,
+)
 from scheduler.errors import InputError
 
 
@@ -133,6 +140,12 @@ class Spans:
         for start, end in spans:
             for day in range(start // MINUTES_PER_DAY - 1, (end - 1) // MINUTES_PER_DAY + 1):
                 self._by_day[day].append((start, end))
+
+    @classmethod
+    def unavailable(cls, scenario: Scenario, employee_id: str) -> Spans:
+        """The person's unavailable spans."""
+        away = scenario.spans_of(employee_id, AvailabilityKind.UNAVAILABLE)
+        return cls((span.start, span.end) for span in away)
 
     def overlap(self, option: WorkOption) -> bool:
         """Whether some span overlaps the option."""

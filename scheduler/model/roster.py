@@ -344,10 +344,7 @@ class RosterModel:
         }
         for employee in self.people:
             rules = self.rules[employee.employee_id]
-            unavailable = Spans(
-                (s.start, s.end)
-                for s in self.scenario.spans_of(employee.employee_id, AvailabilityKind.UNAVAILABLE)
-            )
+            unavailable = Spans.unavailable(self.scenario, employee.employee_id)
             for option in self.work:
                 if isinstance(option, ShiftOption):
                     if not employee.works_front or not rules.allows(option.template):

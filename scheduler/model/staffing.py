@@ -13,7 +13,7 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
-from scheduler.data import AvailabilityKind, Employee
+from scheduler.data import Employee
 from scheduler.model.options import ShiftOption, Spans
 from scheduler.model.roster import RosterModel, SkillClass, rest_cliques
 
@@ -42,10 +42,7 @@ class StaffingModel(RosterModel):
         for employee in self.people:
             if not employee.works_front:
                 continue
-            unavailable = Spans(
-                (s.start, s.end)
-                for s in self.scenario.spans_of(employee.employee_id, AvailabilityKind.UNAVAILABLE)
-            )
+            unavailable = Spans.unavailable(self.scenario, employee.employee_id)
             rules = self.rules[employee.employee_id]
             for option in self.options:
                 if rules.allows(option.template) and not unavailable.overlap(option):
