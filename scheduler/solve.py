@@ -444,7 +444,14 @@ def _solve_day_level(search: _Search, hint: list[Assignment] | None) -> Result:
     built = RosterModel(scenario, search.formulation)
     start = hint
     if start is None and can_build_by_person(scenario):
-        start = person_by_person(scenario, BUILD_SECONDS_EACH, search.seed, search.out_of_time)
+        start = person_by_person(
+            scenario,
+            BUILD_SECONDS_EACH,
+            search.seed,
+            search.out_of_time,
+            workers=search.workers or default_workers(),
+            budget=search.remaining() * START_SHARE,
+        )
     if start is not None:
         search.adopt(built, start)
     if hint is not None and search.best is not None:
@@ -462,7 +469,11 @@ def _solve_day_level(search: _Search, hint: list[Assignment] | None) -> Result:
 
 
 BUILD_SECONDS_EACH = 0.3
-"""Time for one person's schedule in the person-by-person start (most need 0.05 s)."""
+"""Time for one person's schedule in the person-by-person start, per four weeks of horizon
+(most need 0.05 s)."""
+START_SHARE = 0.4
+"""Most share of the time limit for the person-by-person start (beyond it people are solved
+side by side, each with less time)."""
 WHOLE_MODEL_SHARE = 0.15
 """Share of the time after the start for the whole day-level model, before neighbourhoods.
 
@@ -472,6 +483,8 @@ Curtois Instances 8-12 at 60 s: the neighbourhoods improve faster than the whole
 SIDEWAYS = True
 NEIGHBOURHOOD_SECONDS = 3.0
 """Most time for re-solving one neighbourhood (1.5 s and 6 s did worse on Instances 9, 12)."""
+EVALUATIONS_PER_NEIGHBOURHOOD = 4
+"""A neighbourhood gets at least this many times what evaluating a fixed roster took."""
 RELAXED_SHARE = 0.7
 DECOMPOSED_RELAXED_SHARE = 0.1
 NEIGHBOURHOOD_PEOPLE = 10
@@ -553,6 +566,9 @@ class _Search:
         self.sideways = False
         # Whether the starting roster came from the counts-first decomposition.
         self.decomposed = False
+        # Seconds CP-SAT took to evaluate the adopted roster with every decision fixed: what
+        # any neighbourhood costs before it searches.
+        self.evaluation_seconds = 0.0
 
     def remaining(self) -> float:
         """Seconds left of the time limit."""
@@ -704,10 +720,13 @@ class _Search:
         repair.hint_from(relaxed, values)
         self._place(repair, seconds)
 
-    def _place(self, fixed: RosterModel, seconds: float) -> Callable[[Any], int] | None:
-        """Solve a model whose shifts are fixed; its bound says nothing of the real problem."""
+    def _place(
+        self, fixed: RosterModel, seconds: float, most: float = REPAIR_SECONDS
+    ) -> Callable[[Any], int] | None:
+        """Solve a model whose shifts are fixed, for at most ``most`` seconds; its bound says
+        nothing of the real problem."""
         self.recorder.bound_holds = False
-        code = self.run(fixed, min(seconds, REPAIR_SECONDS), essential=True)
+        code = self.run(fixed, min(seconds, most), essential=True)
         self.recorder.bound_holds = True
         return self.last if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
 
@@ -719,7 +738,11 @@ class _Search:
         """Record a complete roster as a solution of ``built`` (kept if best)."""
         hood = Neighbourhoods(built)
         hood.fix(roster_values(built, roster))
-        self._place(built, max(self.remaining(), MIN_REPAIR_SECONDS))
+        # Nothing is left to decide, but a year's model (Curtois Instance24, 1.7 M variables)
+        # takes 2.5 s to presolve: it gets the time it needs.
+        started = time.perf_counter()
+        self._place(built, max(self.remaining(), MIN_REPAIR_SECONDS), most=self.remaining())
+        self.evaluation_seconds = time.perf_counter() - started
         hood.release()
 
     def improve_by_neighbourhoods(
@@ -734,6 +757,8 @@ class _Search:
         optimality, it proves the roster optimal. ``people`` sets the first size of a people
         neighbourhood."""
         hood = Neighbourhoods(built, self.seed, kinds)
+        # On a year's model (Instance24) evaluating a fixed roster took 2.5 s: 3 s found nothing.
+        seconds = max(seconds, EVALUATIONS_PER_NEIGHBOURHOOD * self.evaluation_seconds)
         if people is not None:
             hood.size["people"] = people
         while self.best is not None and not self.out_of_time():

@@ -7,7 +7,7 @@ import dataclasses
 
 from conftest import employee
 from ortools.sat.python import cp_model
-from test_day_level import D, line, person, scenario
+from test_day_level import OVER, D, line, person, scenario
 
 from scheduler.data import Office, Scenario
 from scheduler.io.roster import roster_frame
@@ -42,6 +42,18 @@ def test_person_by_person_fills_what_the_first_leaves() -> None:
     assert report.ok
     assert report.costs.objective == 0
     assert sorted(a.employee_id for a in roster) == ["E1", "E1", "E2"]
+
+
+def test_person_by_person_solves_side_by_side_when_the_budget_is_short() -> None:
+    """With no time for one at a time, E1 and E2 are solved together against the same cover:
+    E2 does not see E1's two days and takes all three (valid, but two over)."""
+    problem = two_people()
+    roster = person_by_person(problem, seconds_each=1.0, workers=2, budget=0.5)
+    assert roster is not None
+    report = verify(problem, roster_frame(problem, roster))
+    assert report.ok
+    assert sorted(a.employee_id for a in roster) == ["E1", "E1", "E2", "E2", "E2"]
+    assert report.costs.objective == 2 * OVER
 
 
 def test_person_by_person_gives_up_on_impossible_rules() -> None:

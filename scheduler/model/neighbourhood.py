@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import dataclasses
 import random
+import threading
 from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,16 +60,31 @@ def _residual(lines: Iterable[ShiftDemand], placed: dict[int, int]) -> tuple[Shi
 
 
 def person_by_person(
-    scenario: Scenario, seconds_each: float, seed: int = 0, stop: Callable[[], bool] | None = None
+    scenario: Scenario,
+    seconds_each: float,
+    seed: int = 0,
+    stop: Callable[[], bool] | None = None,
+    workers: int = 1,
+    budget: float | None = None,
 ) -> list[Assignment] | None:
     """A roster built one person at a time, each solved alone against the residual cover.
 
-    People with the fewest shift options go first. Returns None when some person's own rules
-    allow no schedule (the scenario is infeasible) or ``stop`` says to give up.
+    People with the fewest shift options go first. Each gets ``seconds_each`` per four weeks
+    of horizon, less when the whole start must fit in ``budget`` seconds; then ``workers``
+    people are solved side by side, seeing the same residual cover. Returns None when some
+    person's own rules allow no schedule (the scenario is infeasible) or ``stop`` says to give
+    up.
     """
     lines = scenario.shift_demand
-    # ``seconds_each`` is for four weeks: a year's schedule takes 1.7 s to presolve alone.
-    first = seconds_each * max(1.0, scenario.horizon.days / 28)
+    # A year's schedule takes 1.7 s to presolve alone.
+    each = seconds_each * max(1.0, scenario.horizon.days / 28)
+    num_people = len(scenario.employees)
+    side_by_side = 1
+    if budget is not None and each * num_people > budget:
+        # Side by side the starts were 10 % worse on Instances 1-12 (the second person of a
+        # pair does not see the first), so only when one at a time would not fit.
+        side_by_side = max(1, workers)
+        each = min(each, budget * side_by_side / num_people)
     placed: dict[int, int] = {}
     roster: list[Assignment] = []
     alone = [scenario.with_people([e.employee_id]) for e in scenario.employees]
@@ -75,9 +92,8 @@ def person_by_person(
         range(len(alone)),
         key=lambda i: (_num_options(alone[i]), scenario.employees[i].employee_id),
     )
-    for index in order:
-        if stop is not None and stop():
-            return None
+
+    def solve_one(index: int, placed: dict[int, int]) -> tuple[list[Assignment], list[int]] | None:
         person = scenario.employees[index]
         numbers = [
             n for n, line in enumerate(lines) if line.skill is None or line.skill in person.skills
@@ -87,32 +103,85 @@ def person_by_person(
             alone[index], shift_demand=_residual((lines[n] for n in numbers), done)
         )
         built = RosterModel(one)
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = 1
-        solver.parameters.random_seed = seed
-        solver.parameters.catch_sigint_signal = False
-        # The automaton's flow relaxation: without it no schedule at all was found in 20 s for
-        # a person of Curtois Instance22 (232-234 shifts in 364 days, at most 5 in a row); with
-        # it, the optimum in 5-7 s.
-        solver.parameters.linearization_level = 2
+        solver = _person_solver(seed)
         # Most people solve in a few hundredths of a second; a hard one gets more time only
         # until it has some schedule (the neighbourhoods improve it later).
-        for attempt, seconds in enumerate((first, 10 * first, 100 * first)):
-            solver.parameters.max_time_in_seconds = seconds
-            solver.parameters.stop_after_first_solution = attempt > 0
-            code = solver.solve(built.model)
-            if code != cp_model.UNKNOWN or (stop is not None and stop()):
-                break
+        until = _FirstAfter(solver, each)
+        code = solver.solve(built.model, until)
+        until.cancel()
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None
-        shifts = built.shifts(solver.value)
-        roster += shifts
+        return built.shifts(solver.value), numbers
+
+    def place(shifts: list[Assignment], numbers: list[int]) -> None:
+        roster.extend(shifts)
         worked = {(a.day, a.shift_id) for a in shifts}
         for n in numbers:
-            line = lines[n]
-            if (line.day, line.shift_id) in worked:
+            if (lines[n].day, lines[n].shift_id) in worked:
                 placed[n] = placed.get(n, 0) + 1
+
+    # CP-SAT lets go of the interpreter while it solves, so threads solve people side by side;
+    # each next person starts as soon as a thread is free, against the cover placed by then.
+    waiting = list(reversed(order))
+    with ThreadPoolExecutor(side_by_side) as pool:
+        running: set[Future[tuple[list[Assignment], list[int]] | None]] = set()
+        while waiting or running:
+            while waiting and len(running) < side_by_side:
+                running.add(pool.submit(solve_one, waiting.pop(), dict(placed)))
+            done, running = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                solved = future.result()
+                if solved is None or (stop is not None and stop()):
+                    for other in running:
+                        other.cancel()
+                    return None
+                place(*solved)
     return roster
+
+
+FIRST_SCHEDULE_SECONDS = 60.0
+"""Most time one person's solve may take to find any schedule after its own time is up."""
+
+
+class _FirstAfter(cp_model.CpSolverSolutionCallback):
+    """Ends a solve at ``seconds`` if it has a solution by then, else at its first one."""
+
+    def __init__(self, solver: cp_model.CpSolver, seconds: float) -> None:
+        super().__init__()
+        self.found = False
+        self.late = False
+        solver.parameters.max_time_in_seconds = seconds + FIRST_SCHEDULE_SECONDS
+        self.timer = threading.Timer(seconds, self._time_up, (solver,))
+        self.timer.start()
+
+    def _time_up(self, solver: cp_model.CpSolver) -> None:
+        self.late = True
+        if self.found:
+            solver.stop_search()
+
+    def on_solution_callback(self) -> None:
+        self.found = True
+        if self.late:
+            self.stop_search()
+
+    def cancel(self) -> None:
+        """Stop the timer (the solve ended on its own)."""
+        self.timer.cancel()
+
+
+def _person_solver(seed: int) -> cp_model.CpSolver:
+    """A one-worker solver tuned for one person's schedule."""
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = seed
+    solver.parameters.catch_sigint_signal = False
+    # The automaton's flow relaxation: without it no schedule at all was found in 20 s for
+    # a person of Curtois Instance22 (232-234 shifts in 364 days, at most 5 in a row); with
+    # it, the optimum in 5-7 s.
+    solver.parameters.linearization_level = 2
+    # Probing took half of a year's first schedule (Instance24: 1.3 s against 2.8 s).
+    solver.parameters.cp_model_probing_level = 0
+    return solver
 
 
 def _num_options(scenario: Scenario) -> int:
