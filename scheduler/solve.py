@@ -482,7 +482,11 @@ Curtois Instances 8-12 at 60 s: the neighbourhoods improve faster than the whole
 """
 SIDEWAYS = True
 NEIGHBOURHOOD_SECONDS = 3.0
-"""Most time for re-solving one neighbourhood (1.5 s and 6 s did worse on Instances 9, 12)."""
+"""Most time for re-solving one neighbourhood (1.5 s and 6 s did worse on Instances 9, 12).
+
+Two neighbourhoods at a time, each on a copy of the model with one worker, did worse at 60 s
+(seeds 0 and 1; Instances 8, 10, 11, 12: 1513/1519, 4655/4655, 3552/3553, 4818/4770 against
+1421/1434, 4648/4740, 3444/3452, 4627/4907 one at a time with two workers)."""
 EVALUATIONS_PER_NEIGHBOURHOOD = 4
 """A neighbourhood gets at least this many times what evaluating a fixed roster took."""
 RELAXED_SHARE = 0.7
