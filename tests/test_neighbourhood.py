@@ -62,6 +62,14 @@ def test_person_by_person_gives_up_on_impossible_rules() -> None:
     assert person_by_person(problem, seconds_each=1.0) is None
 
 
+def test_person_by_person_stops_when_told() -> None:
+    """A stop that says give up (time up, Ctrl-C) ends the start with no roster, side by side
+    or not."""
+    for workers in (1, 2):
+        roster = person_by_person(two_people(), 1.0, stop=lambda: True, workers=workers, budget=0.5)
+        assert roster is None
+
+
 def test_only_front_office_day_level_scenarios_are_built_by_person() -> None:
     """Back-office people (desks tie them together) or interval demand rule it out."""
     assert can_build_by_person(two_people())

@@ -99,6 +99,8 @@ def person_by_person(
     )
 
     def solve_one(index: int, so_far: dict[int, int]) -> tuple[list[Assignment], list[int]] | None:
+        if stop is not None and stop():
+            return None
         person = scenario.employees[index]
         numbers = [
             n for n, line in enumerate(lines) if line.skill is None or line.skill in person.skills
@@ -109,11 +111,13 @@ def person_by_person(
         )
         built = RosterModel(one)
         solver = _person_solver(seed)
+        solving.add(solver)
         # Most people solve in a few hundredths of a second; a hard one gets more time only
         # until it has some schedule (the neighbourhoods improve it later).
         until = _FirstAfter(solver, each)
         code = solver.solve(built.model, until)
         until.cancel()
+        solving.discard(solver)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None
         return built.shifts(solver.value), numbers
@@ -128,17 +132,21 @@ def person_by_person(
     # CP-SAT lets go of the interpreter while it solves, so threads solve people side by side;
     # each next person starts as soon as a thread is free, against the cover placed by then.
     waiting = list(reversed(order))
+    solving: set[cp_model.CpSolver] = set()
     with ThreadPoolExecutor(side_by_side) as pool:
         running: set[Future[tuple[list[Assignment], list[int]] | None]] = set()
         while waiting or running:
             while waiting and len(running) < side_by_side:
                 running.add(pool.submit(solve_one, waiting.pop(), dict(placed)))
-            done, running = wait(running, return_when=FIRST_COMPLETED)
+            # Waits in steps, so a stop (the time limit, Ctrl-C) ends the solves under way.
+            done, running = wait(running, timeout=0.1, return_when=FIRST_COMPLETED)
+            if stop is not None and stop():
+                for solver in list(solving):
+                    solver.stop_search()
+                return None
             for future in done:
                 solved = future.result()
-                if solved is None or (stop is not None and stop()):
-                    for other in running:
-                        other.cancel()
+                if solved is None:
                     return None
                 place(*solved)
     return roster
