@@ -472,8 +472,9 @@ BUILD_SECONDS_EACH = 0.3
 """Time for one person's schedule in the person-by-person start, per four weeks of horizon
 (most need 0.05 s)."""
 START_SHARE = 0.4
-"""Most share of the time limit for the person-by-person start (beyond it people are solved
-side by side, each with less time)."""
+"""Share of the time left after building the model that the person-by-person start aims to
+fit in: when its pace says it will not, people are solved side by side, each with less time
+(a person still gets their first schedule, so a year of 150 people can take longer)."""
 WHOLE_MODEL_SHARE = 0.15
 """Share of the time after the start for the whole day-level model, before neighbourhoods.
 
@@ -745,7 +746,8 @@ class _Search:
         # Nothing is left to decide, but a year's model (Curtois Instance24, 1.7 M variables)
         # takes 2.5 s to presolve: it gets the time it needs.
         started = time.perf_counter()
-        self._place(built, max(self.remaining(), MIN_REPAIR_SECONDS), most=self.remaining())
+        seconds = max(self.remaining(), MIN_REPAIR_SECONDS)
+        self._place(built, seconds, most=seconds)
         self.evaluation_seconds = time.perf_counter() - started
         hood.release()
 

@@ -4,17 +4,23 @@ and the neighbourhoods fixed on a built model."""
 from __future__ import annotations
 
 import dataclasses
+import itertools
+import random
+import time
 
+import pytest
 from conftest import employee
 from ortools.sat.python import cp_model
 from test_day_level import OVER, D, line, person, scenario
 
 from scheduler.data import Office, Scenario
 from scheduler.io.roster import roster_frame
+from scheduler.model import neighbourhood
 from scheduler.model.neighbourhood import (
     PEOPLE_WINDOW_DAYS,
     Neighbourhood,
     Neighbourhoods,
+    _FirstAfter,
     can_build_by_person,
     person_by_person,
     roster_values,
@@ -45,15 +51,62 @@ def test_person_by_person_fills_what_the_first_leaves() -> None:
 
 
 def test_person_by_person_solves_side_by_side_when_the_budget_is_short() -> None:
-    """With no time for one at a time, E1 and E2 are solved together against the same cover:
-    E2 does not see E1's two days and takes all three (valid, but two over)."""
-    problem = two_people()
-    roster = person_by_person(problem, seconds_each=1.0, workers=2, budget=0.5)
+    """Out of time after E1, E2 and E3 are solved together against the same cover: both take
+    the day E1 left (valid, one over), where one at a time E3 would take nothing."""
+    problem = dataclasses.replace(two_people(), employees=(*two_people().employees, person("E3")))
+    roster = person_by_person(problem, seconds_each=1.0, workers=2, budget=0.0)
     assert roster is not None
     report = verify(problem, roster_frame(problem, roster))
     assert report.ok
-    assert sorted(a.employee_id for a in roster) == ["E1", "E1", "E2", "E2", "E2"]
-    assert report.costs.objective == 2 * OVER
+    days = {e: sorted(a.day for a in roster if a.employee_id == e) for e in ("E1", "E2", "E3")}
+    assert len(days["E1"]) == 2
+    assert days["E2"] == days["E3"] == sorted({0, 1, 2} - set(days["E1"]))
+    assert report.costs.objective == OVER
+    alone = person_by_person(problem, seconds_each=1.0, workers=1, budget=None)
+    assert alone is not None
+    assert not [a for a in alone if a.employee_id == "E3"]
+
+
+class _SlowModel(RosterModel):
+    """A person's model with a largest independent set beside it (200 nodes, a random graph):
+    CP-SAT finds sets at once but cannot prove the largest in seconds."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        super().__init__(scenario)
+        chance = random.Random(0)
+        nodes = [self.model.new_bool_var(f"node{i}") for i in range(200)]
+        for i, j in itertools.combinations(range(200), 2):
+            if chance.random() < 0.08:
+                self.model.add_bool_or([nodes[i].Not(), nodes[j].Not()])
+        self.model.maximize(sum(nodes))
+
+
+def test_person_by_person_stop_ends_the_solves_under_way(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stop after 0.3 s ends two person solves that had 30 s each, within a second."""
+    monkeypatch.setattr(neighbourhood, "RosterModel", _SlowModel)
+    began = time.perf_counter()
+    roster = person_by_person(
+        two_people(),
+        seconds_each=30.0,
+        stop=lambda: time.perf_counter() - began > 0.3,
+        workers=2,
+        budget=0.0,
+    )
+    assert roster is None
+    assert time.perf_counter() - began < 1.5
+
+
+def test_first_after_stops_at_its_time_with_a_solution() -> None:
+    """A solve that cannot prove its optimum in seconds ends at 0.2 s with a solution."""
+    built = _SlowModel(two_people())
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    until = _FirstAfter(solver, 0.2, 30.0)
+    began = time.perf_counter()
+    code = solver.solve(built.model, until)
+    until.cancel()
+    assert code == cp_model.FEASIBLE
+    assert time.perf_counter() - began < 1.5
 
 
 def test_person_by_person_gives_up_on_impossible_rules() -> None:
