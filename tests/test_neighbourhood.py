@@ -64,6 +64,7 @@ def test_person_by_person_solves_side_by_side_when_the_budget_is_short() -> None
     assert report.costs.objective == OVER
     alone = person_by_person(problem, seconds_each=1.0, workers=1, budget=None)
     assert alone is not None
+    assert verify(problem, roster_frame(problem, alone)).ok
     assert not [a for a in alone if a.employee_id == "E3"]
 
 
