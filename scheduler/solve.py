@@ -658,22 +658,27 @@ class _Search:
         budget = (BACK_OFFICE_STAFFING_SHARE if back else STAFFING_SHARE) * self.time_limit
         started = time.perf_counter()
         staggered = _is_staggered(self.scenario)
-        solver = self._quiet_solve(staffing, budget / 2 if staggered else budget)
+        solver = self._quiet_solve(staffing, budget / 2)
         if solver is None:
             return None
         if not back:
             # Without a back office the staffing model only sums or drops per-person rules
             # and costs, so it is a relaxation and its bound holds for the roster too.
             self.recorder.on_bound(solver.best_objective_bound)
+        # A second solve, from the first one's counts, for counts people can be handed:
+        # day cuts, sets of days per person, and the real staggering cap where busy.
+        staffing.hint_solution(list(solver.response_proto.solution))
         if staggered:
-            # Counts for the real staggering cap (N=100, seeds 0 and 1: starting rosters
-            # 0.16 M and 0.12 M against 0.29 M and 0.20 M; N=200: 0.43 M and 0.36 M against
-            # 0.56 M and 2.4 M).
-            staffing.hint_solution(list(solver.response_proto.solution))
+            # N=100, seeds 0 and 1: starting rosters 0.16 M and 0.12 M against 0.29 M and
+            # 0.20 M; N=200: 0.43 M and 0.36 M against 0.56 M and 2.4 M.
             staffing.hold_breaks_where_busy()
-            staffing.add_day_cuts()
-            spent = time.perf_counter() - started
-            solver = self._quiet_solve(staffing, max(budget - spent, budget / 2)) or solver
+        staffing.add_day_cuts()
+        staffing.add_day_masks()
+        spent = time.perf_counter() - started
+        masks: dict[tuple[int, int], list[tuple[int, ...]]] = {}
+        held = self._quiet_solve(staffing, max(budget - spent, budget / 2))
+        if held is not None:
+            solver, masks = held, staffing.masks_of(held)
         # CP-SAT alone met the counts badly (N=400: 620 of ~1870 missed in 9 s; N=200: 18
         # of 980 after 15 s from a hint that missed 4); per-profile patterns and a greedy
         # hand-out with ejection chains miss 0-5 in well under a second.
@@ -690,6 +695,7 @@ class _Search:
             staffing.patterns_of(solver),
             staffing.skill_class,
             deadline=(now + until) / 2,
+            masks=masks,
         )
         # What the chains cannot meet, CP-SAT can, a few dozen people at a time (N=800: 2 of
         # 3,905 counts missed after the chains, 0 after 4 s; N=400: from 129 missed, 3 after

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -12,10 +13,20 @@ from conftest import at, employee, make_scenario, shift
 from ortools.sat.python import cp_model
 
 import scheduler.solve as solve_module
-from scheduler.data import BreakRule, DemandSpan, Employee, Horizon, Rules, Scenario, Weights
-from scheduler.model.construct import assign_to_targets
+from scheduler.data import (
+    Assignment,
+    BreakRule,
+    DemandSpan,
+    Employee,
+    Horizon,
+    Rules,
+    Scenario,
+    Weights,
+)
+from scheduler.model.construct import _can_hold, assign_to_targets
+from scheduler.model.options import ShiftOption
 from scheduler.model.roster import RosterModel
-from scheduler.model.staffing import StaffingModel, week_patterns
+from scheduler.model.staffing import StaffingModel, _keeps_weekly_rest, week_patterns
 from scheduler.solve import solve
 
 DAY = shift("DAY", "09:00", "17:00")
@@ -150,28 +161,24 @@ def test_solve_through_the_staffing_warm_start_is_verified(
     assert result.objective == result.report.costs.objective
 
 
-def test_staffing_optimum_bounds_the_roster_optimum() -> None:
-    """Without a back office the staffing model relaxes the roster model: its optimum is lower."""
+@pytest.mark.parametrize("days", [3, 7])
+def test_staffing_optimum_bounds_the_roster_optimum(days: int) -> None:
+    """Without a back office the staffing model relaxes the roster model, with day cuts and
+    sets of days too: its optimum is lower."""
     scenario = make_scenario(
-        horizon=Horizon(make_scenario().horizon.start, days=3),
+        horizon=Horizon(make_scenario().horizon.start, days=days),
         weights=Weights(shortfall=100, contract=10, preference=10, surplus=1),
     )
-    staffing = solved(StaffingModel(scenario, relax_break_cap=True).model)
+    relaxed = StaffingModel(scenario, relax_break_cap=True)
+    first = solved(relaxed.model).objective_value
+    relaxed.add_day_cuts()
+    relaxed.add_day_masks()
+    assert relaxed.masks
+    held = solved(relaxed.model).objective_value
     roster = solve(scenario, time_limit=20.0, workers=2, seed=0)
     assert roster.status == "optimal"
     assert roster.report is not None and roster.report.ok
-    assert staffing.objective_value <= roster.objective
-
-
-def test_staffing_counts_leave_each_person_their_rest() -> None:
-    """One person cannot work Monday's LATE and Tuesday's EARLY (9 h apart): one is staffed,
-    the LATE, and Tuesday's 390 minutes stay short."""
-    demand = (
-        DemandSpan(at(0, "13:30"), at(0, "22:00"), 1),
-        DemandSpan(at(1, "07:00"), at(1, "13:30"), 1),
-    )
-    scenario = without_breaks(2, (employee("E2"),), demand)
-    assert staffed_then_short(scenario, staffed=1) == 390
+    assert first <= held <= roster.objective
 
 
 def on_one_break_slot(
@@ -278,3 +285,126 @@ def test_day_cuts_refuse_counts_no_one_could_work() -> None:
     staffing.add_day_cuts()
     solver = cp_model.CpSolver()
     assert solver.solve(staffing.model) == cp_model.INFEASIBLE
+
+
+def six_days_of_seven() -> Scenario:
+    """One person for six 8-hour days, demand for one 09:00-17:00 every day but Sunday's
+    09:00-13:00: the cheapest day to leave short is Sunday, which leaves no weekly rest."""
+    demand = tuple(
+        DemandSpan(at(day, "09:00"), at(day, "13:00" if day == 6 else "17:00"), 1)
+        for day in range(7)
+    )
+    person = employee("A", 48, min_minutes=6 * 480, max_minutes=6 * 480, max_days=6)
+    return without_breaks(7, (person,), demand, shifts=(DAY,))
+
+
+def staffed_days(staffing: StaffingModel, solver: cp_model.CpSolver) -> list[int]:
+    """The days on which the solution staffs a shift."""
+    return sorted(staffing.options[i].day for (i, _), n in staffing.targets(solver).items() if n)
+
+
+def test_day_masks_keep_the_weekly_rest_the_counts_alone_miss() -> None:
+    """Sunday off after a Saturday to 17:00 leaves 31 h of rest: with sets of days the
+    person's day off moves into the week, at 240 more minutes short."""
+    staffing = StaffingModel(six_days_of_seven())
+    solver = solved(staffing.model)
+    assert staffed_days(staffing, solver) == [0, 1, 2, 3, 4, 5]
+    assert solver.objective_value == 100 * 240
+    staffing.add_day_masks()
+    solver = solved(staffing.model)
+    days = staffed_days(staffing, solver)
+    assert len(days) == 6 and 6 in days and 0 in days
+    assert solver.objective_value == 100 * 480 + 240  # and Sunday's 4 h over
+    ((mask,),) = staffing.masks_of(solver).values()
+    assert list(mask) == days
+
+
+def hand_out_one_group(
+    scenario: Scenario,
+    wanted: Callable[[ShiftOption], int],
+    patterns: list[dict[int, int]],
+    masks: list[tuple[int, ...]] | None,
+) -> list[Assignment]:
+    """Hand out the counts ``wanted`` per option to a scenario's one profile group, whose
+    members work ``patterns`` on ``masks`` (sets of days), in the order given."""
+    staffing = StaffingModel(scenario)
+    (group,) = set(staffing.group_of.values())
+    (key,) = staffing.patterns
+    return assign_to_targets(
+        scenario,
+        staffing.options,
+        {(o.index, group): wanted(o) for o in staffing.options},
+        staffing.group_of,
+        {key: patterns},
+        staffing.skill_class,
+        masks={key: masks} if masks else None,
+    )
+
+
+def hand_out_two_weeks_of_six(masks: list[tuple[int, ...]] | None) -> list[tuple[str, int]]:
+    """Hand out A and B's six days each, one of them working Wednesday and one Thursday, with
+    the given sets of days; (person, day) pairs."""
+    people = tuple(employee(e, 48, max_minutes=6 * 480, max_days=6) for e in ("A", "B"))
+    shifts = hand_out_one_group(
+        without_breaks(7, people, (), shifts=(DAY,)),
+        lambda o: 1 if o.day in (2, 3) else 2,
+        [{480: 6}, {480: 6}],
+        masks,
+    )
+    return sorted((a.employee_id, a.day) for a in shifts)
+
+
+def test_hand_out_gives_each_person_their_set_of_days() -> None:
+    """A off on Wednesday and B on Thursday: the hand-out follows the sets of days, where
+    without them A, first in line, takes Wednesday."""
+    held = hand_out_two_weeks_of_six([(0, 1, 3, 4, 5, 6), (0, 1, 2, 4, 5, 6)])
+    assert held == [("A", d) for d in (0, 1, 3, 4, 5, 6)] + [("B", d) for d in (0, 1, 2, 4, 5, 6)]
+    assert ("A", 2) in hand_out_two_weeks_of_six(None)
+
+
+def test_a_single_day_off_keeps_the_weekly_rest_only_with_the_right_shifts() -> None:
+    """Off on Wednesday, 07:00-15:30 on Tuesday then 13:30-22:00 on Thursday leaves 46 h;
+    off on Monday, Tuesday's latest start leaves 37.5 h; with 07:00-15:30 only, 31 h."""
+    spans = {
+        day: (at(day, "07:00"), at(day, "13:30"), at(day, "15:30"), at(day, "22:00"))
+        for day in range(7)
+    }
+    week = at(7, "00:00")
+    assert _keeps_weekly_rest((0, 1, 3, 4, 5, 6), spans, 0, week, 35 * 60)
+    assert _keeps_weekly_rest((1, 2, 3, 4, 5, 6), spans, 0, week, 35 * 60)
+    early = {
+        day: (at(day, "07:00"), at(day, "07:00"), at(day, "15:30"), at(day, "15:30"))
+        for day in range(7)
+    }
+    assert not _keeps_weekly_rest((1, 2, 3, 4, 5, 6), early, 0, week, 35 * 60)
+    assert not _keeps_weekly_rest((0, 1, 2, 3, 4, 5, 6), spans, 0, week, 35 * 60)
+
+
+def test_a_pattern_fits_a_set_of_days_only_where_its_lengths_are_offered() -> None:
+    """Two 7.5 h shifts offered only at the weekend fit Mon-Fri-Sat-Sun's set but not
+    Mon-Tue-Wed-Sat's, which has one weekend day."""
+    offered = {day: {480, 240} for day in range(5)} | {5: {450, 240}, 6: {450, 240}}
+    pattern = {480: 2, 450: 2}
+    assert _can_hold(pattern, (0, 4, 5, 6), offered)
+    assert not _can_hold(pattern, (0, 1, 2, 5), offered)
+    assert _can_hold({240: 4}, (0, 1, 2, 5), offered)
+
+
+def test_hand_out_keeps_the_long_shift_for_whoever_needs_it_most() -> None:
+    """Friday's 8 h shift goes to B, whose pattern holds two of them on two days, and the
+    7.5 h one to A; A first would leave B nothing of their length on Friday."""
+    fri_sat = frozenset({4, 5})
+    long, short = (
+        shift("LONG", "08:00", "16:00", fri_sat),
+        shift("SHORT", "12:00", "19:30", fri_sat),
+    )
+    people = tuple(employee(e, 15.5, max_minutes=960, max_days=2) for e in ("A", "B"))
+    wanted = {(4, "LONG"): 1, (4, "SHORT"): 1, (5, "LONG"): 2}
+    shifts = hand_out_one_group(
+        without_breaks(7, people, (), shifts=(long, short)),
+        lambda o: wanted.get((o.day, o.template.shift_id), 0),
+        [{480: 1, 450: 1}, {480: 2}],
+        [(4, 5), (4, 5)],
+    )
+    held = sorted((a.employee_id, a.day, a.shift_id) for a in shifts)
+    assert held == [("A", 4, "SHORT"), ("A", 5, "LONG"), ("B", 4, "LONG"), ("B", 5, "LONG")]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import time
 from collections import defaultdict
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -42,6 +42,10 @@ class _Person:
     shifts: list[ShiftOption] = field(default_factory=list)
     # Shifts per paid length still to hand out, per block (a staffing pattern), if any.
     quota: dict[int, dict[int, int]] = field(default_factory=dict)
+    # The days to work, per block (a staffing set of days), if any.
+    days: dict[int, set[int]] = field(default_factory=dict)
+    # The paid lengths of the shifts the person may take, per day (with sets of days only).
+    offered: dict[int, set[int]] = field(default_factory=dict)
 
     def paid_in(self, first_day: int, num_days: int) -> int:
         return sum(s.paid_minutes for s in self.shifts if first_day <= s.day < first_day + num_days)
@@ -166,8 +170,12 @@ def assign_to_targets(
     patterns: Mapping[tuple[Group, int], list[dict[int, int]]] | None = None,
     class_of: Mapping[str, Hashable] | None = None,
     deadline: float | None = None,
+    masks: Mapping[tuple[Group, int], list[tuple[int, ...]]] | None = None,
 ) -> list[Assignment]:
     """Hand out, day by day, as many shifts per option and group of people as targeted.
+
+    With ``patterns`` each person works one of their group's patterns (shifts per paid
+    length), and with ``masks`` on one of its sets of days.
 
     Each goes to a person of the group who may take it under every per-person rule, in
     `_hand_out_order`. Counts that cannot be met are left short; a missed count is looked
@@ -176,7 +184,12 @@ def assign_to_targets(
     people = _front_people(scenario, options)
     days_open = {p.employee.employee_id: {options[i].day for i in p.allowed} for p in people}
     if patterns:
-        _share_patterns(scenario, people, group_of, patterns, days_open)
+        if masks:
+            for person in people:
+                for index in person.allowed:
+                    option = options[index]
+                    person.offered.setdefault(option.day, set()).add(option.paid_minutes)
+        _share_patterns(scenario, people, group_of, patterns, days_open, masks or {})
     for option in sorted(options, key=lambda o: (o.start, o.index)):
         for (index, wanted_class), wanted in targets.items():
             if index != option.index or wanted <= 0:
@@ -270,8 +283,10 @@ def _share_patterns(
     group_of: Mapping[str, Group],
     patterns: Mapping[tuple[Group, int], list[dict[int, int]]],
     days_open: dict[str, set[int]],
+    masks: Mapping[tuple[Group, int], list[tuple[int, ...]]],
 ) -> None:
-    """Give each person a pattern of their group: the fewest shifts to the fewest open days."""
+    """Give each person a pattern of their group, the fewest shifts to the fewest open days,
+    and a set of days of as many days that they may work, if the group has them."""
     for (group, block), chosen in patterns.items():
         first_day, num_days = scenario.horizon.blocks()[block]
         members = [p for p in people if group_of.get(p.employee.employee_id) == group]
@@ -280,22 +295,56 @@ def _share_patterns(
                 first_day <= d < first_day + num_days for d in days_open[p.employee.employee_id]
             )
         )
+        by_size: dict[int, list[tuple[int, ...]]] = defaultdict(list)
+        for days in masks.get((group, block), []):
+            by_size[len(days)].append(days)
         for person, pattern in zip(
             members, sorted(chosen, key=lambda q: sum(q.values())), strict=False
         ):
             person.quota[block] = dict(pattern)
+            offered = by_size.get(sum(pattern.values()))
+            if offered:
+                open_days = days_open[person.employee.employee_id]
+                fitting = [m for m in offered if open_days.issuperset(m)]
+                pick = next(
+                    (m for m in fitting if _can_hold(pattern, m, person.offered)),
+                    (fitting or offered)[0],
+                )
+                offered.remove(pick)
+                person.days[block] = set(pick)
+                open_days.difference_update(
+                    set(range(first_day, first_day + num_days)).difference(pick)
+                )
+
+
+def _can_hold(
+    pattern: Mapping[int, int], days: Iterable[int], offered: dict[int, set[int]]
+) -> bool:
+    """Whether a pattern's shifts (count per paid length) fit on ``days``, one a day, each
+    on a day that offers its length (Hall's condition over the sets of lengths)."""
+    lengths = [length for length, n in pattern.items() if n]
+    for size in range(1, len(lengths) + 1):
+        for chosen in itertools.combinations(lengths, size):
+            room = sum(1 for d in days if offered.get(d, set()).intersection(chosen))
+            if sum(pattern[length] for length in chosen) > room:
+                return False
+    return True
 
 
 def _fits_pattern(person: _Person, option: ShiftOption) -> bool:
-    """Whether the person's pattern (if any) still has a shift of the option's length."""
+    """Whether the person's pattern (if any) still has a shift of the option's length, on
+    one of their set of days (if any)."""
     if not person.quota:
         return True
-    return person.quota.get(option.day // 7, {}).get(option.paid_minutes, 0) > 0
+    block = option.day // 7
+    if block in person.days and option.day not in person.days[block]:
+        return False
+    return person.quota.get(block, {}).get(option.paid_minutes, 0) > 0
 
 
 def _hand_out_order(
     scenario: Scenario, person: _Person, option: ShiftOption, days_open: dict[str, set[int]]
-) -> tuple[int, float]:
+) -> tuple[float, ...]:
     """Who gets a shift first: those with the fewest spare days, then the best fit.
 
     Spare days are the days still open to the person in the block beyond the shifts they may
@@ -315,7 +364,24 @@ def _hand_out_order(
     )
     minutes_left = employee.weekly_max_minutes - person.paid_in(first_day, num_days)
     fit = abs(minutes_left / max(days_left, 1) - option.paid_minutes)
-    return still_open - days_left, fit
+    return (*_length_urgency(person, option), still_open - days_left, fit)
+
+
+def _length_urgency(person: _Person, option: ShiftOption) -> tuple[int, int]:
+    """With a set of days: whether the person's other shifts would no longer fit on their
+    days left after taking this one (1 if so), and minus how many of this length they must
+    still take beyond the days left that offer it."""
+    block = option.day // 7
+    if block not in person.days or not person.offered:
+        return 0, 0
+    quota = dict(person.quota.get(block, {}))
+    later = [d for d in person.days[block] if d > option.day]
+    need = quota.get(option.paid_minutes, 0) - sum(
+        1 for d in later if option.paid_minutes in person.offered.get(d, set())
+    )
+    quota[option.paid_minutes] = quota.get(option.paid_minutes, 0) - 1
+    stuck = not _can_hold(quota, later, person.offered)
+    return int(stuck), -need
 
 
 def _below_contract(scenario: Scenario, person: _Person, day: int) -> int:
