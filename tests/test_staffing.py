@@ -181,6 +181,17 @@ def test_staffing_optimum_bounds_the_roster_optimum(days: int) -> None:
     assert first <= held <= roster.objective
 
 
+def test_staffing_counts_leave_each_person_their_rest() -> None:
+    """One person cannot work Monday's LATE and Tuesday's EARLY (9 h apart): one is staffed,
+    the LATE, and Tuesday's 390 minutes stay short."""
+    demand = (
+        DemandSpan(at(0, "13:30"), at(0, "22:00"), 1),
+        DemandSpan(at(1, "07:00"), at(1, "13:30"), 1),
+    )
+    scenario = without_breaks(2, (employee("E2"),), demand)
+    assert staffed_then_short(scenario, staffed=1) == 390
+
+
 def on_one_break_slot(
     people: int, working: int, at_ten: int, share: Fraction = Fraction(1, 2)
 ) -> StaffingModel:

@@ -305,10 +305,13 @@ def _share_patterns(
             offered = by_size.get(sum(pattern.values()))
             if offered:
                 open_days = days_open[person.employee.employee_id]
+                # Someone whose open days hold none of the sets keeps no set: one with a
+                # closed day would keep them from their shifts.
                 fitting = [m for m in offered if open_days.issuperset(m)]
+                if not fitting:
+                    continue
                 pick = next(
-                    (m for m in fitting if _can_hold(pattern, m, person.offered)),
-                    (fitting or offered)[0],
+                    (m for m in fitting if _can_hold(pattern, m, person.offered)), fitting[0]
                 )
                 offered.remove(pick)
                 person.days[block] = set(pick)
