@@ -672,8 +672,9 @@ class _Search:
         # day cuts, sets of days per person, and the real staggering cap where busy.
         staffing.hint_solution(list(solver.response_proto.solution))
         if staggered:
-            # N=100, seeds 0 and 1: starting rosters 0.16 M and 0.12 M against 0.29 M and
-            # 0.20 M; N=200: 0.43 M and 0.36 M against 0.56 M and 2.4 M.
+            # Counts under the real cap where busy (N=100, seeds 0 and 1: starting rosters
+            # 0.16 M and 0.12 M against 0.29 M and 0.20 M; N=200: 0.43 M and 0.36 M against
+            # 0.56 M and 2.4 M).
             staffing.hold_breaks_where_busy()
         staffing.add_day_cuts()
         staffing.add_day_masks()

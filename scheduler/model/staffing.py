@@ -224,10 +224,11 @@ class StaffingModel(RosterModel):
         and the consecutive-days limit.
 
         Every roster keeps this, so the model stays a relaxation. With it the counts ask for
-        weeks a person can work: without it a hand-out of N=100's counts (no staggering cap)
-        ended 210 person-minutes short. Sets that keep the rest whichever shifts fall on them
-        cost 27 % more (111,645 against 84,360): a rest day between an early and a late
-        shift is common.
+        weeks a person can work under the weekly rest, which the day cuts alone do not see
+        (N=100, 60 s, seeds 0-3: 97,820, 94,355, 102,395 and 106,024 against 98,390,
+        94,295, 122,330 and 118,595, two of them 30 minutes short). Sets that keep the rest
+        whichever shifts fall on them cost 27 % more (111,645 against 84,360 without a
+        staggering cap): a rest day between an early and a late shift is common.
         """
         for key, members in self._mask_inputs.items():
             self._add_day_masks(key, members)
