@@ -36,10 +36,11 @@ class StaffingModel(RosterModel):
         self.patterns: dict[
             tuple[int, int], tuple[list[int], list[tuple[int, ...]], list[cp_model.IntVar]]
         ] = {}
+        # (group, block) -> the group's options and counts, most days, members.
         self._cut_inputs: dict[
-            tuple[int, int], tuple[list[tuple[ShiftOption, cp_model.IntVar]], int]
+            tuple[int, int],
+            tuple[list[tuple[ShiftOption, cp_model.IntVar]], int, list[Employee]],
         ] = {}
-        self._mask_inputs: dict[tuple[int, int], list[Employee]] = {}
         # (group, block) -> (sets of days worked, people per set), once add_day_masks ran.
         self.masks: dict[tuple[int, int], tuple[list[tuple[int, ...]], list[cp_model.IntVar]]] = {}
         for employee in self.people:
@@ -214,8 +215,7 @@ class StaffingModel(RosterModel):
                 (cp_model.LinearExpr.weighted_sum(chosen, costs), weight)
             )
         self.patterns[number, block] = (lengths, patterns, chosen)
-        self._cut_inputs[number, block] = (pairs, max_days)
-        self._mask_inputs[number, block] = members
+        self._cut_inputs[number, block] = (pairs, max_days, members)
         return True
 
     def add_day_masks(self) -> None:
@@ -230,13 +230,13 @@ class StaffingModel(RosterModel):
         whichever shifts fall on them cost 27 % more (111,645 against 84,360 without a
         staggering cap): a rest day between an early and a late shift is common.
         """
-        for key, members in self._mask_inputs.items():
-            self._add_day_masks(key, members)
+        for key in self._cut_inputs:
+            self._add_day_masks(key)
 
-    def _add_day_masks(self, key: tuple[int, int], members: list[Employee]) -> None:
+    def _add_day_masks(self, key: tuple[int, int]) -> None:
         number, block = key
         _, patterns, chosen = self.patterns[key]
-        pairs, _ = self._cut_inputs[key]
+        pairs, _, members = self._cut_inputs[key]
         first_day, num_days = self.scenario.horizon.blocks()[block]
         rules = [self.rules[e.employee_id] for e in members]
         begin = first_day * MINUTES_PER_DAY
@@ -285,7 +285,7 @@ class StaffingModel(RosterModel):
         13 s (N=100), so only the held solve gets them.
         """
         for key, (lengths, patterns, chosen) in self.patterns.items():
-            pairs, max_days = self._cut_inputs[key]
+            pairs, max_days, _ = self._cut_inputs[key]
             self._add_day_cuts(pairs, lengths, patterns, chosen, max_days)
 
     def _add_day_cuts(
