@@ -24,6 +24,9 @@ from scheduler.data import (
     Office,
     Scenario,
 )
+from scheduler.model.construct import _front_people
+from scheduler.model.options import anchored_days
+from scheduler.model.staffing import StaffingModel
 from scheduler.solve import Result, solve
 
 DAY = shift("DAY", "09:00", "17:00")
@@ -164,3 +167,32 @@ def test_rest_counts_the_whole_flex_band() -> None:
     # 40 h, the Sunday shift's 480 minutes of surplus cost 480.
     assert result.objective == 480
     assert days_at(result, "X1", Location.ONSITE) == [2, 3, 4]
+
+
+def test_anchored_days_are_the_team_weekdays_a_person_is_free_for() -> None:
+    """Anchor days count for the team's back-office people, not on leave or for others."""
+    fin = back("B1", team="fin")
+    crossed = employee("X1", 40, office=Office.BOTH, team="fin")
+    front = employee("F1", 40, team="fin")
+    leave = AvailabilitySpan("X1", at(8, "00:00"), at(9, "00:00"), AvailabilityKind.UNAVAILABLE)
+    scenario = week(
+        horizon=dataclasses.replace(make_scenario().horizon, days=14),
+        employees=(fin, crossed, front),
+        back_office=BackOffice(anchors=(Anchor("fin", 1),)),
+        availability=(leave,),
+    )
+    assert anchored_days(scenario, fin) == {1, 8}
+    assert anchored_days(scenario, crossed) == {1}
+    assert anchored_days(scenario, front) == set()
+
+
+def test_counts_and_hand_out_leave_an_anchored_person_in_the_back_office() -> None:
+    """Neither the staffing counts nor the hand-out offer X1 Tuesday's shift: the anchor
+    holds X1 on site in the back office (without the rule both offer all seven days)."""
+    crossed = employee("X1", 40, office=Office.BOTH, team="fin")
+    scenario = week(employees=(crossed,), back_office=BackOffice(anchors=(Anchor("fin", 1),)))
+    staffing = StaffingModel(scenario)
+    staffed = {staffing.options[i].day for (i, _), ids in staffing.members.items() if ids}
+    assert staffed == {0, 2, 3, 4, 5, 6}
+    (person,) = _front_people(scenario, staffing.options)
+    assert {staffing.options[i].day for i in person.allowed} == staffed

@@ -25,7 +25,7 @@ from scheduler.data import (
     Employee,
     Scenario,
 )
-from scheduler.model.options import ShiftOption
+from scheduler.model.options import ShiftOption, anchored_days
 
 Group = TypeVar("Group", bound=Hashable)
 
@@ -404,10 +404,13 @@ def _front_people(scenario: Scenario, options: list[ShiftOption]) -> list[_Perso
             continue
         blocked = scenario.spans_of(employee.employee_id, AvailabilityKind.UNAVAILABLE)
         rules = scenario.rules_for(employee)
+        anchored = anchored_days(scenario, employee)
         allowed = {
             o.index
             for o in options
-            if rules.allows(o.template) and not any(o.overlaps(b.start, b.end) for b in blocked)
+            if rules.allows(o.template)
+            and o.day not in anchored
+            and not any(o.overlaps(b.start, b.end) for b in blocked)
         }
         people.append(_Person(employee, allowed))
     return people

@@ -11,6 +11,7 @@ from scheduler.data import (
     MINUTES_PER_DAY,
     AvailabilityKind,
     BreakRule,
+    Employee,
     Location,
     Scenario,
     ShiftTemplate,
@@ -164,3 +165,19 @@ def flex_options(scenario: Scenario, first_index: int) -> list[FlexOption]:
             index = first_index + len(options)
             options.append(FlexOption(index, day, location, start, end, policy.daily_minutes))
     return options
+
+
+def anchored_days(scenario: Scenario, employee: Employee) -> frozenset[int]:
+    """Days the person must spend on site in the back office: their team's anchor weekdays on
+    which they are available for the flex band (as `RosterModel.add_anchors` holds them)."""
+    weekdays = {a.weekday for a in scenario.back_office.anchors if a.team == employee.team}
+    if not employee.works_back or not weekdays:
+        return frozenset()
+    unavailable = Spans.unavailable(scenario, employee.employee_id)
+    return frozenset(
+        option.day
+        for option in flex_options(scenario, 0)
+        if option.location == Location.ONSITE
+        and scenario.horizon.weekday_of(option.day) in weekdays
+        and not unavailable.overlap(option)
+    )

@@ -14,7 +14,7 @@ from collections import defaultdict
 from ortools.sat.python import cp_model
 
 from scheduler.data import MINUTES_PER_DAY, Employee
-from scheduler.model.options import ShiftOption, Spans
+from scheduler.model.options import ShiftOption, Spans, anchored_days
 from scheduler.model.roster import RosterModel, SkillClass, rest_cliques
 
 
@@ -48,7 +48,12 @@ class StaffingModel(RosterModel):
                 continue
             unavailable = Spans.unavailable(self.scenario, employee.employee_id)
             rules = self.rules[employee.employee_id]
+            # The anchor holds them in the back office: a valid restriction, and the hand-out
+            # must not give them these days' shifts.
+            anchored = anchored_days(self.scenario, employee)
             for option in self.options:
+                if option.day in anchored:
+                    continue
                 if rules.allows(option.template) and not unavailable.overlap(option):
                     key = (option.index, self.skill_class[employee.employee_id])
                     self.members[key].append(employee.employee_id)
