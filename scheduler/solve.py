@@ -528,6 +528,10 @@ BACK_OFFICE_RELAXED_SHARE = 0.35
 """`STAFFING_SHARE` and `DECOMPOSED_RELAXED_SHARE` with a back office, which the staffing model
 leaves to the roster search (N=200 and 400 with 40 % back office, 60 s: 94 k and 355 k
 against 153 k and 437 k with 0.3 and 0.1)."""
+HOLD_ABOVE = 1.25
+"""The second staffing solve holds the real staggering cap only at intervals where too few
+people to break at all would cost this many times the first solve's bound in shortfall, so
+that its bound holds for the roster (see `StaffingModel.hold_breaks_where_busy`)."""
 HAND_OUT_SHARE = 0.15
 """Least time for handing the counts to people (more if the staffing model finished early);
 used only while counts are missed (N=400, 60 s: 2 runs of 4 left 3 and 6 counts missed with
@@ -671,11 +675,13 @@ class _Search:
         # A second solve, from the first one's counts, for counts people can be handed:
         # day cuts, sets of days per person, and the real staggering cap where busy.
         staffing.hint_solution(list(solver.response_proto.solution))
+        guard = None
         if staggered:
             # Counts under the real cap where busy (N=100, seeds 0 and 1: starting rosters
             # 0.16 M and 0.12 M against 0.29 M and 0.20 M; N=200: 0.43 M and 0.36 M against
             # 0.56 M and 2.4 M).
-            staffing.hold_breaks_where_busy()
+            least = round(HOLD_ABOVE * solver.best_objective_bound)
+            guard = staffing.hold_breaks_where_busy(least)
         staffing.add_day_cuts()
         staffing.add_day_masks()
         spent = time.perf_counter() - started
@@ -683,6 +689,11 @@ class _Search:
         held = self._quiet_solve(staffing, max(budget - spent, budget / 2))
         if held is not None:
             solver, masks = held, staffing.masks_of(held)
+            if not back:
+                # The day cuts and sets of days hold for every roster; a roster breaking the
+                # held cap costs at least the guard.
+                bound = solver.best_objective_bound
+                self.recorder.on_bound(bound if guard is None else min(bound, guard))
         # CP-SAT alone met the counts badly (N=400: 620 of ~1870 missed in 9 s; N=200: 18
         # of 980 after 15 s from a hint that missed 4); per-profile patterns and a greedy
         # hand-out with ejection chains miss 0-5 in well under a second.

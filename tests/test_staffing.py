@@ -256,6 +256,21 @@ def test_staffing_held_where_busy_keeps_the_real_break_cap() -> None:
     assert status_of(staffing.model) == cp_model.INFEASIBLE
 
 
+def test_held_staffing_bounds_the_roster_only_up_to_its_guard() -> None:
+    """One person and demand for four: the roster gives them a break under max(1, ...) = 1
+    (145,500); held at floor(share x 1) = 0 they cannot work (192,000), so only the guard, the
+    shortfall of three while one works (4,500), makes the held bound valid."""
+    scenario = on_one_break_slot(1, 1, 1).scenario
+    roster = RosterModel(scenario)
+    optimum = solved(roster.model).objective_value
+    staffing = StaffingModel(scenario, relax_break_cap=True)
+    assert staffing.hold_breaks_where_busy(4501) is None
+    guard = staffing.hold_breaks_where_busy(4500)
+    held = solved(staffing.model).objective_value
+    assert (optimum, held, guard) == (145_500, 192_000, 4500)
+    assert min(held, guard) <= optimum < held
+
+
 def test_the_counts_break_plan_hints_every_break_of_the_roster_model() -> None:
     """The staffing solution's breaks, keyed by option, class and break, hint the roster's."""
     scenario = make_scenario(horizon=Horizon(make_scenario().horizon.start, days=2))

@@ -9,7 +9,8 @@ with the number of people.
 from __future__ import annotations
 
 import itertools
-from collections import defaultdict
+import math
+from collections import Counter, defaultdict
 
 from ortools.sat.python import cp_model
 
@@ -367,7 +368,7 @@ class StaffingModel(RosterModel):
     def add_office_preferences(self) -> None:
         """Left to the roster model."""
 
-    def hold_breaks_where_busy(self) -> None:
+    def hold_breaks_where_busy(self, least_cost: int = 0) -> int | None:
         """Hold the people on a break to ``floor(share x working)`` wherever demand is high.
 
         The relaxed cap allows one more person on a break than the exact one wherever a
@@ -376,18 +377,36 @@ class StaffingModel(RosterModel):
         ``floor(share x working)`` wherever at least ``1 / share`` people work, which
         demand of ``2 / share`` or more all but ensures; linear, where the exact cap with a
         literal per interval stalled the search (N=100: 12.9 M against an optimum of 84 k
-        in 6 s everywhere; 22.7 M after 16 s only where demand is high). So tightened, the
-        model is no longer a relaxation of the roster model.
+        in 6 s everywhere; 22.7 M after 16 s only where demand is high).
+
+        A roster that breaks the hold at an interval has fewer than ``1 / share`` people of
+        the share working there, so it pays for the rest of the demand as shortfall. Only
+        intervals where that costs at least ``least_cost`` are held, and the least such cost
+        is returned (None if none is held): every roster is either feasible here or costs at
+        least that much, so ``min(bound, returned cost)`` bounds the roster model.
         """
         working = self._working()
         demand = self.required[None]
+        weight = self.scenario.weights.shortfall_of(None) * self.step
+        front_office = [e for e in self.people if e.works_front]
+        shares = Counter(self.cap_groups.shares[e.employee_id] for e in front_office)
+        front = sum(shares.values())
+        least: int | None = None
         for (t, share), terms in self._on_break().items():
             if share is None or t >= len(demand) or share * demand[t] < 2:
                 continue
+            # At most 1/share - 1 of the share's people and everyone of another share on the
+            # floor.
+            on_floor = math.ceil(1 / share) - 1 + front - shares[share]
+            cost = weight * (demand[t] - on_floor)
+            if cost < least_cost:
+                continue
+            least = cost if least is None else min(least, cost)
             self.model.add(
                 share.denominator * cp_model.LinearExpr.sum(terms)
                 <= share.numerator * cp_model.LinearExpr.sum(working[t, share])
             )
+        return least
 
     def targets(self, solver: cp_model.CpSolver) -> dict[tuple[int, SkillClass], int]:
         """People per option and skill class in the solver's solution."""
