@@ -712,9 +712,8 @@ class _Search:
             deadline=(now + until) / 2,
             masks=masks,
         )
-        # What the chains cannot meet, CP-SAT can, a few dozen people at a time (N=800: 2 of
-        # 3,905 counts missed after the chains, 0 after 4 s; N=400: from 129 missed, 3 after
-        # 10 s and 0 after 17 s).
+        # What the chains cannot meet, CP-SAT can, twenty people at a time (see
+        # HAND_OUT_PEOPLE: from the chains' 1-10 misses at N=200-800, none left in 0.2-3.6 s).
         handed = hand_out_exactly(
             self.scenario,
             handed,
