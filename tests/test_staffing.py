@@ -15,12 +15,15 @@ from ortools.sat.python import cp_model
 import scheduler.solve as solve_module
 from scheduler.data import (
     Assignment,
+    AvailabilityKind,
     BreakRule,
     DemandSpan,
     Employee,
     Horizon,
     Rules,
     Scenario,
+    ShiftDemand,
+    ShiftRequest,
     Weights,
 )
 from scheduler.model.construct import _can_hold, assign_to_targets
@@ -181,6 +184,32 @@ def test_staffing_optimum_bounds_the_roster_optimum(days: int) -> None:
     assert first <= held <= roster.objective
 
 
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"shift_requests": (ShiftRequest("E1", 0, "LATE", AvailabilityKind.PREFER, 10_000),)},
+        {"shift_demand": (ShiftDemand(1, "EARLY", 2),)},
+        {"rules": Rules(min_total_minutes=480)},
+    ],
+    ids=["prefer", "day-cover", "min-total"],
+)
+def test_staffing_drops_requests_day_cover_and_day_level_limits(extra: dict[str, Any]) -> None:
+    """A prefer request, a day-cover line and a minimum of total minutes bind people, whom the
+    staffing model does not have: it leaves them out and stays below the roster optimum (with
+    them it counted the request refused or the line short, or had no solution at all)."""
+    scenario = make_scenario(
+        horizon=Horizon(make_scenario().horizon.start, days=3),
+        weights=Weights(shortfall=100, contract=10, preference=10, surplus=1),
+        **extra,
+    )
+    staffing = StaffingModel(scenario, relax_break_cap=True)
+    relaxed = solved(staffing.model).objective_value
+    roster = solve(scenario, time_limit=20.0, workers=2, seed=0)
+    assert roster.status == "optimal"
+    assert roster.report is not None and roster.report.ok
+    assert relaxed <= roster.objective
+
+
 def test_staffing_counts_leave_each_person_their_rest() -> None:
     """One person cannot work Monday's LATE and Tuesday's EARLY (9 h apart): one is staffed,
     the LATE, and Tuesday's 390 minutes stay short."""
@@ -269,6 +298,18 @@ def test_held_staffing_bounds_the_roster_only_up_to_its_guard() -> None:
     held = solved(staffing.model).objective_value
     assert (optimum, held, guard) == (145_500, 192_000, 4500)
     assert min(held, guard) <= optimum < held
+
+
+def test_counts_first_records_the_held_bound_only_up_to_its_guard(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Held everywhere, the scenario above's held bound (192,000) is above the roster optimum
+    (145,500): the search records at most the guard's 4,500 from it."""
+    monkeypatch.setattr(solve_module, "HOLD_ABOVE", 0)
+    scenario = on_one_break_slot(1, 1, 1).scenario
+    search = solve_module._Search(scenario, "aggregated", 10.0, 2, 0, 0.0)
+    assert search.staff_then_assign() is not None
+    assert search.recorder.bound is not None and search.recorder.bound <= 145_500
 
 
 def test_the_counts_break_plan_hints_every_break_of_the_roster_model() -> None:

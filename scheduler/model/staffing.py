@@ -350,6 +350,35 @@ class StaffingModel(RosterModel):
     def add_preferences(self) -> None:
         """Left to the roster model."""
 
+    def add_shift_requests(self) -> None:
+        """Left to the roster model (with no person's shifts here, every prefer request would
+        count as refused)."""
+
+    def add_day_cover(self) -> None:
+        """Left to the roster model (with no person's shifts here, every line would count as
+        short)."""
+
+    def add_shift_limits(self) -> None:
+        """Left to the roster model."""
+
+    def add_total_minutes(self) -> None:
+        """Left to the roster model (a minimum would make this model infeasible)."""
+
+    def add_min_consecutive_days(self) -> None:
+        """Left to the roster model."""
+
+    def add_min_days_off(self) -> None:
+        """Left to the roster model."""
+
+    def add_run_patterns(self) -> None:
+        """Left to the roster model."""
+
+    def add_max_weekends(self) -> None:
+        """Left to the roster model."""
+
+    def add_successions(self) -> None:
+        """Left to the roster model."""
+
     def add_preferred_shifts(self) -> None:
         """Left to the roster model."""
 
