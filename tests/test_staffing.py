@@ -300,6 +300,31 @@ def test_held_staffing_bounds_the_roster_only_up_to_its_guard() -> None:
     assert min(held, guard) <= optimum < held
 
 
+def test_guard_counts_every_other_share_on_the_floor() -> None:
+    """E1 breaks under 2/5, E2 and E3 under 1/2, demand 5: breaking the 2/5 hold leaves at
+    most ceil(5/2) - 1 = 2 of E1's share and both others on the floor (1 short, 1,500); the
+    1/2 hold, 1 and E1 (3 short, 4,500). The least of them bounds the roster."""
+    scenario = make_scenario(
+        horizon=Horizon(make_scenario().horizon.start, days=1),
+        employees=(
+            employee("E1", rule_changes=(("max_on_break", Fraction(2, 5)),)),
+            employee("E2"),
+            employee("E3"),
+        ),
+        shifts=(DAY,),
+        breaks=(BreakRule("break1", 15, 60, 75, min_shift_minutes=360, paid=True),),
+        demand=(DemandSpan(at(0, "09:00"), at(0, "17:00"), 5),),
+        rules=Rules(max_on_break=Fraction(1, 2)),
+        weights=Weights(shortfall=100, contract=0, preference=10, surplus=1),
+    )
+    optimum = solved(RosterModel(scenario).model).objective_value
+    assert StaffingModel(scenario, relax_break_cap=True).hold_breaks_where_busy(1501) == 4500
+    staffing = StaffingModel(scenario, relax_break_cap=True)
+    guard = staffing.hold_breaks_where_busy()
+    assert guard == 1500
+    assert min(solved(staffing.model).objective_value, guard) <= optimum
+
+
 def test_counts_first_records_the_held_bound_only_up_to_its_guard(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
