@@ -515,16 +515,13 @@ alone at 0.61 M and 1.68 M. With the sets of days it pays for small floors too: 
 generated N=50 at 60 s, seeds 0 and 1, 109 k and 94 k against 385 k and 197 k; the 19-person
 sample at 20 s, seeds 0-3, 241 k, 315 k, 280 k and 294 k against 373 k, 372 k, 389 k and
 389 k."""
-STAFFING_SHARE = 0.45
+STAFFING_SHARE = 0.3
 """Share of the time limit for the staffing model of the warm start.
 
 With the exact hand-out the roster starts within a few percent of the staffing solution, so
 a better staffing solution pays straight through (60 s, seeds 0 and 1, relaxed share after it):
 0.1 and 0.35: N=100 147 k, 137 k, N=200 243 k, 197 k; 0.2 and 0.2: 124 k, 133 k, 261 k, 207 k;
-0.3 and 0.1: 94 k, 97 k, 182 k, 212 k; 0.4 and 0.05: 97 k, 127 k, 250 k, 232 k. Once the
-re-hands met the counts in seconds, 0.45 against 0.3 (relaxed 0.1): N=100 96 k and 96 k
-against 117 k and 103 k, with bounds of 90.0 k and 89.4 k against 86.8 k; N=200 198 k and
-190 k against 214 k and 186 k; N=400 357 k and 384 k against 363 k and 348 k.
+0.3 and 0.1: 94 k, 97 k, 182 k, 212 k; 0.4 and 0.05: 97 k, 127 k, 250 k, 232 k.
 """
 BACK_OFFICE_STAFFING_SHARE = 0.1
 BACK_OFFICE_RELAXED_SHARE = 0.35
