@@ -521,7 +521,12 @@ STAFFING_SHARE = 0.3
 With the exact hand-out the roster starts within a few percent of the staffing solution, so
 a better staffing solution pays straight through (60 s, seeds 0 and 1, relaxed share after it):
 0.1 and 0.35: N=100 147 k, 137 k, N=200 243 k, 197 k; 0.2 and 0.2: 124 k, 133 k, 261 k, 207 k;
-0.3 and 0.1: 94 k, 97 k, 182 k, 212 k; 0.4 and 0.05: 97 k, 127 k, 250 k, 232 k.
+0.3 and 0.1: 94 k, 97 k, 182 k, 212 k; 0.4 and 0.05: 97 k, 127 k, 250 k, 232 k. Once the
+re-hands met the counts in seconds, 0.45 against 0.3 paid at 60 s (N=100 96 k and 96 k
+against 117 k and 103 k, bounds 90.0 k and 89.4 k against 86.8 k; N=200 198 k and 190 k
+against 214 k and 186 k; N=400 357 k and 384 k against 363 k and 348 k) but not on the large
+floors, which need the time for the neighbourhoods (N=800 at 120 s: 772 k against 734 k;
+N=1600 at 300 s: 1.54 M, first roster at 144 s, against 1.38 M at 80 s).
 """
 BACK_OFFICE_STAFFING_SHARE = 0.1
 BACK_OFFICE_RELAXED_SHARE = 0.35
