@@ -30,7 +30,7 @@ from scheduler.model.construct import _can_hold, assign_to_targets
 from scheduler.model.options import ShiftOption
 from scheduler.model.roster import RosterModel
 from scheduler.model.staffing import StaffingModel, _keeps_weekly_rest, week_patterns
-from scheduler.solve import solve
+from scheduler.solve import Result, solve
 
 DAY = shift("DAY", "09:00", "17:00")
 
@@ -82,15 +82,22 @@ def without_breaks(
     )
 
 
+def optimal_roster(scenario: Scenario, seconds: float = 20.0) -> Result:
+    """The roster optimum, proven and checked by the verifier."""
+    roster = solve(scenario, time_limit=seconds, workers=2, seed=0)
+    assert roster.status == "optimal"
+    assert roster.report is not None and roster.report.ok
+    return roster
+
+
 def staffed_then_short(scenario: Scenario, staffed: int) -> int:
     """Check the staffing optimum staffs ``staffed`` shifts and the roster optimum verifies;
     return the roster's shortfall minutes."""
     staffing = StaffingModel(scenario)
     assert sum(staffing.targets(solved(staffing.model)).values()) == staffed
-    roster = solve(scenario, time_limit=10.0, workers=2, seed=0)
-    assert roster.status == "optimal"
-    assert roster.report is not None and roster.report.ok
-    return roster.report.costs.shortfall_minutes
+    report = optimal_roster(scenario, 10.0).report
+    assert report is not None
+    return report.costs.shortfall_minutes
 
 
 def test_hand_out_meets_the_counts_with_named_people() -> None:
@@ -178,10 +185,7 @@ def test_staffing_optimum_bounds_the_roster_optimum(days: int) -> None:
     relaxed.add_day_masks()
     assert relaxed.masks
     held = solved(relaxed.model).objective_value
-    roster = solve(scenario, time_limit=20.0, workers=2, seed=0)
-    assert roster.status == "optimal"
-    assert roster.report is not None and roster.report.ok
-    assert first <= held <= roster.objective
+    assert first <= held <= optimal_roster(scenario).objective
 
 
 @pytest.mark.parametrize(
@@ -204,10 +208,7 @@ def test_staffing_drops_requests_day_cover_and_day_level_limits(extra: dict[str,
     )
     staffing = StaffingModel(scenario, relax_break_cap=True)
     relaxed = solved(staffing.model).objective_value
-    roster = solve(scenario, time_limit=20.0, workers=2, seed=0)
-    assert roster.status == "optimal"
-    assert roster.report is not None and roster.report.ok
-    assert relaxed <= roster.objective
+    assert relaxed <= optimal_roster(scenario).objective
 
 
 def test_staffing_counts_leave_each_person_their_rest() -> None:
@@ -290,8 +291,7 @@ def test_held_staffing_bounds_the_roster_only_up_to_its_guard() -> None:
     (145,500); held at floor(share x 1) = 0 they cannot work (192,000), so only the guard, the
     shortfall of three while one works (4,500), makes the held bound valid."""
     scenario = on_one_break_slot(1, 1, 1).scenario
-    roster = RosterModel(scenario)
-    optimum = solved(roster.model).objective_value
+    optimum = optimal_roster(scenario).objective
     staffing = StaffingModel(scenario, relax_break_cap=True)
     assert staffing.hold_breaks_where_busy(4501) is None
     guard = staffing.hold_breaks_where_busy(4500)
@@ -317,7 +317,7 @@ def test_guard_counts_every_other_share_on_the_floor() -> None:
         rules=Rules(max_on_break=Fraction(1, 2)),
         weights=Weights(shortfall=100, contract=0, preference=10, surplus=1),
     )
-    optimum = solved(RosterModel(scenario).model).objective_value
+    optimum = optimal_roster(scenario).objective
     assert StaffingModel(scenario, relax_break_cap=True).hold_breaks_where_busy(1501) == 4500
     staffing = StaffingModel(scenario, relax_break_cap=True)
     guard = staffing.hold_breaks_where_busy()
