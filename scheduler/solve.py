@@ -193,8 +193,10 @@ class _Recorder(cp_model.CpSolverSolutionCallback):
 
     def on_bound(self, bound: float) -> None:
         """Called by the solver when the lower bound improves."""
-        if self.bound_holds and (self.bound is None or round(bound) > self.bound):
-            self.bound = round(bound)
+        # Every objective term is a non-negative cost, so a bound below 0 says nothing.
+        bound = max(0, round(bound))
+        if self.bound_holds and (self.bound is None or bound > self.bound):
+            self.bound = bound
             if self.objective is not None:
                 self._record()
 

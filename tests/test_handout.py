@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 
 import pytest
 from conftest import at, employee, make_scenario, roster
 
 import scheduler.model.handout as handout
-from scheduler.data import Assignment, AvailabilityKind, AvailabilitySpan, Horizon, Scenario
+from scheduler.data import (
+    Assignment,
+    AvailabilityKind,
+    AvailabilitySpan,
+    Horizon,
+    Office,
+    Scenario,
+)
 from scheduler.model.handout import hand_out_exactly
 from scheduler.model.options import shift_options
 from scheduler.verify import verify
@@ -61,6 +69,31 @@ def test_hand_out_exactly_keeps_the_start_when_nothing_is_missed() -> None:
     start = [shift_on(scenario, "E2", 0, "LATE"), shift_on(scenario, "E3", 1, "LATE")]
     handed = hand_out_exactly(scenario, start, targets, {"E2": "g", "E3": "g"}, float("inf"), 2, 0)
     assert set(handed) == set(start) and len(handed) == len(start)
+
+
+def test_hand_out_exactly_evens_out_hours_once_every_count_is_met() -> None:
+    """E2 holds both LATE shifts and E3 none: one moves to E3, closer to both contracts."""
+    scenario = rest_bound_pair()
+    targets = counted(scenario, (0, "LATE"), (1, "LATE"))
+    start = [shift_on(scenario, "E2", 0, "LATE"), shift_on(scenario, "E2", 1, "LATE")]
+    handed = hand_out_exactly(scenario, start, targets, {"E2": "g", "E3": "g"}, float("inf"), 2, 0)
+    assert sorted(a.employee_id for a in handed) == ["E2", "E3"]
+    assert verify(scenario, roster(scenario, *handed)).violations == ()
+
+
+def test_hand_out_exactly_gives_a_cross_trained_persons_shift_to_the_front_office() -> None:
+    """Monday's LATE moves from cross-trained E2, who can make up hours in the back office,
+    to E3, who has no other way to the contract."""
+    scenario = rest_bound_pair()
+    people = tuple(
+        dataclasses.replace(e, office=Office.BOTH) if e.employee_id == "E2" else e
+        for e in scenario.employees
+    )
+    scenario = dataclasses.replace(scenario, employees=people)
+    targets = counted(scenario, (0, "LATE"))
+    start = [shift_on(scenario, "E2", 0, "LATE")]
+    handed = hand_out_exactly(scenario, start, targets, {"E2": "g", "E3": "g"}, float("inf"), 2, 0)
+    assert [(a.employee_id, a.day, a.shift_id) for a in handed] == [("E3", 0, "LATE")]
 
 
 def test_a_large_group_is_re_handed_from_the_people_free_on_a_missed_day(

@@ -658,3 +658,14 @@ def test_progress_carries_the_verified_shortfall() -> None:
     assert seen and all(p.shortfall_minutes is not None for p in seen)
     assert seen[-1].objective == result.objective
     assert seen[-1].shortfall_minutes == result.report.costs.shortfall_minutes
+
+
+def test_a_bound_below_zero_is_recorded_as_zero() -> None:
+    """Every cost is non-negative, so an early negative bound from the solver reports 0."""
+    from scheduler.solve import _Recorder
+
+    recorder = _Recorder(None)
+    recorder.on_bound(-353_180.0)
+    assert recorder.bound == 0
+    recorder.on_bound(42.4)
+    assert recorder.bound == 42

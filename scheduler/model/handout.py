@@ -12,6 +12,7 @@ import random
 import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 
 from ortools.sat.python import cp_model
 
@@ -37,6 +38,15 @@ class HandOutModel(RosterModel):
         """Left to the roster model."""
 
     def add_day_cover(self) -> None:
+        """Left to the roster model."""
+
+    def add_desks(self) -> None:
+        """Left to the roster model."""
+
+    def add_back_office_cover(self) -> None:
+        """Left to the roster model (a few people of a group may hold no one of the skill)."""
+
+    def add_office_preferences(self) -> None:
         """Left to the roster model."""
 
     def add_breaks_aggregated(self) -> None:
@@ -69,8 +79,8 @@ class HandOutModel(RosterModel):
         self._minimize()
 
 
-HAND_OUT_PEOPLE = 20
-HAND_OUT_SECONDS = 0.5
+HAND_OUT_PEOPLE = 10
+HAND_OUT_SECONDS = 0.25
 """Most people of a group re-handed at once (the others keep their shifts), and most time for
 one such re-hand.
 
@@ -78,8 +88,18 @@ Many small re-hands beat a few large ones. From the same greedy hand-outs (count
 left, seconds): 60 people for 2 s: N=400 4 -> 2 after 15 s, 1 -> 1 after 15 s, N=800 10 -> 1
 after 20 s, and at N=200 one count still missed after 9 s in four of six tries; 30 for 1 s:
 N=200 4 -> 0 in 2.8 s, 2 -> 0 in 1.6 s, N=400 4 -> 0 in 3.7 s, 1 -> 0 in 0.4 s, N=800
-10 -> 0 in 7.5 s; 20 for 0.5 s: 2.6 s, 0.9 s, 1.9 s, 0.2 s and 3.6 s. A whole group of 429
-(N=1600) did not get past CP-SAT's presolve in 13 s."""
+10 -> 0 in 7.5 s; 20 for 0.5 s: 2.6 s, 0.9 s, 1.9 s, 0.2 s and 3.6 s; 10 for 0.25 s: within
+1 s, 1 s, 2 s, 0.5 s and 4 s. A whole group of 429 (N=1600) did not get past CP-SAT's presolve
+in 13 s.
+
+Once the counts are met, re-hands bring people's hours to their contracts: from the same hand-out
+(hours off the contracts after 3 s and 9 s), 10 for 0.25 s: N=400 with a back office 333 ->
+110 -> 3 (the staffing model's patterns: 0), front office only 390.5 -> 354.5 -> 348.5 (348.5);
+20 for 0.5 s: 333 -> 225 -> 91 and 390.5 -> 371.5 -> 349.5; 40 for 1 s: 333 -> 272 -> 130."""
+STALLED_RE_HANDS = 3
+"""Least re-hands in a row that bring a group's hours no closer to its contracts, after which
+the group (missing no count) is left as it is; a large group gets as many as it takes to choose
+about all its people (10 for 0.25 s stopped after 0.2 s at N=400 with three for any group)."""
 
 
 def hand_out_exactly(
@@ -92,16 +112,18 @@ def hand_out_exactly(
     seed: int,
     stopped: Callable[[], bool] = lambda: False,
 ) -> list[Assignment]:
-    """Meet the counts ``roster`` misses by re-handing its front-office groups' shifts with
-    `HandOutModel`, up to `HAND_OUT_PEOPLE` people at a time, until ``deadline`` (a
-    `time.perf_counter` value) or until ``stopped()`` (Ctrl-C) says so.
+    """Meet the counts ``roster`` misses, then bring its people's hours closer to their
+    contracts, by re-handing its front-office groups' shifts with `HandOutModel`, up to
+    `HAND_OUT_PEOPLE` people at a time, until ``deadline`` (a `time.perf_counter` value) or
+    until ``stopped()`` (Ctrl-C) says so.
 
     A re-hand is kept only where the group then misses fewer counted minutes, or as few at
     less contract deviation. Who is chosen: see `_choose`.
     """
     options = shift_options(scenario)
+    handing = _cross_trained_free(scenario)
     members: dict[Group, list[Employee]] = defaultdict(list)
-    for employee in scenario.employees:
+    for employee in handing.employees:
         if employee.employee_id in group_of and employee.works_front:
             members[group_of[employee.employee_id]].append(employee)
     counts: dict[Group, dict[int, int]] = defaultdict(dict)
@@ -117,13 +139,12 @@ def hand_out_exactly(
     def cost(group: Group, shifts: Mapping[str, list[Assignment]]) -> tuple[int, int]:
         return _cost(scenario, option_at, members[group], counts[group], shifts)
 
-    pending = [
-        g
-        for g in sorted(members, key=str)
-        if not any(e.works_back for e in members[g]) and cost(g, by_person)[0] > 0
-    ]
+    # Group -> re-hands in a row without gain.
+    pending = {g: 0 for g in sorted(members, key=str) if cost(g, by_person) != (0, 0)}
     while pending and time.perf_counter() < deadline and not stopped():
-        for group in list(pending):
+        # Missed counts first: each costs shortfall, where deviation costs far less.
+        missing = [g for g in pending if cost(g, by_person)[0] > 0]
+        for group in missing or list(pending):
             left = deadline - time.perf_counter()
             if left <= 0 or stopped():
                 return _listed(by_person)
@@ -135,21 +156,44 @@ def hand_out_exactly(
                     for a in by_person[employee.employee_id]:
                         index = option_at[a.day, a.shift_id].index
                         residual[index] = residual.get(index, 0) - 1
-            model = HandOutModel(scenario, chosen, {i: max(0, n) for i, n in residual.items()})
+            model = HandOutModel(handing, chosen, {i: max(0, n) for i, n in residual.items()})
             model.hint([a for e in ids for a in by_person[e]])
             solver = cp_model.CpSolver()
             configure(solver, min(HAND_OUT_SECONDS, left), workers, seed)
             code = solver.solve(model.model)
+            gained = False
             if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 tried = {**by_person, **{e: [] for e in ids}}
                 for a in model.shifts(solver.value):
                     tried[a.employee_id].append(a)
                 if cost(group, tried) < cost(group, by_person):
                     by_person.update((e, tried[e]) for e in ids)
+                    gained = True
+            missed, deviation = cost(group, by_person)
+            pending[group] = 0 if gained or missed else pending[group] + 1
             whole = len(chosen) == len(members[group])
-            if cost(group, by_person)[0] == 0 or (whole and code == cp_model.OPTIMAL):
-                pending.remove(group)
+            # A group is stalled once re-hands without gain have chosen about all its people.
+            stalled = pending[group] >= max(STALLED_RE_HANDS, len(members[group]) / len(chosen))
+            settled = missed == 0 and (deviation == 0 or stalled)
+            if settled or (whole and code == cp_model.OPTIMAL):
+                del pending[group]
     return _listed(by_person)
+
+
+def _cross_trained_free(scenario: Scenario) -> Scenario:
+    """The scenario with cross-trained people's front hours free of their contract.
+
+    They make up their hours in the back office, so the hand-out asks no minimum of their
+    shifts and counts each of their shifts as deviation: the counts go to front-office people
+    first, who have no other way to their contract.
+    """
+    people = tuple(
+        replace(e, contract_minutes=0, min_minutes=0, max_minutes=e.weekly_max_minutes)
+        if e.works_front and e.works_back
+        else e
+        for e in scenario.employees
+    )
+    return replace(scenario, employees=people)
 
 
 def _listed(by_person: Mapping[str, list[Assignment]]) -> list[Assignment]:
@@ -165,7 +209,8 @@ def _choose(
     rng: random.Random,
 ) -> list[Employee]:
     """Up to `HAND_OUT_PEOPLE` of a group: a third free on a day with a missed count, a third
-    with room for another shift (to take over one of theirs), the rest at random.
+    off their contract, a third with room for another shift (to take over one of theirs), the
+    rest at random.
 
     From a greedy hand-out that missed 148 counts (N=800), 16 s of re-handing the skill class
     left 5 missed with these thirds, 77 with half free on a missed day and half at random.
@@ -193,10 +238,19 @@ def _choose(
                 return True
         return False
 
+    def off_contract(employee: Employee) -> bool:
+        """Front-office only, and paid more or less than the contract in some 7-day block."""
+        return not employee.works_back and any(
+            sum(o.paid_minutes for o in shifts[employee.employee_id] if 0 <= o.day - first < n)
+            != scenario.horizon.scale(employee.contract_minutes, first, n)
+            for first, n in scenario.horizon.blocks()
+        )
+
     third = (HAND_OUT_PEOPLE + 2) // 3
     chosen: list[Employee] = []
     for pool in (
         [e for e in group if missed_days - {o.day for o in shifts[e.employee_id]}],
+        [e for e in group if off_contract(e)],
         [e for e in group if has_room(e)],
     ):
         pool = [e for e in pool if e not in chosen]
@@ -213,8 +267,8 @@ def _cost(
     counts: Mapping[int, int],
     shifts: Mapping[str, list[Assignment]],
 ) -> tuple[int, int]:
-    """Paid minutes of the counted shifts a group's people miss, and their contract
-    deviation in minutes."""
+    """Paid minutes of the counted shifts a group's people miss, and the contract deviation
+    in minutes of those who work only the front office."""
     held: dict[int, int] = defaultdict(int)
     deviation = 0
     horizon = scenario.horizon
@@ -222,6 +276,8 @@ def _cost(
         mine = [option_at[a.day, a.shift_id] for a in shifts.get(employee.employee_id, [])]
         for option in mine:
             held[option.index] += 1
+        if employee.works_back:
+            continue
         for first_day, num_days in horizon.blocks():
             paid = sum(o.paid_minutes for o in mine if first_day <= o.day < first_day + num_days)
             deviation += abs(paid - horizon.scale(employee.contract_minutes, first_day, num_days))
