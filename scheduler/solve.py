@@ -655,6 +655,8 @@ class _Search:
         starting from a break plan if one is given."""
         start = RosterModel(self.scenario, self.formulation)
         start.fix_shifts(roster, only=_settled(self.scenario, roster))
+        if _has_back_office(self.scenario):
+            start.hint_flex_days(roster)
         if breaks is not None:
             start.hint_breaks(breaks)
         # Tight break rules need a second or so to place even on a small floor; a share alone

@@ -15,6 +15,7 @@ from conftest import at, employee, make_scenario, shift
 
 from scheduler.data import (
     Anchor,
+    Assignment,
     AvailabilityKind,
     AvailabilitySpan,
     BackOffice,
@@ -25,7 +26,8 @@ from scheduler.data import (
     Scenario,
 )
 from scheduler.model.construct import _front_people
-from scheduler.model.options import anchored_days
+from scheduler.model.options import FlexOption, anchored_days
+from scheduler.model.roster import RosterModel
 from scheduler.model.staffing import StaffingModel
 from scheduler.solve import Result, solve
 
@@ -196,3 +198,39 @@ def test_counts_and_hand_out_leave_an_anchored_person_in_the_back_office() -> No
     assert staffed == {0, 2, 3, 4, 5, 6}
     (person,) = _front_people(scenario, staffing.options)
     assert {staffing.options[i].day for i in person.allowed} == staffed
+
+
+def hinted_flex_days(scenario: Scenario, *shifts: Assignment) -> list[tuple[int, str]]:
+    """The (day, location) of each flex day `RosterModel.hint_flex_days` hints around shifts."""
+    built = RosterModel(scenario)
+    built.hint_flex_days(shifts)
+    hint = built.model.proto.solution_hint
+    on = {var for var, value in zip(hint.vars, hint.values, strict=True) if value}
+    return sorted(
+        (option.day, option.location.value)
+        for (_, index), var in built.x.items()
+        if isinstance(option := built.work[index], FlexOption) and var.index in on
+    )
+
+
+def test_flex_days_are_hinted_on_the_days_shifts_leave_free_up_to_the_contract() -> None:
+    """X1's Monday shift leaves Tuesday to Friday: four flex days make 40 h, Thursday remote
+    as X1 would like."""
+    crossed = employee("X1", 40, office=Office.BOTH, remote_ok=True, remote_days=frozenset({3}))
+    scenario = week(employees=(crossed,))
+    monday = Assignment("X1", 0, "DAY", at(0, "09:00"), at(0, "17:00"))
+    assert hinted_flex_days(scenario, monday) == [
+        (1, "onsite"),
+        (2, "onsite"),
+        (3, "remote"),
+        (4, "onsite"),
+    ]
+
+
+def test_flex_days_are_not_hinted_where_a_shift_leaves_too_little_rest() -> None:
+    """After Monday's LATE (to 22:00) a flex day from 07:00 leaves 9 h: Tuesday is skipped and
+    Wednesday to Friday fall 8 h short of the contract."""
+    late = shift("LATE", "14:00", "22:00")
+    scenario = week(employees=(employee("X1", 40, office=Office.BOTH),), shifts=(late,))
+    monday = Assignment("X1", 0, "LATE", at(0, "14:00"), at(0, "22:00"))
+    assert hinted_flex_days(scenario, monday) == [(2, "onsite"), (3, "onsite"), (4, "onsite")]
