@@ -240,11 +240,8 @@ def _choose(
 
     def off_contract(employee: Employee) -> bool:
         """Front-office only, and paid more or less than the contract in some 7-day block."""
-        return not employee.works_back and any(
-            sum(o.paid_minutes for o in shifts[employee.employee_id] if 0 <= o.day - first < n)
-            != scenario.horizon.scale(employee.contract_minutes, first, n)
-            for first, n in scenario.horizon.blocks()
-        )
+        mine = shifts[employee.employee_id]
+        return not employee.works_back and _off_contract(scenario, employee, mine) > 0
 
     third = (HAND_OUT_PEOPLE + 2) // 3
     chosen: list[Employee] = []
@@ -271,16 +268,24 @@ def _cost(
     in minutes of those who work only the front office."""
     held: dict[int, int] = defaultdict(int)
     deviation = 0
-    horizon = scenario.horizon
     for employee in group:
         mine = [option_at[a.day, a.shift_id] for a in shifts.get(employee.employee_id, [])]
         for option in mine:
             held[option.index] += 1
-        if employee.works_back:
-            continue
-        for first_day, num_days in horizon.blocks():
-            paid = sum(o.paid_minutes for o in mine if first_day <= o.day < first_day + num_days)
-            deviation += abs(paid - horizon.scale(employee.contract_minutes, first_day, num_days))
+        if not employee.works_back:
+            deviation += _off_contract(scenario, employee, mine)
     minutes = {o.index: o.paid_minutes for o in option_at.values()}
     missed = sum(max(0, wanted - held[index]) * minutes[index] for index, wanted in counts.items())
     return missed, deviation
+
+
+def _off_contract(scenario: Scenario, employee: Employee, shifts: list[ShiftOption]) -> int:
+    """Paid minutes of these shifts away from the person's contract, summed over 7-day blocks."""
+    horizon = scenario.horizon
+    return sum(
+        abs(
+            sum(o.paid_minutes for o in shifts if 0 <= o.day - first_day < num_days)
+            - horizon.scale(employee.contract_minutes, first_day, num_days)
+        )
+        for first_day, num_days in horizon.blocks()
+    )

@@ -1200,6 +1200,9 @@ class RosterModel:
         (N=400: 138 such shifts where the counts asked for 50, and 125 k of surplus).
         """
         policy = self.scenario.back_office
+        # The options' paid minutes: a handed shift carries no breaks, so its own would count
+        # an unpaid lunch as paid.
+        paid_on = {(o.day, o.template.shift_id): o.paid_minutes for o in self.options}
         shifts: dict[str, list[Assignment]] = defaultdict(list)
         for a in assignments:
             shifts[a.employee_id].append(a)
@@ -1212,7 +1215,9 @@ class RosterModel:
             flex = [(o, v) for o, v in self._person_options(employee) if isinstance(o, FlexOption)]
             chosen: set[int] = set()
             for first_day, num_days in self.scenario.horizon.blocks():
-                paid = sum(a.paid_minutes for a in mine if 0 <= a.day - first_day < num_days)
+                paid = sum(
+                    paid_on[a.day, a.shift_id] for a in mine if 0 <= a.day - first_day < num_days
+                )
                 target = self.scenario.horizon.scale(employee.contract_minutes, first_day, num_days)
                 remote = 0
                 days = sorted(
