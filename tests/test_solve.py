@@ -38,7 +38,7 @@ from scheduler.data import (
 from scheduler.io.roster import ROSTER_COLUMNS
 from scheduler.io.scenario import read_scenario
 from scheduler.model.roster import FORMULATIONS, Formulation
-from scheduler.solve import Progress, Result, solve
+from scheduler.solve import Progress, Result, _Recorder, solve
 from scheduler.verify import COVERAGE_COLUMNS
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -662,8 +662,6 @@ def test_progress_carries_the_verified_shortfall() -> None:
 
 def test_a_bound_below_zero_is_recorded_as_zero() -> None:
     """Every cost is non-negative, so an early negative bound from the solver reports 0."""
-    from scheduler.solve import _Recorder
-
     recorder = _Recorder(None)
     recorder.on_bound(-353_180.0)
     assert recorder.bound == 0

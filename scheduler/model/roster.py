@@ -1199,54 +1199,62 @@ class RosterModel:
         Without it the start solve met cross-trained people's hours with front-office shifts
         (N=400: 138 such shifts where the counts asked for 50, and 125 k of surplus).
         """
-        policy = self.scenario.back_office
-        # The options' paid minutes: a handed shift carries no breaks, so its own would count
-        # an unpaid lunch as paid.
-        paid_on = {(o.day, o.template.shift_id): o.paid_minutes for o in self.options}
         shifts: dict[str, list[Assignment]] = defaultdict(list)
         for a in assignments:
             shifts[a.employee_id].append(a)
         for employee in self.people:
             if not employee.works_back:
                 continue
-            mine = shifts[employee.employee_id]
-            rest = self.rules[employee.employee_id].min_rest_minutes
-            anchored = anchored_days(self.scenario, employee)
             flex = [(o, v) for o, v in self._person_options(employee) if isinstance(o, FlexOption)]
-            chosen: set[int] = set()
-            for first_day, num_days in self.scenario.horizon.blocks():
-                paid = sum(
-                    paid_on[a.day, a.shift_id] for a in mine if 0 <= a.day - first_day < num_days
-                )
-                target = self.scenario.horizon.scale(employee.contract_minutes, first_day, num_days)
-                remote = 0
-                days = sorted(
-                    {o.day for o, _ in flex if 0 <= o.day - first_day < num_days},
-                    key=lambda d: (d not in anchored, d),
-                )
-                for day in days:
-                    if paid >= target:
-                        break
-                    start, end = policy.band_on(day)
-                    if any(a.start - rest < end and start < a.end + rest for a in mine):
-                        continue
-                    wants_remote = (
-                        employee.remote_ok
-                        and day not in anchored
-                        and self.scenario.horizon.weekday_of(day) in employee.remote_days
-                        and (policy.max_remote_days is None or remote < policy.max_remote_days)
-                    )
-                    location = Location.REMOTE if wants_remote else Location.ONSITE
-                    option = next(
-                        (o for o, _ in flex if o.day == day and o.location == location), None
-                    )
-                    if option is None:
-                        continue
-                    chosen.add(option.index)
-                    paid += option.paid_minutes
-                    remote += wants_remote
+            chosen = self._flex_days_around(employee, shifts[employee.employee_id], flex)
             for option, var in flex:
                 self.model.add_hint(var, option.index in chosen)
+
+    def _flex_days_around(
+        self,
+        employee: Employee,
+        shifts: list[Assignment],
+        flex: list[tuple[FlexOption, cp_model.IntVar]],
+    ) -> set[int]:
+        """The indices of the flex options `hint_flex_days` gives one person."""
+        policy = self.scenario.back_office
+        horizon = self.scenario.horizon
+        # The options' paid minutes: a handed shift carries no breaks, so its own would count
+        # an unpaid lunch as paid.
+        paid_on = {(o.day, o.template.shift_id): o.paid_minutes for o in self.options}
+        rest = self.rules[employee.employee_id].min_rest_minutes
+        anchored = anchored_days(self.scenario, employee)
+        at = {(o.day, o.location): o for o, _ in flex}
+        chosen: set[int] = set()
+        for first_day, num_days in horizon.blocks():
+            paid = sum(
+                paid_on[a.day, a.shift_id] for a in shifts if 0 <= a.day - first_day < num_days
+            )
+            target = horizon.scale(employee.contract_minutes, first_day, num_days)
+            remote = 0
+            days = sorted(
+                {day for day, _ in at if 0 <= day - first_day < num_days},
+                key=lambda d: (d not in anchored, d),
+            )
+            for day in days:
+                if paid >= target:
+                    break
+                start, end = policy.band_on(day)
+                if any(a.start - rest < end and start < a.end + rest for a in shifts):
+                    continue
+                wants_remote = (
+                    employee.remote_ok
+                    and day not in anchored
+                    and horizon.weekday_of(day) in employee.remote_days
+                    and (policy.max_remote_days is None or remote < policy.max_remote_days)
+                )
+                option = at.get((day, Location.REMOTE if wants_remote else Location.ONSITE))
+                if option is None:
+                    continue
+                chosen.add(option.index)
+                paid += option.paid_minutes
+                remote += wants_remote
+        return chosen
 
     def hint(self, assignments: Iterable[Assignment]) -> None:
         """Start the search from a known roster (its shifts; breaks are left to the solver)."""
