@@ -18,11 +18,13 @@ from scheduler.io.roster import roster_frame
 from scheduler.model import neighbourhood
 from scheduler.model.neighbourhood import (
     PEOPLE_WINDOW_DAYS,
+    FirstAfter,
     Neighbourhood,
     Neighbourhoods,
-    _FirstAfter,
     can_build_by_person,
+    fix_domains,
     person_by_person,
+    restore_domains,
     roster_values,
 )
 from scheduler.model.roster import RosterModel
@@ -102,7 +104,7 @@ def test_first_after_stops_at_its_time_with_a_solution() -> None:
     built = _SlowModel(two_people())
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
-    until = _FirstAfter(solver, 0.2, 30.0)
+    until = FirstAfter(solver, 0.2, 30.0)
     began = time.perf_counter()
     code = solver.solve(built.model, until)
     until.cancel()
@@ -182,3 +184,17 @@ def test_day_level_solve_takes_a_hint() -> None:
     assert result.status == "optimal"
     assert result.report is not None and result.report.ok
     assert result.objective == 0
+
+
+def test_fixed_domains_come_back_as_they_were() -> None:
+    """A variable fixed twice over gets its first domain back, last fixing undone first."""
+    model = cp_model.CpModel()
+    x = model.new_int_var(0, 5, "x")
+    model.maximize(x)
+    saved = fix_domains(model, {x.index: 2})
+    saved += fix_domains(model, {x.index: 4})
+    solver = cp_model.CpSolver()
+    assert solver.solve(model) == cp_model.OPTIMAL and solver.value(x) == 4
+    restore_domains(model, saved)
+    assert list(model.proto.variables[x.index].domain) == [0, 5]
+    assert solver.solve(model) == cp_model.OPTIMAL and solver.value(x) == 5

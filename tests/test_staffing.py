@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
@@ -27,6 +28,7 @@ from scheduler.data import (
     Weights,
 )
 from scheduler.model.construct import _can_hold, assign_to_targets
+from scheduler.model.neighbourhood import fix_domains, restore_domains
 from scheduler.model.options import ShiftOption
 from scheduler.model.roster import RosterModel
 from scheduler.model.staffing import StaffingModel, _keeps_weekly_rest, week_patterns
@@ -65,7 +67,7 @@ def test_staffing_counts_match_demand_exactly() -> None:
     staffing = StaffingModel(two_day_scenario())
     solver = solved(staffing.model)
     assert solver.objective_value == 0
-    assert sorted(staffing.targets(solver).values()) == [1, 2]
+    assert sorted(staffing.targets(solver.value).values()) == [1, 2]
 
 
 def without_breaks(
@@ -94,7 +96,7 @@ def staffed_then_short(scenario: Scenario, staffed: int) -> int:
     """Check the staffing optimum staffs ``staffed`` shifts and the roster optimum verifies;
     return the roster's shortfall minutes."""
     staffing = StaffingModel(scenario)
-    assert sum(staffing.targets(solved(staffing.model)).values()) == staffed
+    assert sum(staffing.targets(solved(staffing.model).value).values()) == staffed
     report = optimal_roster(scenario, 10.0).report
     assert report is not None
     return report.costs.shortfall_minutes
@@ -108,9 +110,9 @@ def test_hand_out_meets_the_counts_with_named_people() -> None:
     shifts = assign_to_targets(
         scenario,
         staffing.options,
-        staffing.group_targets(solver),
+        staffing.group_targets(solver.value),
         staffing.group_of,
-        staffing.patterns_of(solver),
+        staffing.patterns_of(solver.value),
         staffing.skill_class,
     )
     assert sorted(a.day for a in shifts) == [0, 0, 1]
@@ -150,7 +152,7 @@ def test_staffing_never_staffs_more_people_than_are_available() -> None:
     busy = (DemandSpan(at(0, "09:00"), at(0, "17:00"), 5),)
     staffing = StaffingModel(dataclasses.replace(scenario, demand=busy))
     solver = solved(staffing.model)
-    assert sum(staffing.targets(solver).values()) == 3
+    assert sum(staffing.targets(solver.value).values()) == 3
 
 
 def test_solve_through_the_staffing_warm_start_is_verified(
@@ -392,7 +394,9 @@ def six_days_of_seven() -> Scenario:
 
 def staffed_days(staffing: StaffingModel, solver: cp_model.CpSolver) -> list[int]:
     """The days on which the solution staffs a shift."""
-    return sorted(staffing.options[i].day for (i, _), n in staffing.targets(solver).items() if n)
+    return sorted(
+        staffing.options[i].day for (i, _), n in staffing.targets(solver.value).items() if n
+    )
 
 
 def test_day_masks_keep_the_weekly_rest_the_counts_alone_miss() -> None:
@@ -407,7 +411,7 @@ def test_day_masks_keep_the_weekly_rest_the_counts_alone_miss() -> None:
     days = staffed_days(staffing, solver)
     assert len(days) == 6 and 6 in days and 0 in days
     assert solver.objective_value == 100 * 480 + 240  # and Sunday's 4 h over
-    ((mask,),) = staffing.masks_of(solver).values()
+    ((mask,),) = staffing.masks_of(solver.value).values()
     assert list(mask) == days
 
 
@@ -500,3 +504,29 @@ def test_hand_out_keeps_the_long_shift_for_whoever_needs_it_most() -> None:
     )
     held = sorted((a.employee_id, a.day, a.shift_id) for a in shifts)
     assert held == [("A", 4, "SHORT"), ("A", 5, "LONG"), ("B", 4, "LONG"), ("B", 5, "LONG")]
+
+
+def test_polishing_a_day_at_a_time_reaches_the_optimum() -> None:
+    """Counts with all three people on Monday (8 h surplus) are re-solved a day at a time, the
+    other day fixed, down to the optimum: two on Monday, one on Tuesday, no cost."""
+    scenario = two_day_scenario()
+    staffing = StaffingModel(scenario)
+    monday = staffing.day_decisions()[0]
+    saved = fix_domains(staffing.model, {var.index: 3 for var in monday})
+    crowded = solved(staffing.model)
+    restore_domains(staffing.model, saved)
+    assert crowded.objective_value == 8 * 60
+    search = solve_module._Search(scenario, "aggregated", 10.0, 2, 0, 0.0)
+    solution, objective = search.polish_by_days(
+        staffing,
+        list(crowded.response_proto.solution),
+        crowded.objective_value,
+        bound=0,
+        until=time.perf_counter() + 10,
+    )
+    assert objective == 0
+    by_day = {
+        staffing.options[i].day: n
+        for (i, _), n in staffing.targets(lambda var: solution[var.index]).items()
+    }
+    assert by_day == {0: 2, 1: 1}

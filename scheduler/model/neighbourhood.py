@@ -27,10 +27,13 @@ from scheduler.model.roster import RosterModel
 __all__ = [
     "FIXED",
     "KINDS",
+    "FirstAfter",
     "Neighbourhood",
     "Neighbourhoods",
     "can_build_by_person",
+    "fix_domains",
     "person_by_person",
+    "restore_domains",
     "roster_values",
 ]
 
@@ -113,7 +116,7 @@ def person_by_person(
             return None
         # Most people solve in a few hundredths of a second; a hard one gets more time only
         # until it has some schedule (the neighbourhoods improve it later).
-        until = _FirstAfter(solver, seconds, FIRST_SCHEDULE_PATIENCE * own)
+        until = FirstAfter(solver, seconds, FIRST_SCHEDULE_PATIENCE * own)
         try:
             code = solver.solve(built.model, until)
         finally:
@@ -173,7 +176,7 @@ FIRST_SCHEDULE_PATIENCE = 100
 """How many times a person's own time their solve waits at most for a first schedule."""
 
 
-class _FirstAfter(cp_model.CpSolverSolutionCallback):
+class FirstAfter(cp_model.CpSolverSolutionCallback):
     """Ends a solve at ``seconds`` if it has a solution by then, else at its first one (or at
     ``seconds + patience``)."""
 
@@ -241,6 +244,32 @@ def roster_values(built: RosterModel, roster: Iterable[Assignment]) -> Callable[
     return lambda var: values[var.index]
 
 
+Domains = list[tuple[int, list[int]]]
+"""Variables' former domains, by index, as `fix_domains` saves them."""
+
+
+def fix_domains(model: cp_model.CpModel, values: dict[int, int]) -> Domains:
+    """Narrow each variable (by index) to its value in ``model`` itself; returns their former
+    domains for `restore_domains`, so one model serves many sub-problems."""
+    variables = model.proto.variables
+    saved = []
+    for index, value in values.items():
+        domain = variables[index].domain
+        saved.append((index, list(domain)))
+        domain.clear()
+        domain.extend([value, value])
+    return saved
+
+
+def restore_domains(model: cp_model.CpModel, saved: Domains) -> None:
+    """Give the variables fixed by `fix_domains` their former domains back."""
+    variables = model.proto.variables
+    # Last saved first: a variable fixed twice gets its first domain back.
+    for index, domain in reversed(saved):
+        variables[index].domain.clear()
+        variables[index].domain.extend(domain)
+
+
 @dataclass(frozen=True)
 class Neighbourhood:
     """The part of a roster left free: some people on some days (None: all of them)."""
@@ -277,7 +306,7 @@ class Neighbourhoods:
         self.kinds = kinds
         self.size = {"people": max(2, len(self.people) // 6), "days": min(7, self.num_days)}
         self.turn = 0
-        self._fixed: list[int] = []
+        self._fixed: Domains = []
         self._day = {o.index: o.day for o in built.work}
 
     def choose(self) -> Neighbourhood:
@@ -302,23 +331,16 @@ class Neighbourhoods:
 
     def fix(self, value: Callable[[Any], int], free: Neighbourhood = FIXED) -> None:
         """Fix every assignment outside ``free`` to its value in a solution."""
-        variables = self.built.model.proto.variables
-        for (employee_id, index), var in self.built.x.items():
-            if free.frees(employee_id, self._day[index]):
-                continue
-            domain = variables[var.index].domain
-            fixed = value(var)
-            domain.clear()
-            domain.extend([fixed, fixed])
-            self._fixed.append(var.index)
+        fixed = {
+            var.index: value(var)
+            for (employee_id, index), var in self.built.x.items()
+            if not free.frees(employee_id, self._day[index])
+        }
+        self._fixed += fix_domains(self.built.model, fixed)
 
     def release(self) -> None:
         """Give the fixed literals their 0..1 domain back."""
-        variables = self.built.model.proto.variables
-        for index in self._fixed:
-            domain = variables[index].domain
-            domain.clear()
-            domain.extend([0, 1])
+        restore_domains(self.built.model, self._fixed)
         self._fixed.clear()
 
     def adapt(self, free: Neighbourhood, proven: bool) -> None:

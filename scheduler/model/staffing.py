@@ -11,12 +11,16 @@ from __future__ import annotations
 import itertools
 import math
 from collections import Counter, defaultdict
+from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
 from scheduler.data import MINUTES_PER_DAY, Employee
 from scheduler.model.options import ShiftOption, Spans, anchored_days
 from scheduler.model.roster import RosterModel, SkillClass, rest_cliques
+
+Value = Callable[[cp_model.IntVar], int]
+"""A solution's value of a variable (``CpSolver.value``, or a lookup in saved values)."""
 
 
 class StaffingModel(RosterModel):
@@ -437,35 +441,47 @@ class StaffingModel(RosterModel):
             )
         return least
 
-    def targets(self, solver: cp_model.CpSolver) -> dict[tuple[int, SkillClass], int]:
-        """People per option and skill class in the solver's solution."""
-        return {key: int(solver.value(count)) for key, count in self.count.items()}
+    def targets(self, value: Value) -> dict[tuple[int, SkillClass], int]:
+        """People per option and skill class in a solution."""
+        return {key: int(value(count)) for key, count in self.count.items()}
 
-    def patterns_of(self, solver: cp_model.CpSolver) -> dict[tuple[int, int], list[dict[int, int]]]:
+    def patterns_of(self, value: Value) -> dict[tuple[int, int], list[dict[int, int]]]:
         """Per (group, block), the chosen pattern of each member: shifts per paid length."""
         chosen = {}
         for key, (lengths, patterns, people) in self.patterns.items():
             chosen[key] = [
                 dict(zip(lengths, pattern, strict=True))
                 for pattern, var in zip(patterns, people, strict=True)
-                for _ in range(int(solver.value(var)))
+                for _ in range(int(value(var)))
             ]
         return chosen
 
-    def masks_of(self, solver: cp_model.CpSolver) -> dict[tuple[int, int], list[tuple[int, ...]]]:
-        """Per (group, block), the days each member works in the solver's solution."""
+    def masks_of(self, value: Value) -> dict[tuple[int, int], list[tuple[int, ...]]]:
+        """Per (group, block), the days each member works in a solution."""
         return {
             key: [
                 mask
                 for mask, var in zip(masks, worked, strict=True)
-                for _ in range(int(solver.value(var)))
+                for _ in range(int(value(var)))
             ]
             for key, (masks, worked) in self.masks.items()
         }
 
-    def group_targets(self, solver: cp_model.CpSolver) -> dict[tuple[int, int], int]:
-        """People per option and profile group (see ``group_of``) in the solver's solution."""
-        return {key: int(solver.value(count)) for key, count in self.group_count.items()}
+    def group_targets(self, value: Value) -> dict[tuple[int, int], int]:
+        """People per option and profile group (see ``group_of``) in a solution."""
+        return {key: int(value(count)) for key, count in self.group_count.items()}
+
+    def day_decisions(self) -> dict[int, list[cp_model.IntVar]]:
+        """Per day, the counts of its shift options (per class and per profile group) and of
+        their breaks: everything decided for that day."""
+        decisions: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+        for (option_index, _), var in self.count.items():
+            decisions[self.options[option_index].day].append(var)
+        for (option_index, _), var in self.group_count.items():
+            decisions[self.options[option_index].day].append(var)
+        for (option_index, _, _), slots in self.break_vars.items():
+            decisions[self.options[option_index].day] += [var for _, var in slots]
+        return dict(decisions)
 
     def add_fairness(self) -> None:
         """Left to the roster model."""
