@@ -545,19 +545,24 @@ HOLD_ABOVE = 1.25
 """The second staffing solve holds the real staggering cap only at intervals where too few
 people to break at all would cost this many times the first solve's bound in shortfall, so
 that its bound holds for the roster (see `StaffingModel.hold_breaks_where_busy`)."""
-HELD_WHOLE_SHARE = 0.3
+HELD_WHOLE_SHARE = 0.2
 DAY_WINDOW_SECONDS = 1.0
 """The held staffing model is solved whole for this share of its time (longer if it has no
-solution by then), then a window of days at a time for up to these seconds each.
+solution by then: its first counts and bound), then a day at a time for up to these seconds
+each.
 
 Whole, CP-SAT stalled far from the held optimum (N=100, 16 s, seeds 0-2: 108,705, 104,595 and
 139,905 against 90,885; N=200, 9 s: one run of six at 193,545 against 175,920); a day at a time
 reached the optimum in 7-10 s at N=100 and 4-5 s at N=200 in every run.
 """
-MOST_DAYS_POLISHED = 2
+MOST_DAYS_POLISHED = 1
 """The widest window of days `_Search.polish_by_days` re-solves: a round of windows of one day
-reached the held optimum at N=100 and 200, where windows of two to four days added nothing;
-the time left goes to the whole held model, for its bound."""
+reached the held optimum at N=100, 200, 400 and 800, where windows of two to four days added
+nothing."""
+BOUND_SHARE = 0.15
+"""Least share of the time limit for proving the held optimum from the polished counts: with
+CP-SAT's full linear relaxation that took 7.8 s at N=100 and 3.4 s at N=400 (1 s at N=200), and
+it raised N=100's bound from 86.8 k to the held optimum, 90,885."""
 HAND_OUT_SHARE = 0.15
 """Least time for handing the counts to people (more if the staffing model finished early);
 used only while counts are missed (N=400, 60 s: 2 runs of 4 left 3 and 6 counts missed with
@@ -735,17 +740,20 @@ class _Search:
                 bound,
                 until=started + spent + seconds,
             )
-            # What time is left goes to the whole held model again, from the polished counts:
-            # a better bound, and now and then better counts.
-            staffing.hint_solution(polished)
-            left = started + spent + seconds - time.perf_counter()
-            again = self._quiet_solve(staffing, left) if left >= 1 else None
-            if again is not None:
-                if not back:
+            if not back:
+                # Then the whole held model again, from the polished counts, for its bound
+                # (with a back office it bounds nothing): what is left of the staffing
+                # share, and at least `BOUND_SHARE` of the limit.
+                staffing.hint_solution(polished)
+                left = max(
+                    started + spent + seconds - time.perf_counter(), BOUND_SHARE * self.time_limit
+                )
+                again = self._quiet_solve(staffing, left, for_bound=True)
+                if again is not None:
                     bound = again.best_objective_bound
                     self.recorder.on_bound(bound if guard is None else min(bound, guard))
-                if again.objective_value < polished_objective:
-                    polished = list(again.response_proto.solution)
+                    if again.objective_value < polished_objective:
+                        polished = list(again.response_proto.solution)
             value = lambda var: polished[var.index]  # noqa: E731
             masks = staffing.masks_of(value)
         # CP-SAT alone met the counts badly (N=400: 620 of ~1870 missed in 9 s; N=200: 18
@@ -830,14 +838,25 @@ class _Search:
         return solution, objective
 
     def _quiet_solve(
-        self, built: RosterModel, seconds: float, first_after: float | None = None
+        self,
+        built: RosterModel,
+        seconds: float,
+        first_after: float | None = None,
+        for_bound: bool = False,
     ) -> cp_model.CpSolver | None:
         """Solve a model whose solutions are not rosters; with ``first_after``, stop at that
-        time if a solution was found by then, else at the first one (or ``seconds``)."""
+        time if a solution was found by then, else at the first one (or ``seconds``).
+
+        ``for_bound``: with CP-SAT's full linear relaxation, which proved the held optimum
+        from the polished counts in 7.8 s against 11.8 s at N=100, 3.4 s against 6.7 s at
+        N=400.
+        """
         if self.recorder.interrupted:
             return None
         solver = cp_model.CpSolver()
         configure(solver, max(seconds, 0.1), self.workers, self.seed)
+        if for_bound:
+            solver.parameters.linearization_level = 2
         self.solver = solver
         until = None
         if first_after is not None:
