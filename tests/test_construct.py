@@ -98,3 +98,34 @@ def test_assign_to_targets_meets_feasible_counts() -> None:
         ("E2", 0, "EARLY"),
         ("E3", 0, "EARLY"),
     ]
+
+
+def hand_out_monday_early(kind: AvailabilityKind, to: str) -> str:
+    """Who gets the one Monday EARLY to hand out between E2 and E3, when ``to`` has a request
+    of ``kind`` over it."""
+    scenario = make_scenario(
+        horizon=Horizon(make_scenario().horizon.start, days=1),
+        employees=(employee("E2"), employee("E3")),
+        availability=(AvailabilitySpan(to, at(0, "06:00"), at(0, "10:00"), kind),),
+        breaks=(),
+    )
+    options = shift_options(scenario)
+    index = {(o.day, o.template.shift_id): o.index for o in options}
+    handed = assign_to_targets(
+        scenario, options, {(index[0, "EARLY"], "g"): 1}, {"E2": "g", "E3": "g"}
+    )
+    assert verify(scenario, roster(scenario, *handed)).violations == ()
+    (shift,) = handed
+    return shift.employee_id
+
+
+def test_hand_out_gives_a_shift_to_whoever_does_not_avoid_it() -> None:
+    """E2 and E3 fit the shift alike; E2 asked to avoid it, so E3 gets it, and vice versa."""
+    assert hand_out_monday_early(AvailabilityKind.AVOID, "E2") == "E3"
+    assert hand_out_monday_early(AvailabilityKind.AVOID, "E3") == "E2"
+
+
+def test_hand_out_gives_a_shift_to_whoever_prefers_it() -> None:
+    """E2 and E3 fit the shift alike; whoever asked for it gets it."""
+    assert hand_out_monday_early(AvailabilityKind.PREFER, "E2") == "E2"
+    assert hand_out_monday_early(AvailabilityKind.PREFER, "E3") == "E3"
