@@ -721,41 +721,9 @@ class _Search:
         staffing.add_day_cuts()
         staffing.add_day_masks()
         spent = time.perf_counter() - started
-        masks: dict[tuple[int, int], list[tuple[int, ...]]] = {}
-        value: Callable[[Any], int] = solver.value
         seconds = max(budget - spent, budget / 2)
-        # The whole held model finds its first counts, and its bound; a day at a time then
-        # finds better ones (see polish_by_days).
-        held = self._quiet_solve(staffing, seconds, first_after=seconds * HELD_WHOLE_SHARE)
-        if held is not None:
-            bound = held.best_objective_bound
-            if not back:
-                # The day cuts and sets of days hold for every roster; a roster breaking the
-                # held cap costs at least the guard.
-                self.recorder.on_bound(bound if guard is None else min(bound, guard))
-            polished, polished_objective = self.polish_by_days(
-                staffing,
-                list(held.response_proto.solution),
-                held.objective_value,
-                bound,
-                until=started + spent + seconds,
-            )
-            if not back:
-                # Then the whole held model again, from the polished counts, for its bound
-                # (with a back office it bounds nothing): what is left of the staffing
-                # share, and at least `BOUND_SHARE` of the limit.
-                staffing.hint_solution(polished)
-                left = max(
-                    started + spent + seconds - time.perf_counter(), BOUND_SHARE * self.time_limit
-                )
-                again = self._quiet_solve(staffing, left, for_bound=True)
-                if again is not None:
-                    bound = again.best_objective_bound
-                    self.recorder.on_bound(bound if guard is None else min(bound, guard))
-                    if again.objective_value < polished_objective:
-                        polished = list(again.response_proto.solution)
-            value = lambda var: polished[var.index]  # noqa: E731
-            masks = staffing.masks_of(value)
+        held, masks = self._held_counts(staffing, guard, started + spent + seconds)
+        value = held or solver.value
         # CP-SAT alone met the counts badly (N=400: 620 of ~1870 missed in 9 s; N=200: 18
         # of 980 after 15 s from a hint that missed 4); per-profile patterns and a greedy
         # hand-out with ejection chains miss 0-5 in well under a second.
@@ -787,6 +755,40 @@ class _Search:
             stopped=lambda: self.recorder.interrupted,
         )
         return handed, staffing.break_plan(value)
+
+    def _held_counts(
+        self, staffing: StaffingModel, guard: int | None, until: float
+    ) -> tuple[Callable[[Any], int] | None, dict[tuple[int, int], list[tuple[int, ...]]]]:
+        """Solve the held staffing model: whole until its first counts, then a day at a time,
+        then whole again for its bound (recorded without a back office, up to ``guard``); its
+        best solution and the sets of days in it (None and none if it found no counts)."""
+        back = _has_back_office(self.scenario)
+        seconds = until - time.perf_counter()
+        held = self._quiet_solve(staffing, seconds, first_after=seconds * HELD_WHOLE_SHARE)
+        if held is None:
+            return None, {}
+        bound = held.best_objective_bound
+        if not back:
+            # The day cuts and sets of days hold for every roster; a roster breaking the
+            # held cap costs at least the guard.
+            self.recorder.on_bound(bound if guard is None else min(bound, guard))
+        solution, objective = self.polish_by_days(
+            staffing, list(held.response_proto.solution), held.objective_value, bound, until
+        )
+        if not back:
+            # The whole held model again, from the polished counts, for its bound (with a
+            # back office it bounds nothing): what is left of the staffing share, and at
+            # least `BOUND_SHARE` of the limit.
+            staffing.hint_solution(solution)
+            left = max(until - time.perf_counter(), BOUND_SHARE * self.time_limit)
+            again = self._quiet_solve(staffing, left, for_bound=True)
+            if again is not None:
+                bound = again.best_objective_bound
+                self.recorder.on_bound(bound if guard is None else min(bound, guard))
+                if again.objective_value < objective:
+                    solution = list(again.response_proto.solution)
+        value = _solution_lookup(solution)
+        return value, staffing.masks_of(value)
 
     def polish_by_days(
         self,
@@ -1004,6 +1006,11 @@ def _values_for(
         return value
     values = {built.x[key].index: value(var) for key, var in other.x.items()}
     return lambda var: values[var.index]
+
+
+def _solution_lookup(solution: list[int]) -> Callable[[Any], int]:
+    """A variable's value in a solution saved as a value per variable index."""
+    return lambda var: solution[var.index]
 
 
 def _frozen_values(built: RosterModel, solver: cp_model.CpSolver) -> Callable[[Any], int]:
