@@ -561,10 +561,10 @@ reached the held optimum at N=100, 200, 400 and 800, where windows of two to fou
 nothing."""
 BOUND_SHARE = 0.15
 """Least share of the time limit for proving the held optimum from the polished counts: with
-CP-SAT's full linear relaxation that took 7.8 s at N=100 and 3.4 s at N=400 (1 s at N=200), and
-it raised N=100's bound from 86.8 k to the held optimum, 90,885. A share of 0.3 proved it or
-nearly at N=100 within the minute (gaps 0.9 % and 1.6 %), but at N=1600 the proof did not
-finish in 90 s and the roster ended at 2.2 % against 1.3 %.
+CP-SAT's full linear relaxation that took 1 s at N=200, 3.4 s at N=400 (6.7 s without it), 11 s
+at N=800 and 8-24 s at N=100 (alone, seeds 0-3), where within the minute it raised the bound
+from 86.8 k to 87.7-88.5 k. A share of 0.3 proved it or nearly at N=100 (gaps 0.9 % and 1.6 %),
+but at N=1600 the proof did not finish in 90 s and the roster ended at 2.2 % against 1.3 %.
 """
 HAND_OUT_SHARE = 0.15
 """Least time for handing the counts to people (more if the staffing model finished early);
