@@ -55,18 +55,31 @@ if TYPE_CHECKING:
 class Progress:
     """One improving roster found during the search.
 
-    ``shortfall_minutes`` is the roster's person-minutes below demand, when known.
+    ``shortfall_minutes`` is the roster's person-minutes below demand, when known; ``phase``
+    names the search phase that found the roster or bound (see `PHASES`).
     """
 
     seconds: float
     objective: float
     bound: float
     shortfall_minutes: int | None = None
+    phase: str = ""
 
     @property
     def gap(self) -> float:
         """Relative gap between the roster and the bound."""
         return relative_gap(self.objective, self.bound)
+
+
+PHASES = {
+    "start": "the starting roster's breaks and back-office days placed around its shifts",
+    "relaxed": "the whole model with the staggering cap relaxed",
+    "repair": "a relaxed roster's breaks re-placed under the exact cap",
+    "whole": "the whole model",
+    "neighbourhood": "part of the best roster re-solved, the rest fixed",
+    "exact": "the exact model from the best roster",
+}
+"""The search phases a `Progress` may name, and what each solves."""
 
 
 def relative_gap(objective: float, bound: float) -> float:
@@ -184,6 +197,7 @@ class _Recorder(cp_model.CpSolverSolutionCallback):
         # The phase's model, to read the shortfall of each improving roster from.
         self.built: RosterModel | None = None
         self.shortfall_minutes: int | None = None
+        self.phase = ""
 
     def on_solution_callback(self) -> None:
         if self.check is not None and self.check.break_cap_violations(self.value):
@@ -209,7 +223,11 @@ class _Recorder(cp_model.CpSolverSolutionCallback):
         # Every objective term is a non-negative cost, so 0 bounds it before the solver does.
         bound = 0 if self.bound is None else min(self.bound, self.objective)
         progress = Progress(
-            time.perf_counter() - self.started, self.objective, bound, self.shortfall_minutes
+            time.perf_counter() - self.started,
+            self.objective,
+            bound,
+            self.shortfall_minutes,
+            self.phase,
         )
         self.history.append(progress)
         if self.on_progress is not None:
@@ -399,7 +417,9 @@ def _solve_in_phases(search: _Search, hint: list[Assignment] | None) -> Result:
         share = BACK_OFFICE_RELAXED_SHARE if back else DECOMPOSED_RELAXED_SHARE
     if not staggered:
         share = 1
-    code = search.run(first, search.remaining() * share, staggered)
+    code = search.run(
+        first, search.remaining() * share, staggered, phase="relaxed" if staggered else "whole"
+    )
     if code == cp_model.INFEASIBLE:
         groups = find_conflicts(scenario, seed=seed)
         result = search.result(first, "infeasible", conflicts=[str(g) for g in groups])
@@ -466,7 +486,7 @@ def _solve_day_level(search: _Search, hint: list[Assignment] | None) -> Result:
         # Only a given roster is a hint: hinted with the person-by-person start, the whole
         # model stayed near it (Instance8: 5885 against 1506 unhinted after 28 s).
         built.hint_from(*search.best)
-    code = search.run(built, search.remaining() * WHOLE_MODEL_SHARE)
+    code = search.run(built, search.remaining() * WHOLE_MODEL_SHARE, phase="whole")
     if code == cp_model.INFEASIBLE:
         conflicts = explain_infeasible(scenario, seed=search.seed)
         return search.result(built, "infeasible", conflicts=conflicts)
@@ -621,14 +641,21 @@ class _Search:
         return max(0.0, self.time_limit - (time.perf_counter() - self.started))
 
     def run(
-        self, built: RosterModel, seconds: float, check: bool = False, essential: bool = False
+        self,
+        built: RosterModel,
+        seconds: float,
+        check: bool = False,
+        essential: bool = False,
+        phase: str = "whole",
     ) -> int:
-        """Solve one phase; keep its roster if it is valid and the best so far.
+        """Solve one phase (named in `PHASES`); keep its roster if it is valid and the best so
+        far.
 
         After Ctrl-C only ``essential`` phases run: those that turn a roster into a valid one.
         """
         if self.recorder.interrupted and not essential:
             return int(cp_model.UNKNOWN)
+        self.recorder.phase = phase
         solver = cp_model.CpSolver()
         configure(solver, max(seconds, 0.1), self.workers, self.seed)
         solver.parameters.relative_gap_limit = self.relative_gap_limit
@@ -691,7 +718,8 @@ class _Search:
         # flex days and the cross-trained people's days, and takes its whole share (N=200,
         # 60 s: starts of 202 k and 217 k in 6 s against 269-927 k in 3 s).
         seconds = max(WARM_START_SHARE * self.time_limit, MIN_REPAIR_SECONDS)
-        self._place(start, seconds, most=seconds if _has_back_office(self.scenario) else None)
+        most = seconds if _has_back_office(self.scenario) else None
+        self._place(start, seconds, most=most, phase="start")
 
     def staff_then_assign(self) -> tuple[list[Assignment], BreakPlan] | None:
         """Decide people per shift option and skill class, then hand those shifts to people;
@@ -881,16 +909,19 @@ class _Search:
         repair = RosterModel(self.scenario, self.formulation)
         repair.fix_shifts(relaxed.assignments(values))
         repair.hint_from(relaxed, values)
-        self._place(repair, seconds)
+        self._place(repair, seconds, phase="repair")
 
     def _place(
-        self, fixed: RosterModel, seconds: float, most: float | None = None
+        self, fixed: RosterModel, seconds: float, most: float | None = None, phase: str = "start"
     ) -> Callable[[Any], int] | None:
         """Solve a model whose shifts are fixed, for at most ``most`` seconds (default
         `REPAIR_SECONDS`); its bound says nothing of the real problem."""
         self.recorder.bound_holds = False
         code = self.run(
-            fixed, min(seconds, REPAIR_SECONDS if most is None else most), essential=True
+            fixed,
+            min(seconds, REPAIR_SECONDS if most is None else most),
+            essential=True,
+            phase=phase,
         )
         self.recorder.bound_holds = True
         return self.last if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
@@ -938,7 +969,7 @@ class _Search:
                 built.hint_from(best, value)
             self.recorder.bound_holds = whole
             self.sideways = SIDEWAYS
-            code = self.run(built, min(seconds, self.remaining()))
+            code = self.run(built, min(seconds, self.remaining()), phase="neighbourhood")
             self.sideways = False
             self.recorder.bound_holds = True
             hood.release()
@@ -953,7 +984,7 @@ class _Search:
             return
         if self.best is not None:
             exact.hint_from(*self.best)
-        self.run(exact, self.remaining())
+        self.run(exact, self.remaining(), phase="exact")
 
     def result(self, built: RosterModel, status: str, conflicts: list[str] | None = None) -> Result:
         """A Result with the search's statistics."""

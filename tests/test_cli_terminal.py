@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -64,7 +65,7 @@ def test_plain_progress_lines_off_a_terminal(tmp_path: Path) -> None:
     assert lines, "no progress printed"
     assert all(" s  objective " in line and "shortfall" in line for line in lines)
     assert "\x1b[" not in result.stderr
-    assert lines[-1].endswith("shortfall 1.5 h")
+    assert re.search(r"shortfall 1\.5 h  \((\w+)\)$", lines[-1]), lines[-1]
 
 
 def test_unwritable_log_is_bad_input(tmp_path: Path) -> None:

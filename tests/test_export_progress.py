@@ -22,7 +22,9 @@ from scheduler.export.progress import (
 )
 from scheduler.solve import Progress, solve
 
-BEST = Progress(seconds=12.34, objective=1_234_000, bound=1_000_000, shortfall_minutes=210)
+BEST = Progress(
+    seconds=12.34, objective=1_234_000, bound=1_000_000, shortfall_minutes=210, phase="exact"
+)
 
 
 def test_progress_text_shows_every_figure() -> None:
@@ -42,6 +44,11 @@ def test_unknown_shortfall_is_a_question_mark() -> None:
     """A Progress without a shortfall shows `?` instead of inventing one."""
     line = improvement_line(Progress(1.0, 500, 500))
     assert line == "      1.0 s  objective 500  bound 500  gap 0.00 %  shortfall ?"
+
+
+def test_improvement_line_names_the_phase() -> None:
+    """The plain line ends with the search phase that found the roster."""
+    assert improvement_line(BEST).endswith("shortfall 3.5 h  (exact)")
 
 
 def test_live_line_keeps_counting_between_improvements() -> None:
@@ -103,6 +110,7 @@ def test_log_lines_are_flushed_at_once(tmp_path: Path) -> None:
         "bound": 1_000_000,
         "gap": 0.189627,
         "shortfall_hours": 3.5,
+        "phase": "exact",
     }
     assert [json.loads(line)["objective"] for line in second.splitlines()] == [1234000, 1100000]
 

@@ -26,12 +26,14 @@ def _hours(minutes: int | None) -> str:
 
 
 def improvement_line(progress: Progress) -> str:
-    """One improving roster as a plain line: when, objective, bound, gap and shortfall."""
-    return (
+    """One improving roster as a plain line: when, objective, bound, gap, shortfall and the
+    phase that found it."""
+    line = (
         f"  {progress.seconds:7.1f} s  objective {progress.objective:,.0f}"
         f"  bound {progress.bound:,.0f}  gap {100 * progress.gap:.2f} %"
         f"  shortfall {_hours(progress.shortfall_minutes)}"
     )
+    return f"{line}  ({progress.phase})" if progress.phase else line
 
 
 def progress_text(
@@ -118,6 +120,7 @@ def progress_record(progress: Progress) -> dict[str, Any]:
         "bound": _number(progress.bound),
         "gap": round(progress.gap, 6),
         "shortfall_hours": _hours_value(progress.shortfall_minutes),
+        "phase": progress.phase,
     }
 
 
