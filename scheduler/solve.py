@@ -565,6 +565,17 @@ HOLD_ABOVE = 1.25
 """The second staffing solve holds the real staggering cap only at intervals where too few
 people to break at all would cost this many times the first solve's bound in shortfall, so
 that its bound holds for the roster (see `StaffingModel.hold_breaks_where_busy`)."""
+FIRST_STAFFING_SHARE = 0.075
+"""Most share of the time limit for the staffing model's first solve (its bound, the guard and a
+hint); the held solve gets the rest of the staffing time (with a back office, whose staffing time
+is shorter, each gets half).
+
+The held solve needs its first counts before the day-at-a-time polish can start. On a slower
+machine (Intel Xeon, 2026-11-29: first rosters at 31-39 s where the AMD EPYC gave 19-32 s) half of
+the staffing time for the first solve left the held one none for the polish (N=200: the held
+counts at 15.2 M against an optimum of 175,920; the roster 192,275). With 7.5 % of the limit, at
+60 s, seeds 0 and 1: N=100 91,685 and 91,685 against 92,885 and 116,315; N=200 182,120 and
+191,120 against 192,275 and 178,520; N=400 358,970 and 363,170 against 387,770 and 384,770."""
 HELD_WHOLE_SHARE = 0.2
 DAY_WINDOW_SECONDS = 1.0
 """The held staffing model is solved whole for this share of its time (longer if it has no
@@ -732,7 +743,8 @@ class _Search:
         budget = (BACK_OFFICE_STAFFING_SHARE if back else STAFFING_SHARE) * self.time_limit
         started = time.perf_counter()
         staggered = _is_staggered(self.scenario)
-        solver = self._quiet_solve(staffing, budget / 2)
+        first = min(budget / 2, FIRST_STAFFING_SHARE * self.time_limit)
+        solver = self._quiet_solve(staffing, first)
         if solver is None:
             return None
         if not back:
