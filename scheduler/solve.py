@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 from ortools.sat.python import cp_model
@@ -71,7 +71,8 @@ class Progress:
         return relative_gap(self.objective, self.bound)
 
 
-PHASES = {
+Phase = Literal["start", "relaxed", "repair", "whole", "neighbourhood", "exact"]
+PHASES: dict[Phase, str] = {
     "start": "the starting roster's breaks and back-office days placed around its shifts",
     "relaxed": "the whole model with the staggering cap relaxed",
     "repair": "a relaxed roster's breaks re-placed under the exact cap",
@@ -657,7 +658,7 @@ class _Search:
         seconds: float,
         check: bool = False,
         essential: bool = False,
-        phase: str = "whole",
+        phase: Phase = "whole",
     ) -> int:
         """Solve one phase (named in `PHASES`); keep its roster if it is valid and the best so
         far.
@@ -924,7 +925,11 @@ class _Search:
         self._place(repair, seconds, phase="repair")
 
     def _place(
-        self, fixed: RosterModel, seconds: float, most: float | None = None, phase: str = "start"
+        self,
+        fixed: RosterModel,
+        seconds: float,
+        most: float | None = None,
+        phase: Phase = "start",
     ) -> Callable[[Any], int] | None:
         """Solve a model whose shifts are fixed, for at most ``most`` seconds (default
         `REPAIR_SECONDS`); its bound says nothing of the real problem."""

@@ -14,7 +14,7 @@ from test_diff import old_and_new
 from scheduler.export.outputs import write_result
 from scheduler.io.files import write_csv
 from scheduler.io.roster import format_roster
-from scheduler.solve import Result, solve
+from scheduler.solve import PHASES, Result, solve
 
 
 def fast_solve(scenario: Path, out: Path, *extra: str | Path) -> list[str | Path]:
@@ -65,7 +65,8 @@ def test_plain_progress_lines_off_a_terminal(tmp_path: Path) -> None:
     assert lines, "no progress printed"
     assert all(" s  objective " in line and "shortfall" in line for line in lines)
     assert "\x1b[" not in result.stderr
-    assert re.search(r"shortfall 1\.5 h  \((\w+)\)$", lines[-1]), lines[-1]
+    named = re.search(r"shortfall 1\.5 h  \((\w+)\)$", lines[-1])
+    assert named is not None and named.group(1) in PHASES, lines[-1]
 
 
 def test_unwritable_log_is_bad_input(tmp_path: Path) -> None:
