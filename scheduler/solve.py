@@ -17,7 +17,7 @@ import types
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -26,7 +26,7 @@ import pandas as pd
 from ortools.sat.python import cp_model
 
 from scheduler.conflicts import Conflict, describe_conflicts
-from scheduler.data import TIERS, Assignment, FlexDay, Scenario
+from scheduler.data import TIERS, Assignment, FlexDay, Office, Scenario
 from scheduler.io.roster import roster_frame
 from scheduler.model.construct import assign_to_targets, greedy_roster
 from scheduler.model.handout import hand_out_exactly
@@ -557,15 +557,19 @@ against 214 k and 186 k; N=400 357 k and 384 k against 363 k and 348 k) but not 
 floors, which need the time for the neighbourhoods (N=800 at 120 s: 772 k against 734 k;
 N=1600 at 300 s: 1.54 M, first roster at 144 s, against 1.38 M at 80 s).
 """
-BACK_OFFICE_STAFFING_SHARE = 0.1
 BACK_OFFICE_RELAXED_SHARE = 0.35
-"""`STAFFING_SHARE` and `DECOMPOSED_RELAXED_SHARE` with a back office, which the staffing model
-leaves to the roster search (N=200 and 400 with 40 % back office, 60 s: 94 k and 355 k
-against 153 k and 437 k with 0.3 and 0.1)."""
+"""`DECOMPOSED_RELAXED_SHARE` with a back office (N=200 and 400 with 40 % back office, 60 s:
+94 k and 355 k against 153 k and 437 k with 0.3 and 0.1). The back office once had 10 % for
+its staffing model, when that model left the cross-trained people's weeks to the roster
+search; since their patterns hold flex days it takes `STAFFING_SHARE` too (N=100: 106-138 k
+with 10 %, 51-66 k with 20-30 %)."""
 HOLD_ABOVE = 1.25
 """The second staffing solve holds the real staggering cap only at intervals where too few
 people to break at all would cost this many times the first solve's bound in shortfall, so
 that its bound holds for the roster (see `StaffingModel.hold_breaks_where_busy`)."""
+FIRST_GAP = 0.5
+"""The first staffing solve goes on past `FIRST_STAFFING_SHARE` (up to half the staffing time)
+until its counts are within this share of its bound."""
 FIRST_STAFFING_SHARE = 0.075
 """Most share of the time limit for the staffing model's first solve (its bound, the guard and a
 hint); the held solve gets the rest of the staffing time (with a back office, whose staffing time
@@ -608,6 +612,8 @@ Re-handing each profile group with CP-SAT before the ejection chains as well did
 _FOUND = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 WARM_START_SHARE = 0.1
 """Share of the time limit, at most, for placing the breaks of the starting roster."""
+BACK_OFFICE_START_SHARE = 0.2
+"""The same with a back office (see `_Search._start_from`)."""
 
 
 class _Search:
@@ -719,19 +725,92 @@ class _Search:
     def _start_from(self, roster: list[Assignment], breaks: BreakPlan | None = None) -> None:
         """Place the breaks and back-office days around a roster's shifts (kept if best),
         starting from a break plan if one is given."""
-        start = RosterModel(self.scenario, self.formulation)
-        start.fix_shifts(roster, only=_settled(self.scenario, roster))
-        if _has_back_office(self.scenario):
-            start.hint_flex_days(roster)
-        if breaks is not None:
-            start.hint_breaks(breaks)
+        # Cross-trained people keep to their handed shifts, whose weeks flex days complete
+        # (see StaffingModel._group_flex); left free, the start solve gave them front-office
+        # shifts by the dozen (N=100 with a back office: 63 where the counts asked for 13).
+        capped = {e.employee_id for e in self.scenario.employees if e.works_back}
+        settled = _settled(self.scenario, roster)
+        back = _has_back_office(self.scenario)
+        if back and self._staged_start(roster, breaks, settled | capped):
+            return
         # Tight break rules need a second or so to place even on a small floor; a share alone
-        # left a 5 s solve without any roster. With a back office this solve also decides the
-        # flex days and the cross-trained people's days, and takes its whole share (N=200,
-        # 60 s: starts of 202 k and 217 k in 6 s against 269-927 k in 3 s).
-        seconds = max(WARM_START_SHARE * self.time_limit, MIN_REPAIR_SECONDS)
-        most = seconds if _has_back_office(self.scenario) else None
-        self._place(start, seconds, most=most, phase="start")
+        # left a 5 s solve without any roster. With a back office this solve may take its
+        # whole share (it must decide the flex days itself where the staged start found no
+        # roster; N=100 unstaged: its optimum in 3.6-9.4 s, 6 s left it 1.25-4 h short).
+        share = BACK_OFFICE_START_SHARE if back else WARM_START_SHARE
+        seconds = max(share * self.time_limit, MIN_REPAIR_SECONDS)
+        # Held to their shifts, the cross-trained cannot raise the staggering cap by working:
+        # on a small floor the breaks of the settled shifts then had no room (20 people).
+        for held in (capped, set()) if capped else (set(),):
+            start = RosterModel(self.scenario, self.formulation)
+            start.fix_shifts(roster, only=settled, capped=held)
+            if breaks is not None:
+                start.hint_breaks(breaks)
+            found = self._place(start, seconds, most=seconds if back else None, phase="start")
+            if found is not None:
+                return
+
+    def _staged_start(
+        self, roster: list[Assignment], breaks: BreakPlan | None, fixed: set[str]
+    ) -> bool:
+        """Start in stages, each fast where the whole start stalled (N=400: 0.6 s against 12 s
+        that left it 55 h short): flex days for the back office alone, breaks for the front
+        office alone, then the whole model from both with the ``fixed`` people's shifts and
+        every flex day kept; whether it found a roster."""
+        cross_trained = {e.employee_id for e in self.scenario.employees if e.works_back}
+        office = self._back_office_days(roster, cross_trained)
+        if office is None:
+            return False
+        staged = RosterModel(self.scenario, self.formulation)
+        staged.fix_flex_days(*office)
+        kept = [a for a in roster if a.employee_id not in cross_trained]
+        kept += office[0].assignments(office[1])
+        staged.fix_shifts(kept, only=fixed)
+        plan = self._front_breaks(kept, breaks)
+        if plan is not None:
+            staged.hint_breaks(plan)
+        return self._place(staged, REPAIR_SECONDS, phase="start") is not None
+
+    def _front_breaks(self, roster: list[Assignment], breaks: BreakPlan | None) -> BreakPlan | None:
+        """A break plan for a roster's shifts, placed on the front office alone: everyone
+        held to their shifts (whatever their hours), the back office left out."""
+        scenario = self.scenario.with_people(
+            [e.employee_id for e in self.scenario.employees if e.works_front]
+        )
+        people = tuple(
+            replace(e, office=Office.FRONT, min_minutes=0, max_minutes=e.weekly_max_minutes)
+            for e in scenario.employees
+        )
+        policy = replace(scenario.back_office, covers=(), anchors=())
+        front = RosterModel(
+            replace(scenario, employees=people, back_office=policy), self.formulation
+        )
+        front.fix_shifts(roster)
+        if breaks is not None:
+            front.hint_breaks(breaks)
+        solver = self._quiet_solve(front, min(REPAIR_SECONDS, self.remaining()))
+        return breaks if solver is None else front.break_plan(solver.value)
+
+    def _back_office_days(
+        self, roster: list[Assignment], ids: set[str]
+    ) -> tuple[RosterModel, Callable[[Any], int]] | None:
+        """Flex days for the back office alone (the people ``ids``), the cross-trained among
+        them held to their shifts in ``roster`` (each one dropped costs its shortfall)."""
+        # Without the staggering cap: few people share a shift here, and a cap of one on a
+        # break at a time could leave their breaks no room.
+        overrides = tuple(
+            replace(o, changes=tuple(c for c in o.changes if c[0] != "max_on_break"))
+            for o in self.scenario.rule_overrides
+        )
+        scenario = replace(
+            self.scenario.with_people(ids),
+            rules=replace(self.scenario.rules, max_on_break=None),
+            rule_overrides=overrides,
+        )
+        back = RosterModel(scenario, self.formulation)
+        back.fix_shifts(roster, only=set(), capped=ids)
+        solver = self._quiet_solve(back, min(REPAIR_SECONDS, self.remaining()))
+        return None if solver is None else (back, _frozen_values(back, solver))
 
     def staff_then_assign(self) -> tuple[list[Assignment], BreakPlan] | None:
         """Decide people per shift option and skill class, then hand those shifts to people;
@@ -740,18 +819,19 @@ class _Search:
         These phases only shape the starting roster: nothing of theirs is recorded.
         """
         staffing = StaffingModel(self.scenario, self.formulation, relax_break_cap=True)
-        back = _has_back_office(self.scenario)
-        budget = (BACK_OFFICE_STAFFING_SHARE if back else STAFFING_SHARE) * self.time_limit
+        budget = STAFFING_SHARE * self.time_limit
         started = time.perf_counter()
         staggered = _is_staggered(self.scenario)
         first = min(budget / 2, FIRST_STAFFING_SHARE * self.time_limit)
-        solver = self._quiet_solve(staffing, first)
+        # Until counts within `FIRST_GAP` of the bound if those take longer (the 19-person
+        # sample's first counts at 1.5 s were 6.7 M against a bound of 64 k).
+        solver = self._quiet_solve(staffing, budget / 2, first_after=first, gap=FIRST_GAP)
         if solver is None:
             return None
-        if not back:
-            # Without a back office the staffing model only sums or drops per-person rules
-            # and costs, so it is a relaxation and its bound holds for the roster too.
-            self.recorder.on_bound(solver.best_objective_bound)
+        # The staffing model only sums or drops per-person rules and costs (a cross-trained
+        # person's flex days too, see StaffingModel._group_flex), so it is a relaxation and
+        # its bound holds for the roster too.
+        self.recorder.on_bound(solver.best_objective_bound)
         # A second solve, from the first one's counts, for counts people can be handed:
         # day cuts, sets of days per person, and the real staggering cap where busy.
         staffing.hint_solution(list(solver.response_proto.solution))
@@ -766,7 +846,9 @@ class _Search:
         staffing.add_day_masks()
         spent = time.perf_counter() - started
         seconds = max(budget - spent, budget / 2)
-        held, masks = self._held_counts(staffing, guard, started + spent + seconds)
+        held, masks = self._held_counts(
+            staffing, guard, started + spent + seconds, HOLD_ABOVE * solver.objective_value
+        )
         value = held or solver.value
         # CP-SAT alone met the counts badly (N=400: 620 of ~1870 missed in 9 s; N=200: 18
         # of 980 after 15 s from a hint that missed 4); per-profile patterns and a greedy
@@ -801,28 +883,28 @@ class _Search:
         return handed, staffing.break_plan(value)
 
     def _held_counts(
-        self, staffing: StaffingModel, guard: int | None, until: float
+        self, staffing: StaffingModel, guard: int | None, until: float, worst: float
     ) -> tuple[Callable[[Any], int] | None, dict[tuple[int, int], list[tuple[int, ...]]]]:
         """Solve the held staffing model: whole until its first counts, then a day at a time,
-        then whole again for its bound (recorded without a back office, up to ``guard``); its
-        best solution and the sets of days in it (None and none if it found no counts)."""
+        then whole again for its bound (without a back office; recorded up to ``guard``); its
+        best solution and the sets of days in it (None and none if it found no counts, or
+        none costing at most ``worst``)."""
         back = _has_back_office(self.scenario)
         seconds = until - time.perf_counter()
         held = self._quiet_solve(staffing, seconds, first_after=seconds * HELD_WHOLE_SHARE)
         if held is None:
             return None, {}
         bound = held.best_objective_bound
-        if not back:
-            # The day cuts and sets of days hold for every roster; a roster breaking the
-            # held cap costs at least the guard.
-            self.recorder.on_bound(bound if guard is None else min(bound, guard))
+        # The day cuts and sets of days hold for every roster; a roster breaking the held cap
+        # costs at least the guard.
+        self.recorder.on_bound(bound if guard is None else min(bound, guard))
         solution, objective = self.polish_by_days(
             staffing, list(held.response_proto.solution), held.objective_value, bound, until
         )
         if not back:
             # The whole held model again, from the polished counts, for its bound (with a
-            # back office it bounds nothing): what is left of the staffing share, and at
-            # least `BOUND_SHARE` of the limit.
+            # back office the roster search's own bound is the stronger one): what is left of
+            # the staffing share, and at least `BOUND_SHARE` of the limit.
             staffing.hint_solution(solution)
             left = max(until - time.perf_counter(), BOUND_SHARE * self.time_limit)
             again = self._quiet_solve(staffing, left, for_bound=True)
@@ -831,6 +913,11 @@ class _Search:
                 self.recorder.on_bound(bound if guard is None else min(bound, guard))
                 if again.objective_value < objective:
                     solution = list(again.response_proto.solution)
+                    objective = again.objective_value
+        if objective > worst:
+            # Cut short, the held counts can be far worse than the first ones (the 19-person
+            # sample: 3.1 M against 0.66 M).
+            return None, {}
         value = _solution_lookup(solution)
         return value, staffing.masks_of(value)
 
@@ -889,9 +976,11 @@ class _Search:
         seconds: float,
         first_after: float | None = None,
         for_bound: bool = False,
+        gap: float = math.inf,
     ) -> cp_model.CpSolver | None:
         """Solve a model whose solutions are not rosters; with ``first_after``, stop at that
-        time if a solution was found by then, else at the first one (or ``seconds``).
+        time if a solution (within ``gap`` of the bound) was found by then, else at the first
+        one (or ``seconds``).
 
         ``for_bound``: with CP-SAT's full linear relaxation, which proved the held optimum
         from the polished counts in 7.8 s against 11.8 s at N=100, 3.4 s against 6.7 s at
@@ -906,7 +995,7 @@ class _Search:
         self.solver = solver
         until = None
         if first_after is not None:
-            until = FirstAfter(solver, first_after, max(seconds - first_after, 0.0))
+            until = FirstAfter(solver, first_after, max(seconds - first_after, 0.0), gap)
         try:
             code = _solve_interruptibly(solver, built.model, until)
         finally:

@@ -12,6 +12,7 @@ import dataclasses
 from typing import Any
 
 from conftest import at, employee, make_scenario, shift
+from ortools.sat.python import cp_model
 
 from scheduler.data import (
     Anchor,
@@ -25,8 +26,9 @@ from scheduler.data import (
     Office,
     Scenario,
 )
-from scheduler.model.construct import _front_people
-from scheduler.model.options import FlexOption, anchored_days
+from scheduler.model.construct import _front_people, assign_to_targets
+from scheduler.model.options import FLEX_DAY, anchored_days, shift_options
+from scheduler.model.params import configure
 from scheduler.model.roster import RosterModel
 from scheduler.model.staffing import StaffingModel
 from scheduler.solve import Result, solve
@@ -200,37 +202,63 @@ def test_counts_and_hand_out_leave_an_anchored_person_in_the_back_office() -> No
     assert {staffing.options[i].day for i in person.allowed} == staffed
 
 
-def hinted_flex_days(scenario: Scenario, *shifts: Assignment) -> list[tuple[int, str]]:
-    """The (day, location) of each flex day `RosterModel.hint_flex_days` hints around shifts."""
-    built = RosterModel(scenario)
-    built.hint_flex_days(shifts)
-    hint = built.model.proto.solution_hint
-    on = {var for var, value in zip(hint.vars, hint.values, strict=True) if value}
-    return sorted(
-        (option.day, option.location.value)
-        for (_, index), var in built.x.items()
-        if isinstance(option := built.work[index], FlexOption) and var.index in on
+def monday_late_scenario() -> Scenario:
+    """X1 (cross-trained, 40 h, at least 40 h) and a LATE shift (to 22:00) on Monday only,
+    which demand asks for: no week of X1 holds it, since Tuesday's flex band would start 9 h
+    after it and Wednesday to Friday make 32 h."""
+    late = shift("LATE", "14:00", "22:00", weekdays=frozenset({0}))
+    person = employee("X1", 40, office=Office.BOTH, min_minutes=40 * 60)
+    demand = (DemandSpan(at(0, "14:00"), at(0, "22:00"), 1),)
+    return week(employees=(person,), shifts=(late,), demand=demand)
+
+
+def test_staffing_counts_give_cross_trained_people_only_weeks_flex_days_complete() -> None:
+    """The counts leave Monday's LATE empty (480 minutes short): X1's patterns hold flex days,
+    under the rest from the band (summed limits alone counted X1 on it)."""
+    staffing = StaffingModel(monday_late_scenario())
+    solver = cp_model.CpSolver()
+    configure(solver, 10.0, 2, 0)
+    assert solver.solve(staffing.model) == cp_model.OPTIMAL
+    assert [solver.value(count) for count in staffing.count.values()] == [0]
+    assert solver.objective_value == 480 * 1000
+
+
+def test_monday_late_left_short_in_the_roster_too() -> None:
+    """The roster model agrees: five flex days, Monday's LATE 480 minutes short."""
+    result = solved(monday_late_scenario())
+    assert result.objective == 480 * 1000
+    assert result.assignments == []
+    assert days_at(result, "X1", Location.ONSITE) == [0, 1, 2, 3, 4]
+
+
+def test_hand_out_keeps_room_for_a_cross_trained_persons_flex_days() -> None:
+    """Handed Monday's LATE, X1 could not work the four flex days of their pattern on their
+    days (Tuesday too soon after it), so the hand-out leaves the count unmet."""
+    scenario = monday_late_scenario()
+    options = shift_options(scenario)
+    handed = assign_to_targets(
+        scenario,
+        options,
+        {(0, 0): 1},
+        {"X1": 0},
+        patterns={(0, 0): [{480: 1, FLEX_DAY: 4}]},
+        masks={(0, 0): [(0, 1, 2, 3, 4)]},
     )
+    assert handed == []
 
 
-def test_flex_days_are_hinted_on_the_days_shifts_leave_free_up_to_the_contract() -> None:
-    """X1's Monday shift leaves Tuesday to Friday: four flex days make 40 h, Thursday remote
-    as X1 would like."""
-    crossed = employee("X1", 40, office=Office.BOTH, remote_ok=True, remote_days=frozenset({3}))
-    scenario = week(employees=(crossed,))
+def test_capped_people_may_drop_their_shifts_but_take_no_others() -> None:
+    """X1 capped to Monday's DAY covers Monday only (Tuesday's 480 minutes short), where
+    uncapped X1 covers both days and meets the contract with three flex days."""
+    demand = tuple(DemandSpan(at(d, "09:00"), at(d, "17:00"), 1) for d in (0, 1))
+    scenario = week(employees=(employee("X1", 40, office=Office.BOTH),), demand=demand)
     monday = Assignment("X1", 0, "DAY", at(0, "09:00"), at(0, "17:00"))
-    assert hinted_flex_days(scenario, monday) == [
-        (1, "onsite"),
-        (2, "onsite"),
-        (3, "remote"),
-        (4, "onsite"),
-    ]
-
-
-def test_flex_days_are_not_hinted_where_a_shift_leaves_too_little_rest() -> None:
-    """After Monday's LATE (to 22:00) a flex day from 07:00 leaves 9 h: Tuesday is skipped and
-    Wednesday to Friday fall 8 h short of the contract."""
-    late = shift("LATE", "14:00", "22:00")
-    scenario = week(employees=(employee("X1", 40, office=Office.BOTH),), shifts=(late,))
-    monday = Assignment("X1", 0, "LATE", at(0, "14:00"), at(0, "22:00"))
-    assert hinted_flex_days(scenario, monday) == [(2, "onsite"), (3, "onsite"), (4, "onsite")]
+    objectives = []
+    for capped in (set(), {"X1"}):
+        built = RosterModel(scenario)
+        built.fix_shifts([monday], only=set(), capped=capped)
+        solver = cp_model.CpSolver()
+        configure(solver, 10.0, 2, 0)
+        assert solver.solve(built.model) == cp_model.OPTIMAL
+        objectives.append(solver.objective_value)
+    assert objectives == [0, 480 * 1000]

@@ -21,6 +21,7 @@ from scheduler.data import (
     DemandSpan,
     Employee,
     Horizon,
+    Office,
     Rules,
     Scenario,
     ShiftDemand,
@@ -155,10 +156,12 @@ def test_staffing_never_staffs_more_people_than_are_available() -> None:
     assert sum(staffing.targets(solver.value).values()) == 3
 
 
+@pytest.mark.parametrize("back_share", [0.0, 0.4])
 def test_solve_through_the_staffing_warm_start_is_verified(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, back_share: float
 ) -> None:
-    """With the decomposition switched on for a small centre, the roster still verifies."""
+    """With the decomposition switched on for a small centre, with or without a back office
+    (a quarter of it cross-trained; its start is staged), the roster still verifies."""
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -167,20 +170,40 @@ def test_solve_through_the_staffing_warm_start_is_verified(
     from scheduler.io.scenario import read_scenario
 
     monkeypatch.setattr(solve_module, "DECOMPOSE_FROM", 1)
-    write_contact_centre(tmp_path, 20, seed=2)
+    write_contact_centre(tmp_path, 20, seed=2, back_share=back_share, cross_share=back_share / 4)
     result = solve(read_scenario(tmp_path), time_limit=8.0, workers=2, seed=0)
     assert result.report is not None and result.report.ok
     assert result.objective == result.report.costs.objective
+    assert result.history and result.history[0].phase == "start"
 
 
 @pytest.mark.parametrize("days", [3, 7])
 def test_staffing_optimum_bounds_the_roster_optimum(days: int) -> None:
     """Without a back office the staffing model relaxes the roster model, with day cuts and
     sets of days too: its optimum is lower."""
-    scenario = make_scenario(
+    assert_staffing_bounds(bound_scenario(days))
+
+
+@pytest.mark.parametrize("days", [3, 7])
+def test_staffing_optimum_bounds_the_roster_optimum_with_a_back_office(days: int) -> None:
+    """With a back office too (cross-trained X1, whose week patterns hold flex days, and B1 in
+    the back office), the staffing model and its held form relax the roster model."""
+    scenario = bound_scenario(days)
+    crossed = employee("X1", 40, office=Office.BOTH, min_minutes=32 * 60)
+    people = (*scenario.employees, crossed, employee("B1", 40, office=Office.BACK))
+    assert_staffing_bounds(dataclasses.replace(scenario, employees=people))
+
+
+def bound_scenario(days: int) -> Scenario:
+    """The tiny scenario over ``days`` days, with weights that let every tier show."""
+    return make_scenario(
         horizon=Horizon(make_scenario().horizon.start, days=days),
         weights=Weights(shortfall=100, contract=10, preference=10, surplus=1),
     )
+
+
+def assert_staffing_bounds(scenario: Scenario) -> None:
+    """The staffing optimum, first and held, is at most the roster optimum."""
     relaxed = StaffingModel(scenario, relax_break_cap=True)
     first = solved(relaxed.model).objective_value
     relaxed.add_day_cuts()

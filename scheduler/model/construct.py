@@ -25,7 +25,7 @@ from scheduler.data import (
     Employee,
     Scenario,
 )
-from scheduler.model.options import ShiftOption, anchored_days
+from scheduler.model.options import FLEX_DAY, ShiftOption, anchored_days, flex_days_open
 
 Group = TypeVar("Group", bound=Hashable)
 
@@ -187,11 +187,17 @@ def assign_to_targets(
     people = _front_people(scenario, options)
     days_open = {p.employee.employee_id: {options[i].day for i in p.allowed} for p in people}
     if patterns:
-        if masks:
-            for person in people:
-                for index in person.allowed:
-                    option = options[index]
-                    person.offered.setdefault(option.day, set()).add(option.paid_minutes)
+        for person in people:
+            # A cross-trained person's pattern and days hold flex days too.
+            flex_open = flex_days_open(scenario, person.employee)
+            days_open[person.employee.employee_id].update(flex_open)
+            if not masks:
+                continue
+            for index in person.allowed:
+                option = options[index]
+                person.offered.setdefault(option.day, set()).add(option.paid_minutes)
+            for day in flex_open:
+                person.offered.setdefault(day, set()).add(FLEX_DAY)
         _share_patterns(scenario, people, group_of, patterns, days_open, masks or {})
     for option in sorted(options, key=lambda o: (o.start, o.index)):
         for (index, wanted_class), wanted in targets.items():
@@ -202,7 +208,7 @@ def assign_to_targets(
                 for p in people
                 if group_of.get(p.employee.employee_id) == wanted_class
                 and _fits_pattern(p, option)
-                and _may_take(scenario, p, option)
+                and _may_hold(scenario, p, option)
             ]
             takers.sort(key=lambda p: _hand_out_order(scenario, p, option, days_open))
             for person in takers[:wanted]:
@@ -249,7 +255,7 @@ def _eject_for(
     scenario: Scenario, option: ShiftOption, group: list[_Person], deadline: float | None
 ) -> bool:
     """Give ``option`` to someone of ``group``, directly or by an ejection chain."""
-    direct = next((p for p in group if _may_take(scenario, p, option)), None)
+    direct = next((p for p in group if _may_hold(scenario, p, option)), None)
     if direct is not None:
         direct.shifts.append(option)
         return True
@@ -263,11 +269,11 @@ def _eject_for(
             continue
         for shift in list(person.shifts):
             person.shifts.remove(shift)
-            if _may_take(scenario, person, option):
+            if _may_hold(scenario, person, option):
                 if shift.index not in takers:
                     takers[shift.index] = list(
                         itertools.islice(
-                            (q for q in group if q is not person and _may_take(scenario, q, shift)),
+                            (q for q in group if q is not person and _may_hold(scenario, q, shift)),
                             2,
                         )
                     )
@@ -335,6 +341,37 @@ def _can_hold(
             if sum(pattern[length] for length in chosen) > room:
                 return False
     return True
+
+
+def _may_hold(scenario: Scenario, person: _Person, option: ShiftOption) -> bool:
+    """Whether the person may take the option and still work their flex days, if any."""
+    return _may_take(scenario, person, option) and _leaves_flex_room(scenario, person, option)
+
+
+def _leaves_flex_room(scenario: Scenario, person: _Person, option: ShiftOption) -> bool:
+    """Whether, with the option taken, the rest of a cross-trained person's pattern still fits
+    on their set of days, each flex day on a day whose band keeps the rest from their shifts.
+
+    A shift ending late leaves no rest before the next day's band: handed such shifts,
+    cross-trained people could not complete their weeks and the start dropped them.
+    """
+    block = option.day // 7
+    quota = dict(person.quota.get(block, {}))
+    if not quota.get(FLEX_DAY) or block not in person.days:
+        return True
+    quota[option.paid_minutes] = quota.get(option.paid_minutes, 0) - 1
+    shifts = [*person.shifts, option]
+    rest = scenario.rules_for(person.employee).min_rest_minutes
+    taken = {s.day for s in shifts}
+    free = [d for d in person.days[block] if d not in taken]
+    offered = {}
+    for day in free:
+        lengths = set(person.offered.get(day, set()))
+        start, end = scenario.back_office.band_on(day)
+        if any(s.start < end + rest and start < s.end + rest for s in shifts):
+            lengths.discard(FLEX_DAY)
+        offered[day] = lengths
+    return _can_hold(quota, free, offered)
 
 
 def _fits_pattern(person: _Person, option: ShiftOption) -> bool:

@@ -12,7 +12,6 @@ import random
 import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 
 from ortools.sat.python import cp_model
 
@@ -121,7 +120,7 @@ def hand_out_exactly(
     less contract deviation. Who is chosen: see `_choose`.
     """
     options = shift_options(scenario)
-    handing = _cross_trained_free(scenario)
+    handing = scenario
     members: dict[Group, list[Employee]] = defaultdict(list)
     for employee in handing.employees:
         if employee.employee_id in group_of and employee.works_front:
@@ -178,22 +177,6 @@ def hand_out_exactly(
             if settled or (whole and code == cp_model.OPTIMAL):
                 del pending[group]
     return _listed(by_person)
-
-
-def _cross_trained_free(scenario: Scenario) -> Scenario:
-    """The scenario with cross-trained people's front hours free of their contract.
-
-    They make up their hours in the back office, so the hand-out asks no minimum of their
-    shifts and counts each of their shifts as deviation: the counts go to front-office people
-    first, who have no other way to their contract.
-    """
-    people = tuple(
-        replace(e, contract_minutes=0, min_minutes=0, max_minutes=e.weekly_max_minutes)
-        if e.works_front and e.works_back
-        else e
-        for e in scenario.employees
-    )
-    return replace(scenario, employees=people)
 
 
 def _listed(by_person: Mapping[str, list[Assignment]]) -> list[Assignment]:

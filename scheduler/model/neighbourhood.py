@@ -10,6 +10,7 @@ fixed.
 from __future__ import annotations
 
 import dataclasses
+import math
 import random
 import threading
 import time
@@ -177,13 +178,16 @@ FIRST_SCHEDULE_PATIENCE = 100
 
 
 class FirstAfter(cp_model.CpSolverSolutionCallback):
-    """Ends a solve at ``seconds`` if it has a solution by then, else at its first one (or at
-    ``seconds + patience``)."""
+    """Ends a solve at ``seconds`` if it has a solution by then (within ``gap`` of the bound,
+    relative to the solution), else at its first such one (or at ``seconds + patience``)."""
 
-    def __init__(self, solver: cp_model.CpSolver, seconds: float, patience: float) -> None:
+    def __init__(
+        self, solver: cp_model.CpSolver, seconds: float, patience: float, gap: float = math.inf
+    ) -> None:
         super().__init__()
         self.found = False
         self.late = False
+        self.gap = gap
         solver.parameters.max_time_in_seconds = seconds + patience
         self.timer = threading.Timer(seconds, self._time_up, (solver,))
         self.timer.start()
@@ -194,8 +198,10 @@ class FirstAfter(cp_model.CpSolverSolutionCallback):
             solver.stop_search()
 
     def on_solution_callback(self) -> None:
-        self.found = True
-        if self.late:
+        objective = self.objective_value
+        gap = (objective - self.best_objective_bound) / max(abs(objective), 1)
+        self.found = self.found or gap <= self.gap
+        if self.late and self.found:
             self.stop_search()
 
     def cancel(self) -> None:

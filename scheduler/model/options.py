@@ -128,6 +128,23 @@ class FlexOption:
 
 WorkOption = ShiftOption | FlexOption
 
+FLEX_DAY = -1
+"""The key of flex days in a week pattern's counts per paid length (a shift's key is its paid
+minutes, which a flex day's may equal)."""
+
+
+def flex_days_open(scenario: Scenario, employee: Employee) -> frozenset[int]:
+    """Days the person may work a flex day: back-office weekdays free of unavailability over
+    the flex band."""
+    if not employee.works_back:
+        return frozenset()
+    unavailable = Spans.unavailable(scenario, employee.employee_id)
+    return frozenset(
+        option.day
+        for option in flex_options(scenario, 0)
+        if option.location == Location.ONSITE and not unavailable.overlap(option)
+    )
+
 
 class Spans:
     """Horizon-minute spans (a person's unavailable ones), found by the day of an option.

@@ -40,7 +40,6 @@ from scheduler.model.options import (
     ShiftOption,
     Spans,
     WorkOption,
-    anchored_days,
     flex_options,
     shift_options,
 )
@@ -1149,16 +1148,24 @@ class RosterModel:
             if isinstance(option, ShiftOption):
                 yield employee_id, option, var
 
-    def fix_shifts(self, assignments: Iterable[Assignment], only: set[str] | None = None) -> None:
+    def fix_shifts(
+        self,
+        assignments: Iterable[Assignment],
+        only: set[str] | None = None,
+        capped: set[str] = frozenset(),  # type: ignore[assignment]
+    ) -> None:
         """Keep exactly these front-office shifts; breaks and back-office days stay open.
 
-        With ``only``, just those people's shifts are kept; everyone else's are a hint.
+        With ``only``, just those people's shifts are kept; the ``capped`` people may drop
+        theirs but take no others; everyone else's are a hint.
         """
         chosen = {(a.employee_id, a.day, a.shift_id) for a in assignments}
         for employee_id, option, var in self._shift_vars():
             kept = int((employee_id, option.day, option.template.shift_id) in chosen)
             if only is None or employee_id in only:
                 self.model.add(var == kept)
+            elif employee_id in capped and not kept:
+                self.model.add(var == 0)
             else:
                 self.model.add_hint(var, kept)
 
@@ -1169,6 +1176,14 @@ class RosterModel:
         for slot_key, slots in self.break_vars.items():
             for (_, var), (_, theirs) in zip(slots, other.break_vars[slot_key], strict=True):
                 self.model.add_hint(var, value(theirs))
+
+    def fix_flex_days(self, other: RosterModel, value: Callable[[cp_model.IntVar], int]) -> None:
+        """Keep the flex days of another model's solution (built on a scenario with some of
+        these people and the same templates and horizon) for the people it has."""
+        for key, var in self.x.items():
+            theirs = other.x.get(key)
+            if theirs is not None and isinstance(self.work[key[1]], FlexOption):
+                self.model.add(var == value(theirs))
 
     def break_plan(self, value: Callable[[cp_model.IntVar], int]) -> BreakPlan:
         """The break variables' values in a solution, by key (see `hint_breaks`)."""
@@ -1190,71 +1205,6 @@ class RosterModel:
         hint = self.model.proto.solution_hint
         hint.vars.extend(range(len(values)))
         hint.values.extend(values)
-
-    def hint_flex_days(self, assignments: Iterable[Assignment]) -> None:
-        """Hint back-office days around these shifts: each back-office person works flex days
-        on the days their shifts leave free and rested, their anchor days first, remote on the
-        weekdays they would like to telework, until their contract is met.
-
-        Without it the start solve met cross-trained people's hours with front-office shifts
-        (N=400: 138 such shifts where the counts asked for 50, and 125 k of surplus).
-        """
-        shifts: dict[str, list[Assignment]] = defaultdict(list)
-        for a in assignments:
-            shifts[a.employee_id].append(a)
-        for employee in self.people:
-            if not employee.works_back:
-                continue
-            flex = [(o, v) for o, v in self._person_options(employee) if isinstance(o, FlexOption)]
-            chosen = self._flex_days_around(employee, shifts[employee.employee_id], flex)
-            for option, var in flex:
-                self.model.add_hint(var, option.index in chosen)
-
-    def _flex_days_around(
-        self,
-        employee: Employee,
-        shifts: list[Assignment],
-        flex: list[tuple[FlexOption, cp_model.IntVar]],
-    ) -> set[int]:
-        """The indices of the flex options `hint_flex_days` gives one person."""
-        policy = self.scenario.back_office
-        horizon = self.scenario.horizon
-        # The options' paid minutes: a handed shift carries no breaks, so its own would count
-        # an unpaid lunch as paid.
-        paid_on = {(o.day, o.template.shift_id): o.paid_minutes for o in self.options}
-        rest = self.rules[employee.employee_id].min_rest_minutes
-        anchored = anchored_days(self.scenario, employee)
-        at = {(o.day, o.location): o for o, _ in flex}
-        chosen: set[int] = set()
-        for first_day, num_days in horizon.blocks():
-            paid = sum(
-                paid_on[a.day, a.shift_id] for a in shifts if 0 <= a.day - first_day < num_days
-            )
-            target = horizon.scale(employee.contract_minutes, first_day, num_days)
-            remote = 0
-            days = sorted(
-                {day for day, _ in at if 0 <= day - first_day < num_days},
-                key=lambda d: (d not in anchored, d),
-            )
-            for day in days:
-                if paid >= target:
-                    break
-                start, end = policy.band_on(day)
-                if any(a.start - rest < end and start < a.end + rest for a in shifts):
-                    continue
-                wants_remote = (
-                    employee.remote_ok
-                    and day not in anchored
-                    and horizon.weekday_of(day) in employee.remote_days
-                    and (policy.max_remote_days is None or remote < policy.max_remote_days)
-                )
-                option = at.get((day, Location.REMOTE if wants_remote else Location.ONSITE))
-                if option is None:
-                    continue
-                chosen.add(option.index)
-                paid += option.paid_minutes
-                remote += wants_remote
-        return chosen
 
     def hint(self, assignments: Iterable[Assignment]) -> None:
         """Start the search from a known roster (its shifts; breaks are left to the solver)."""

@@ -15,8 +15,15 @@ from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
-from scheduler.data import MINUTES_PER_DAY, Employee
-from scheduler.model.options import ShiftOption, Spans, anchored_days
+from scheduler.data import MINUTES_PER_DAY, Employee, Location
+from scheduler.model.options import (
+    FLEX_DAY,
+    ShiftOption,
+    Spans,
+    WorkOption,
+    anchored_days,
+    flex_days_open,
+)
 from scheduler.model.roster import RosterModel, SkillClass, rest_cliques
 
 Value = Callable[[cp_model.IntVar], int]
@@ -46,6 +53,8 @@ class StaffingModel(RosterModel):
             tuple[int, int],
             tuple[list[tuple[ShiftOption, cp_model.IntVar]], int, list[Employee]],
         ] = {}
+        # (group, block) -> a cross-trained group's flex days: (day, people) per day.
+        self._flex_inputs: dict[tuple[int, int], list[tuple[int, cp_model.IntVar]]] = {}
         # (group, block) -> (sets of days worked, people per set), once add_day_masks ran.
         self.masks: dict[tuple[int, int], tuple[list[tuple[int, ...]], list[cp_model.IntVar]]] = {}
         for employee in self.people:
@@ -138,15 +147,20 @@ class StaffingModel(RosterModel):
         asked for more early shifts after late ones than the group's people could work.
         """
         rest = self.rules[members[0].employee_id].min_rest_minutes
-        by_day: dict[int, list[ShiftOption]] = defaultdict(list)
-        for index, group in self.group_count:
+        by_day: dict[int, list[WorkOption]] = defaultdict(list)
+        held: dict[int, cp_model.IntVar] = {}
+        for (index, group), var in self.group_count.items():
             if group == number:
                 by_day[self.options[index].day].append(self.options[index])
+                held[index] = var
+        # A cross-trained group's flex days count as their whole band, as in the roster model.
+        band = {o.day: o for o in self.flex_options if o.location == Location.ONSITE}
+        for (group, _), flex in self._flex_inputs.items():
+            for day, var in flex if group == number else []:
+                by_day[day].append(band[day])
+                held[band[day].index] = var
         for clique in rest_cliques(by_day, rest):
-            self.model.add(
-                cp_model.LinearExpr.sum([self.group_count[i, number] for i in clique])
-                <= len(members)
-            )
+            self.model.add(cp_model.LinearExpr.sum([held[i] for i in clique]) <= len(members))
 
     def _add_group_limits(self, number: int, members: list[Employee]) -> None:
         """Hours, days and contract of one profile group, per block and per day."""
@@ -166,15 +180,16 @@ class StaffingModel(RosterModel):
             days = sum(self._days_cap(e, num_days) for e in members)
             self.model.add(cp_model.LinearExpr.sum([v for _, v in pairs]) <= days)
             self.add_length_cuts(pairs, members, num_days)
-            # Cross-trained people may make up their hours in the back office.
-            front_only = [e for e in members if not e.works_back]
-            if not front_only:
+            if members[0].works_back:
+                # Cross-trained people make up their hours with flex days (see _group_flex).
+                flex = self._group_flex(number, members, pairs, first_day, num_days)
+                self._add_patterns(number, block, pairs, members, flex)
                 continue
             if self._add_patterns(number, block, pairs, members):
                 continue
-            low = sum(horizon.scale(e.min_minutes, first_day, num_days) for e in front_only)
+            low = sum(horizon.scale(e.min_minutes, first_day, num_days) for e in members)
             self.model.add(paid >= low)
-            target = sum(horizon.scale(e.contract_minutes, first_day, num_days) for e in front_only)
+            target = sum(horizon.scale(e.contract_minutes, first_day, num_days) for e in members)
             deviation = self.model.new_int_var(0, max(target, 10**7), f"dev_{number}_{block}")
             self.model.add(deviation >= paid - target)
             self.model.add(deviation >= target - paid)
@@ -186,8 +201,10 @@ class StaffingModel(RosterModel):
         block: int,
         pairs: list[tuple[ShiftOption, cp_model.IntVar]],
         members: list[Employee],
+        flex: list[tuple[int, cp_model.IntVar]] | None = None,
     ) -> bool:
-        """Each member works one week pattern: how many shifts of each paid length.
+        """Each member works one week pattern: how many shifts of each paid length, and with
+        ``flex`` (the group's flex days per day) how many flex days.
 
         The group's shifts per length are the sum over its members' patterns, so the hours
         and days of every single person hold, as does the contract deviation (exact per
@@ -200,8 +217,12 @@ class StaffingModel(RosterModel):
         employee = members[0]
         max_days = self._days_cap(employee, num_days)
         lengths = sorted({o.paid_minutes for o, _ in pairs})
+        minutes = list(lengths)
+        if flex is not None:
+            lengths.append(FLEX_DAY)
+            minutes.append(self.scenario.back_office.daily_minutes)
         low = horizon.scale(employee.min_minutes, first_day, num_days)
-        patterns = week_patterns(lengths, max_days, low, employee.weekly_max_minutes)
+        patterns = week_patterns(minutes, max_days, low, employee.weekly_max_minutes)
         if patterns is None:
             return False
         target = horizon.scale(employee.contract_minutes, first_day, num_days)
@@ -211,7 +232,10 @@ class StaffingModel(RosterModel):
         ]
         self.model.add(cp_model.LinearExpr.sum(chosen) == len(members))
         for position, length in enumerate(lengths):
-            held = [v for o, v in pairs if o.paid_minutes == length]
+            if length == FLEX_DAY:
+                held = [v for _, v in flex or []]
+            else:
+                held = [v for o, v in pairs if o.paid_minutes == length]
             self.model.add(
                 cp_model.LinearExpr.sum(held)
                 == cp_model.LinearExpr.weighted_sum(chosen, [p[position] for p in patterns])
@@ -219,14 +243,43 @@ class StaffingModel(RosterModel):
         weight = self.scenario.weights.contract
         if weight:
             costs = [
-                abs(sum(n * m for n, m in zip(p, lengths, strict=True)) - target) for p in patterns
+                abs(sum(n * m for n, m in zip(p, minutes, strict=True)) - target) for p in patterns
             ]
             self.tier_terms["contract"].append(
                 (cp_model.LinearExpr.weighted_sum(chosen, costs), weight)
             )
         self.patterns[number, block] = (lengths, patterns, chosen)
         self._cut_inputs[number, block] = (pairs, max_days, members)
+        self._flex_inputs[number, block] = flex or []
         return True
+
+    def _group_flex(
+        self,
+        number: int,
+        members: list[Employee],
+        pairs: list[tuple[ShiftOption, cp_model.IntVar]],
+        first_day: int,
+        num_days: int,
+    ) -> list[tuple[int, cp_model.IntVar]]:
+        """Per back-office day of a block, how many of a cross-trained group work a flex day:
+        at most those free for it, at least those anchored on site, and with the group's
+        shifts that day at most its people.
+
+        Without these the counts handed cross-trained people shifts whose weeks no flex days
+        could complete (weekly rest, min_hours), and the start solve gave them 26-42 shifts
+        where the counts asked for 11-23 (N=100 with a back office)."""
+        result = []
+        open_days = [flex_days_open(self.scenario, e) for e in members]
+        anchored = [anchored_days(self.scenario, e) for e in members]
+        for day in range(first_day, first_day + num_days):
+            free = sum(day in days for days in open_days)
+            if free:
+                least = sum(day in days for days in anchored)
+                flex = self.model.new_int_var(least, free, f"flex_{number}_{day}")
+                shifts = [v for o, v in pairs if o.day == day]
+                self.model.add(flex + cp_model.LinearExpr.sum(shifts) <= len(members))
+                result.append((day, flex))
+        return result
 
     def add_day_masks(self) -> None:
         """Each member of a pattern group works one set of days a block, as many as their
@@ -254,14 +307,13 @@ class StaffingModel(RosterModel):
         longest_run = max(r.max_consecutive_days for r in rules)
         # Per day: the earliest and latest start, the earliest and latest end.
         spans: dict[int, tuple[int, int, int, int]] = {}
-        for option, _ in pairs:
-            a, b, c, d = spans.get(option.day, (option.start, option.start, option.end, option.end))
-            spans[option.day] = (
-                min(a, option.start),
-                max(b, option.start),
-                min(c, option.end),
-                max(d, option.end),
-            )
+        flex = self._flex_inputs.get(key, [])
+        bands = [self.scenario.back_office.band_on(day) for day, _ in flex]
+        for day, start, end in [(o.day, o.start, o.end) for o, _ in pairs] + [
+            (day, start, end) for (day, _), (start, end) in zip(flex, bands, strict=True)
+        ]:
+            a, b, c, d = spans.get(day, (start, start, end, end))
+            spans[day] = (min(a, start), max(b, start), min(c, end), max(d, end))
         sizes: dict[int, list[cp_model.IntVar]] = defaultdict(list)
         for pattern, var in zip(patterns, chosen, strict=True):
             sizes[sum(pattern)].append(var)
@@ -285,7 +337,7 @@ class StaffingModel(RosterModel):
             self.model.add(cp_model.LinearExpr.sum(on_size) == cp_model.LinearExpr.sum(held))
         for day in days:
             on_day = [v for m, v in by_mask if day in m]
-            shifts = [v for o, v in pairs if o.day == day]
+            shifts = [v for o, v in pairs if o.day == day] + [v for d, v in flex if d == day]
             self.model.add(cp_model.LinearExpr.sum(shifts) == cp_model.LinearExpr.sum(on_day))
 
     def add_day_cuts(self) -> None:
@@ -316,8 +368,8 @@ class StaffingModel(RosterModel):
         by_day: dict[int, list[tuple[ShiftOption, cp_model.IntVar]]] = defaultdict(list)
         for option, var in pairs:
             by_day[option.day].append((option, var))
-        every = range(len(lengths))
-        kinds = [[position] for position in every] if len(lengths) > 1 else []
+        every = [position for position, length in enumerate(lengths) if length != FLEX_DAY]
+        kinds = [[position] for position in every] if len(every) > 1 else []
         for kind in [*kinds, list(every)]:
             kept = {lengths[position] for position in kind}
             held = [sum(p[position] for position in kind) for p in patterns]
