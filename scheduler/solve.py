@@ -731,7 +731,7 @@ class _Search:
         capped = {e.employee_id for e in self.scenario.employees if e.works_back}
         settled = _settled(self.scenario, roster)
         back = _has_back_office(self.scenario)
-        if back and self._staged_start(roster, breaks, settled | capped):
+        if back and self._staged_start(roster, breaks, settled, capped):
             return
         # Tight break rules need a second or so to place even on a small floor; a share alone
         # left a 5 s solve without any roster. With a back office this solve may take its
@@ -751,21 +751,24 @@ class _Search:
                 return
 
     def _staged_start(
-        self, roster: list[Assignment], breaks: BreakPlan | None, fixed: set[str]
+        self,
+        roster: list[Assignment],
+        breaks: BreakPlan | None,
+        settled: set[str],
+        back_office: set[str],
     ) -> bool:
         """Start in stages, each fast where the whole start stalled (N=400: 0.6 s against 12 s
-        that left it 55 h short): flex days for the back office alone, breaks for the front
-        office alone, then the whole model from both with the ``fixed`` people's shifts and
-        every flex day kept; whether it found a roster."""
-        cross_trained = {e.employee_id for e in self.scenario.employees if e.works_back}
-        office = self._back_office_days(roster, cross_trained)
+        that left it 55 h short): flex days for the ``back_office`` people alone, breaks for
+        the front office alone, then the whole model from both, the shifts of the settled and
+        the back office and every flex day kept; whether it found a roster."""
+        office = self._back_office_days(roster, back_office)
         if office is None:
             return False
         staged = RosterModel(self.scenario, self.formulation)
         staged.fix_flex_days(*office)
-        kept = [a for a in roster if a.employee_id not in cross_trained]
+        kept = [a for a in roster if a.employee_id not in back_office]
         kept += office[0].assignments(office[1])
-        staged.fix_shifts(kept, only=fixed)
+        staged.fix_shifts(kept, only=settled | back_office)
         plan = self._front_breaks(kept, breaks)
         if plan is not None:
             staged.hint_breaks(plan)
@@ -816,7 +819,7 @@ class _Search:
         """Decide people per shift option and skill class, then hand those shifts to people;
         the roster and the counts' break plan.
 
-        These phases only shape the starting roster: nothing of theirs is recorded.
+        These phases only shape the starting roster: of theirs only bounds are recorded.
         """
         staffing = StaffingModel(self.scenario, self.formulation, relax_break_cap=True)
         budget = STAFFING_SHARE * self.time_limit
