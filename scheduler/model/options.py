@@ -188,13 +188,10 @@ def anchored_days(scenario: Scenario, employee: Employee) -> frozenset[int]:
     """Days the person must spend on site in the back office: their team's anchor weekdays on
     which they are available for the flex band (as `RosterModel.add_anchors` holds them)."""
     weekdays = {a.weekday for a in scenario.back_office.anchors if a.team == employee.team}
-    if not employee.works_back or not weekdays:
+    if not weekdays:
         return frozenset()
-    unavailable = Spans.unavailable(scenario, employee.employee_id)
     return frozenset(
-        option.day
-        for option in flex_options(scenario, 0)
-        if option.location == Location.ONSITE
-        and scenario.horizon.weekday_of(option.day) in weekdays
-        and not unavailable.overlap(option)
+        day
+        for day in flex_days_open(scenario, employee)
+        if scenario.horizon.weekday_of(day) in weekdays
     )
