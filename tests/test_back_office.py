@@ -26,12 +26,14 @@ from scheduler.data import (
     Office,
     Scenario,
 )
+from scheduler.io.roster import roster_frame
 from scheduler.model.construct import _front_people, assign_to_targets
 from scheduler.model.options import FLEX_DAY, anchored_days, shift_options
 from scheduler.model.params import configure
 from scheduler.model.roster import RosterModel
 from scheduler.model.staffing import StaffingModel
 from scheduler.solve import Result, solve
+from scheduler.verify import verify
 
 DAY = shift("DAY", "09:00", "17:00")
 
@@ -260,5 +262,10 @@ def test_capped_people_may_drop_their_shifts_but_take_no_others() -> None:
         solver = cp_model.CpSolver()
         configure(solver, 10.0, 2, 0)
         assert solver.solve(built.model) == cp_model.OPTIMAL
+        value = solver.value
+        roster = roster_frame(scenario, built.assignments(value), built.flex_days(value))
+        report = verify(scenario, roster)
+        assert report.ok, "\n".join(report.summary_lines())
+        assert report.costs.objective == solver.objective_value
         objectives.append(solver.objective_value)
     assert objectives == [0, 480 * 1000]
