@@ -23,7 +23,9 @@ from typing import Any
 
 import pytest
 from conftest import START, at, employee, make_scenario, shift
+from ortools.sat.python import cp_model
 
+import scheduler.solve as solve_module
 from scheduler.data import (
     AvailabilityKind,
     AvailabilitySpan,
@@ -37,7 +39,7 @@ from scheduler.data import (
 )
 from scheduler.io.roster import ROSTER_COLUMNS
 from scheduler.io.scenario import read_scenario
-from scheduler.model.roster import FORMULATIONS, Formulation
+from scheduler.model.roster import FORMULATIONS, Formulation, RosterModel
 from scheduler.solve import PHASES, Progress, Result, _Recorder, solve
 from scheduler.verify import COVERAGE_COLUMNS
 
@@ -669,3 +671,30 @@ def test_a_bound_below_zero_is_recorded_as_zero() -> None:
     assert recorder.bound == 0
     recorder.on_bound(42.4)
     assert recorder.bound == 42
+
+
+def test_the_best_roster_becomes_a_complete_hint_for_the_next_model() -> None:
+    """A roster found on the relaxed model is solved again on the exact one with its
+    assignments and breaks fixed: every variable then has a hinted value, CP-SAT held to the
+    hint finds that very roster, and the verifier accepts it."""
+    scenario = make_scenario(rules=Rules(max_on_break=Fraction(1, 2)))
+    search = solve_module._Search(scenario, "aggregated", 10.0, 2, 0, 0.0)
+    relaxed = RosterModel(scenario, relax_break_cap=True)
+    search.run(relaxed, 5.0, check=True, phase="relaxed")
+    assert search.best is not None and search.best_solution is not None
+    found = search.best_objective
+    exact = RosterModel(scenario)
+    search._complete_on(exact, "neighbourhood")
+    assert search.best_solution[0] is exact
+    assert search.best_objective == found
+    search._hint(exact)
+    hint = exact.model.proto.solution_hint
+    assert sorted(hint.vars) == list(range(len(exact.model.proto.variables)))
+    solver = cp_model.CpSolver()
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    solver.parameters.num_workers = 1
+    assert solver.solve(exact.model) == cp_model.OPTIMAL
+    assert solver.objective_value == found
+    result = solve_module._best_result(search, exact)
+    assert result.report is not None and result.report.ok, result.report
+    assert result.objective == found

@@ -1169,13 +1169,19 @@ class RosterModel:
             else:
                 self.model.add_hint(var, kept)
 
-    def hint_from(self, other: RosterModel, value: Callable[[cp_model.IntVar], int]) -> None:
-        """Start from another model's solution (built on the same scenario and formulation)."""
+    def twins(self, other: RosterModel) -> Iterator[tuple[cp_model.IntVar, cp_model.IntVar]]:
+        """Each assignment literal and break variable with its twin in ``other`` (a model built
+        on the same scenario and formulation)."""
         for key, var in self.x.items():
-            self.model.add_hint(var, value(other.x[key]))
+            yield var, other.x[key]
         for slot_key, slots in self.break_vars.items():
             for (_, var), (_, theirs) in zip(slots, other.break_vars[slot_key], strict=True):
-                self.model.add_hint(var, value(theirs))
+                yield var, theirs
+
+    def hint_from(self, other: RosterModel, value: Callable[[cp_model.IntVar], int]) -> None:
+        """Start from another model's solution (built on the same scenario and formulation)."""
+        for var, theirs in self.twins(other):
+            self.model.add_hint(var, value(theirs))
 
     def fix_flex_days(self, other: RosterModel, value: Callable[[cp_model.IntVar], int]) -> None:
         """Keep the flex days of another model's solution (built on a scenario with some of
