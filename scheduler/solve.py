@@ -368,6 +368,8 @@ def _solve_lexicographic(
         expression = exact.tier(tier)
         exact.model.minimize(expression)
         if values is not None:
+            # The assignments and breaks only: the last tier's whole solution as the hint did
+            # worse (N=100, 60 s: 105,514, its contract tier 73,800, against 92,885).
             exact.model.clear_hints()
             exact.hint_from(exact, values)
         solver = cp_model.CpSolver()
