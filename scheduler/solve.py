@@ -1098,7 +1098,8 @@ class _Search:
         if self.best is None or (self.best_solution is not None and self.best_solution[0] is built):
             return
         best, value = self.best
-        fixed = {var.index: value(theirs) for var, theirs in built.twins(best)}
+        mine = _values_for(built, best, value)
+        fixed = {var.index: mine(var) for var, _ in built.twins(best)}
         saved = fix_domains(built.model, fixed)
         # The same roster scores the same objective: it stays the best, solved on ``built``.
         self.sideways = True
@@ -1173,10 +1174,11 @@ def _is_staggered(scenario: Scenario) -> bool:
 def _values_for(
     built: RosterModel, other: RosterModel, value: Callable[[Any], int]
 ) -> Callable[[Any], int]:
-    """``value`` (a solution of ``other``) as a lookup of ``built``'s assignment literals."""
+    """``value`` (a solution of ``other``) as a lookup of ``built``'s assignment literals and
+    break variables."""
     if other is built:
         return value
-    values = {built.x[key].index: value(var) for key, var in other.x.items()}
+    values = {var.index: value(theirs) for var, theirs in built.twins(other)}
     return lambda var: values[var.index]
 
 
