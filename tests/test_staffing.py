@@ -184,14 +184,47 @@ def test_staffing_optimum_bounds_the_roster_optimum(days: int) -> None:
     assert_staffing_bounds(bound_scenario(days))
 
 
+@pytest.mark.parametrize("prefers", [None, Office.FRONT, Office.BACK])
 @pytest.mark.parametrize("days", [3, 7])
-def test_staffing_optimum_bounds_the_roster_optimum_with_a_back_office(days: int) -> None:
-    """With a back office too (cross-trained X1, whose week patterns hold flex days, and B1 in
-    the back office), the staffing model and its held form relax the roster model."""
+def test_staffing_optimum_bounds_the_roster_optimum_with_a_back_office(
+    days: int, prefers: Office | None
+) -> None:
+    """With a back office too (cross-trained X1, whose week patterns hold flex days and who may
+    wish for either office, and B1 in the back office), the staffing model and its held form
+    relax the roster model."""
     scenario = bound_scenario(days)
-    crossed = employee("X1", 40, office=Office.BOTH, min_minutes=32 * 60)
+    crossed = employee("X1", 40, office=Office.BOTH, min_minutes=32 * 60, prefers=prefers)
     people = (*scenario.employees, crossed, employee("B1", 40, office=Office.BACK))
     assert_staffing_bounds(dataclasses.replace(scenario, employees=people))
+
+
+@pytest.mark.parametrize(("prefers", "refused"), [(Office.BACK, 2), (Office.FRONT, 1)])
+def test_staffing_prices_the_office_wish_of_the_cross_trained(
+    prefers: Office, refused: int
+) -> None:
+    """Over three days E1 works one of the three DAY shifts; X1 (cross-trained, at least
+    40 h x 3/7) takes the other two and one flex day: wishing for the back office refuses two
+    shifts, for the front one flex day; the staffing optimum prices them as the roster
+    optimum does."""
+    base = dataclasses.replace(
+        two_day_scenario(),
+        horizon=Horizon(make_scenario().horizon.start, days=3),
+        employees=(
+            employee("E1", 8, min_minutes=8 * 60, max_minutes=8 * 60),
+            employee("X1", 40, office=Office.BOTH, min_minutes=40 * 60),
+        ),
+        demand=tuple(DemandSpan(at(day, "09:00"), at(day, "17:00"), 1) for day in range(3)),
+        weights=Weights(shortfall=100, contract=0, preference=10, surplus=1),
+    )
+    wishing = dataclasses.replace(
+        base, employees=(base.employees[0], dataclasses.replace(base.employees[1], prefers=prefers))
+    )
+    costs = []
+    for scenario in (base, wishing):
+        staffing = StaffingModel(scenario, relax_break_cap=True)
+        costs.append((solved(staffing.model).objective_value, optimal_roster(scenario).objective))
+    (staffed, rostered), (staffed_wish, rostered_wish) = costs
+    assert staffed_wish - staffed == rostered_wish - rostered == 10 * refused
 
 
 def bound_scenario(days: int) -> Scenario:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
-from scheduler.data import MINUTES_PER_DAY, Employee, Location
+from scheduler.data import MINUTES_PER_DAY, Employee, Location, Office
 from scheduler.model.options import (
     FLEX_DAY,
     ShiftOption,
@@ -133,6 +133,8 @@ class StaffingModel(RosterModel):
             employee.min_minutes,
             employee.contract_minutes,
             employee.works_back,
+            # The office wish of the cross-trained is priced per group (add_office_preferences).
+            employee.prefers if employee.works_back else None,
         )
 
     def _days_cap(self, employee: Employee, num_days: int) -> int:
@@ -451,7 +453,23 @@ class StaffingModel(RosterModel):
         """Left to the roster model."""
 
     def add_office_preferences(self) -> None:
-        """Left to the roster model."""
+        """Soft: cross-trained groups work in the office they prefer (remote wishes are left to
+        the roster model, which decides where flex days are worked)."""
+        weight = self.scenario.weights.preference
+        wish = {
+            self.group_of[e.employee_id]: e.prefers
+            for e in self.people
+            if e.office == Office.BOTH and e.prefers is not None and e.employee_id in self.group_of
+        }
+        refused: list[cp_model.IntVar] = []
+        for (_, number), var in self.group_count.items():
+            if wish.get(number) == Office.BACK:
+                refused.append(var)
+        for (number, _), flex in self._flex_inputs.items():
+            if wish.get(number) == Office.FRONT:
+                refused.extend(var for _, var in flex)
+        if weight and refused:
+            self.tier_terms["preference"].append((cp_model.LinearExpr.sum(refused), weight))
 
     def hold_breaks_where_busy(self, least_cost: int = 0) -> int | None:
         """Hold the people on a break to ``floor(share x working)`` wherever demand is high.
