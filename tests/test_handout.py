@@ -96,6 +96,28 @@ def test_hand_out_exactly_gives_a_cross_trained_persons_shift_to_the_front_offic
     assert [(a.employee_id, a.day, a.shift_id) for a in handed] == [("E3", 0, "LATE")]
 
 
+@pytest.mark.parametrize(
+    ("wishes", "holder"),
+    [({"E2": Office.BACK}, "E3"), ({"E3": Office.FRONT}, "E3"), ({"E2": Office.FRONT}, "E2")],
+    ids=["holder-prefers-back", "other-prefers-front", "holder-prefers-front"],
+)
+def test_hand_out_exactly_gives_a_shift_to_the_cross_trained_who_wish_for_the_front(
+    wishes: dict[str, Office], holder: str
+) -> None:
+    """Both cross-trained, E2 holds Monday's LATE: it moves to E3 when E2 wishes for the back
+    office or E3 for the front, and stays with E2 when E2 wishes for the front."""
+    scenario = rest_bound_pair()
+    people = tuple(
+        dataclasses.replace(e, office=Office.BOTH, prefers=wishes.get(e.employee_id))
+        for e in scenario.employees
+    )
+    scenario = dataclasses.replace(scenario, employees=people)
+    targets = counted(scenario, (0, "LATE"))
+    start = [shift_on(scenario, "E2", 0, "LATE")]
+    handed = hand_out_exactly(scenario, start, targets, {"E2": "g", "E3": "g"}, float("inf"), 2, 0)
+    assert [(a.employee_id, a.day, a.shift_id) for a in handed] == [(holder, 0, "LATE")]
+
+
 def test_a_large_group_is_re_handed_from_the_people_free_on_a_missed_day(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 
 from ortools.sat.python import cp_model
 
-from scheduler.data import Assignment, Employee, Scenario
+from scheduler.data import Assignment, Employee, Office, Scenario
 from scheduler.model.construct import Group
 from scheduler.model.options import ShiftOption, shift_options
 from scheduler.model.params import configure
@@ -45,9 +45,6 @@ class HandOutModel(RosterModel):
     def add_back_office_cover(self) -> None:
         """Left to the roster model (a few people of a group may hold no one of the skill)."""
 
-    def add_office_preferences(self) -> None:
-        """Left to the roster model."""
-
     def add_breaks_aggregated(self) -> None:
         """Left to the roster model."""
 
@@ -74,7 +71,8 @@ class HandOutModel(RosterModel):
                 )
 
     def add_objective(self) -> None:
-        """Minimise missed counts, then contract deviation and refused requests."""
+        """Minimise missed counts, then contract deviation, refused requests and office
+        wishes."""
         self._minimize()
 
 
@@ -112,12 +110,12 @@ def hand_out_exactly(
     stopped: Callable[[], bool] = lambda: False,
 ) -> list[Assignment]:
     """Meet the counts ``roster`` misses, then bring its people's hours closer to their
-    contracts, by re-handing its front-office groups' shifts with `HandOutModel`, up to
-    `HAND_OUT_PEOPLE` people at a time, until ``deadline`` (a `time.perf_counter` value) or
-    until ``stopped()`` (Ctrl-C) says so.
+    contracts and the cross-trained to the office they prefer, by re-handing its front-office
+    groups' shifts with `HandOutModel`, up to `HAND_OUT_PEOPLE` people at a time, until
+    ``deadline`` (a `time.perf_counter` value) or until ``stopped()`` (Ctrl-C) says so.
 
     A re-hand is kept only where the group then misses fewer counted minutes, or as few at
-    less contract deviation. Who is chosen: see `_choose`.
+    less cost (see `_cost`). Who is chosen: see `_choose`.
     """
     options = shift_options(scenario)
     handing = scenario
@@ -168,12 +166,12 @@ def hand_out_exactly(
                 if cost(group, tried) < cost(group, by_person):
                     by_person.update((e, tried[e]) for e in ids)
                     gained = True
-            missed, deviation = cost(group, by_person)
+            missed, rest = cost(group, by_person)
             pending[group] = 0 if gained or missed else pending[group] + 1
             whole = len(chosen) == len(members[group])
             # A group is stalled once re-hands without gain have chosen about all its people.
             stalled = pending[group] >= max(STALLED_RE_HANDS, len(members[group]) / len(chosen))
-            settled = missed == 0 and (deviation == 0 or stalled)
+            settled = missed == 0 and (rest == 0 or stalled)
             if settled or (whole and code == cp_model.OPTIMAL):
                 del pending[group]
     return _listed(by_person)
@@ -192,8 +190,8 @@ def _choose(
     rng: random.Random,
 ) -> list[Employee]:
     """Up to `HAND_OUT_PEOPLE` of a group: a third free on a day with a missed count, a third
-    off their contract, a third with room for another shift (to take over one of theirs), the
-    rest at random.
+    off their contract or office wish, a third with room for another shift (to take over one
+    of theirs), the rest at random.
 
     From a greedy hand-out that missed 148 counts (N=800), 16 s of re-handing the skill class
     left 5 missed with these thirds, 77 with half free on a missed day and half at random.
@@ -221,16 +219,19 @@ def _choose(
                 return True
         return False
 
-    def off_contract(employee: Employee) -> bool:
-        """Front-office only, and paid more or less than the contract in some 7-day block."""
+    def costly(employee: Employee) -> bool:
+        """Front-office only and paid more or less than the contract in some 7-day block, or
+        cross-trained and refused their office wish."""
         mine = shifts[employee.employee_id]
-        return not employee.works_back and _off_contract(scenario, employee, mine) > 0
+        if employee.works_back:
+            return _refused_office(scenario, employee, mine) > 0
+        return _off_contract(scenario, employee, mine) > 0
 
     third = (HAND_OUT_PEOPLE + 2) // 3
     chosen: list[Employee] = []
     for pool in (
         [e for e in group if missed_days - {o.day for o in shifts[e.employee_id]}],
-        [e for e in group if off_contract(e)],
+        [e for e in group if costly(e)],
         [e for e in group if has_room(e)],
     ):
         pool = [e for e in pool if e not in chosen]
@@ -247,19 +248,45 @@ def _cost(
     counts: Mapping[int, int],
     shifts: Mapping[str, list[Assignment]],
 ) -> tuple[int, int]:
-    """Paid minutes of the counted shifts a group's people miss, and the contract deviation
-    in minutes of those who work only the front office."""
+    """Paid minutes of the counted shifts a group's people miss, and, weighted as in the
+    objective, the contract deviation of those who work only the front office and the office
+    wishes the cross-trained are refused."""
     held: dict[int, int] = defaultdict(int)
-    deviation = 0
+    deviation = refused = 0
     for employee in group:
         mine = [option_at[a.day, a.shift_id] for a in shifts.get(employee.employee_id, [])]
         for option in mine:
             held[option.index] += 1
         if not employee.works_back:
             deviation += _off_contract(scenario, employee, mine)
+        else:
+            refused += _refused_office(scenario, employee, mine)
     minutes = {o.index: o.paid_minutes for o in option_at.values()}
     missed = sum(max(0, wanted - held[index]) * minutes[index] for index, wanted in counts.items())
-    return missed, deviation
+    weights = scenario.weights
+    return missed, weights.contract * deviation + weights.preference * refused
+
+
+def _refused_office(scenario: Scenario, employee: Employee, shifts: list[ShiftOption]) -> int:
+    """Office wishes a cross-trained person is refused: each shift for one who prefers the back
+    office; for one who prefers the front, the flex days their contract still asks for."""
+    if employee.office != Office.BOTH or employee.prefers is None:
+        return 0
+    if employee.prefers == Office.BACK:
+        return len(shifts)
+    horizon = scenario.horizon
+    daily = scenario.back_office.daily_minutes
+    return sum(
+        -(
+            -max(
+                0,
+                horizon.scale(employee.contract_minutes, first_day, num_days)
+                - sum(o.paid_minutes for o in shifts if 0 <= o.day - first_day < num_days),
+            )
+            // daily
+        )
+        for first_day, num_days in horizon.blocks()
+    )
 
 
 def _off_contract(scenario: Scenario, employee: Employee, shifts: list[ShiftOption]) -> int:
