@@ -27,7 +27,7 @@ from scheduler.data import (
     Scenario,
 )
 from scheduler.io.roster import roster_frame
-from scheduler.model.construct import _front_people, assign_to_targets
+from scheduler.model.construct import _front_people, _may_take, assign_to_targets
 from scheduler.model.options import FLEX_DAY, anchored_days, shift_options
 from scheduler.model.params import configure
 from scheduler.model.roster import RosterModel
@@ -202,6 +202,28 @@ def test_counts_and_hand_out_leave_an_anchored_person_in_the_back_office() -> No
     assert staffed == {0, 2, 3, 4, 5, 6}
     (person,) = _front_people(scenario, staffing.options)
     assert {staffing.options[i].day for i in person.allowed} == staffed
+
+
+def test_hand_out_counts_an_anchor_day_as_a_day_worked() -> None:
+    """X1 (cross-trained, at most 5 days) must be on site on Tuesday: holding Monday's LATE
+    (rest to Tuesday's band 9 h) or a fifth shift beside the anchor day breaks a rule, which
+    the hand-out's check now sees (before, it offered both)."""
+    late = shift("LATE", "14:00", "22:00")
+    crossed = employee("X1", 40, office=Office.BOTH, team="fin", max_days=5)
+    scenario = week(
+        employees=(crossed,),
+        shifts=(DAY, late),
+        back_office=BackOffice(anchors=(Anchor("fin", 1),)),
+    )
+    options = shift_options(scenario)
+    at_day = {(o.day, o.template.shift_id): o for o in options}
+    (person,) = _front_people(scenario, options)
+    assert not _may_take(scenario, person, at_day[0, "LATE"])
+    assert _may_take(scenario, person, at_day[0, "DAY"])
+    person.shifts = [at_day[day, "DAY"] for day in (0, 2, 3)]
+    assert _may_take(scenario, person, at_day[4, "DAY"])
+    person.shifts.append(at_day[4, "DAY"])
+    assert not _may_take(scenario, person, at_day[5, "DAY"])
 
 
 def monday_late_scenario() -> Scenario:

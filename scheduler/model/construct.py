@@ -49,6 +49,8 @@ class _Person:
     # Per option: the person's requests it refuses less those it grants, in minutes of
     # contract deviation that cost as much (see `_request_minutes`).
     requests: dict[int, int] = field(default_factory=dict)
+    # The flex bands (day, start, end) of the days an anchor holds the person on site.
+    anchored: list[tuple[int, int, int]] = field(default_factory=list)
 
     def paid_in(self, first_day: int, num_days: int) -> int:
         return sum(s.paid_minutes for s in self.shifts if first_day <= s.day < first_day + num_days)
@@ -63,11 +65,15 @@ def _may_take(scenario: Scenario, person: _Person, option: ShiftOption) -> bool:
         return False
     employee = person.employee
     rules = scenario.rules_for(employee)
-    for s in person.shifts:
-        first, second = (s, option) if s.start < option.start else (option, s)
-        if second.start - first.end < rules.min_rest_minutes:
+    # An anchor day is a flex day the person must work: it counts, band and all, as the roster
+    # model counts it (without it, cross-trained people handed five shifts and an anchor day
+    # had to drop a shift in the start, N=400: 90 minutes short).
+    held = [(s.day, s.start, s.end) for s in person.shifts] + person.anchored
+    for _, start, end in held:
+        before = option.start - end if start < option.start else start - option.end
+        if before < rules.min_rest_minutes:
             return False
-    days = sorted({s.day for s in person.shifts} | {option.day})
+    days = sorted({day for day, _, _ in held} | {option.day})
     run = longest = 1
     for before, after in itertools.pairwise(days):
         run = run + 1 if after == before + 1 else 1
@@ -82,20 +88,22 @@ def _may_take(scenario: Scenario, person: _Person, option: ShiftOption) -> bool:
         paid = person.paid_in(first_day, num_days) + option.paid_minutes
         if paid > employee.weekly_max_minutes:
             return False
-        if max_days is not None and person.days_in(first_day, num_days) >= max_days:
+        anchored = sum(first_day <= day < first_day + num_days for day, _, _ in person.anchored)
+        if max_days is not None and person.days_in(first_day, num_days) + anchored >= max_days:
             return False
+    spans = [(s.start, s.end) for s in shifts] + [(start, end) for _, start, end in person.anchored]
     for first_day, num_days in scenario.horizon.blocks():
-        if num_days == 7 and not _has_weekly_rest(rules.weekly_rest_minutes, shifts, first_day):
+        if num_days == 7 and not _has_weekly_rest(rules.weekly_rest_minutes, spans, first_day):
             return False
     return True
 
 
-def _has_weekly_rest(rest: int, shifts: list[ShiftOption], first_day: int) -> bool:
+def _has_weekly_rest(rest: int, worked: list[tuple[int, int]], first_day: int) -> bool:
     begin, finish = first_day * MINUTES_PER_DAY, (first_day + 7) * MINUTES_PER_DAY
     spans = sorted(
-        (max(s.start, begin), min(s.end, finish))
-        for s in shifts
-        if s.start < finish and begin < s.end
+        (max(start, begin), min(end, finish))
+        for start, end in worked
+        if start < finish and begin < end
     )
     edge, longest = begin, 0
     for start, end in spans:
@@ -454,11 +462,9 @@ def _front_people(scenario: Scenario, options: list[ShiftOption]) -> list[_Perso
             and o.day not in anchored
             and not any(o.overlaps(b.start, b.end) for b in blocked)
         }
-        people.append(
-            _Person(
-                employee, allowed, requests=_request_minutes(scenario, employee, options, allowed)
-            )
-        )
+        bands = [(day, *scenario.back_office.band_on(day)) for day in sorted(anchored)]
+        requests = _request_minutes(scenario, employee, options, allowed)
+        people.append(_Person(employee, allowed, requests=requests, anchored=bands))
     return people
 
 
