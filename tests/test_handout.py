@@ -148,31 +148,3 @@ def test_hand_out_exactly_stops_at_once_when_interrupted() -> None:
         scenario, start, targets, {"E2": "g", "E3": "g"}, float("inf"), 2, 0, stopped=lambda: True
     )
     assert set(handed) == set(start) and len(handed) == len(start)
-
-
-def test_a_group_that_misses_a_count_no_one_can_take_stops_once_stalled(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """Three people re-handed two at a time cannot meet a count of four on Monday's LATE: the
-    hand-out gives up once re-hands in vain have chosen about all of them, with no deadline."""
-    monkeypatch.setattr(handout, "HAND_OUT_PEOPLE", 2)
-    scenario = dataclasses.replace(
-        rest_bound_pair(), employees=tuple(employee(f"E{i}") for i in (2, 3, 4))
-    )
-    index = next(
-        o.index for o in shift_options(scenario) if (o.day, o.template.shift_id) == (0, "LATE")
-    )
-    start = [shift_on(scenario, f"E{i}", 0, "LATE") for i in (2, 3, 4)]
-    asked = 0
-
-    def stopped() -> bool:
-        nonlocal asked
-        asked += 1
-        return asked > 100
-
-    group = {f"E{i}": "g" for i in (2, 3, 4)}
-    handed = hand_out_exactly(
-        scenario, start, {(index, "g"): 4}, group, float("inf"), 2, 0, stopped
-    )
-    assert asked <= 100
-    assert set(handed) == set(start) and len(handed) == len(start)

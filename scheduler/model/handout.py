@@ -94,8 +94,8 @@ Once the counts are met, re-hands bring people's hours to their contracts: from 
 110 -> 3 (the staffing model's patterns: 0), front office only 390.5 -> 354.5 -> 348.5 (348.5);
 20 for 0.5 s: 333 -> 225 -> 91 and 390.5 -> 371.5 -> 349.5; 40 for 1 s: 333 -> 272 -> 130."""
 STALLED_RE_HANDS = 3
-"""Least re-hands in a row that bring a group no closer to its counts and contracts, after which
-the group is left as it is; a large group gets as many as it takes to choose
+"""Least re-hands in a row that bring a group's hours no closer to its contracts, after which
+the group (missing no count) is left as it is; a large group gets as many as it takes to choose
 about all its people (10 for 0.25 s stopped after 0.2 s at N=400 with three for any group)."""
 
 
@@ -167,13 +167,11 @@ def hand_out_exactly(
                     by_person.update((e, tried[e]) for e in ids)
                     gained = True
             missed, rest = cost(group, by_person)
-            pending[group] = 0 if gained else pending[group] + 1
+            pending[group] = 0 if gained or missed else pending[group] + 1
             whole = len(chosen) == len(members[group])
-            # A group is stalled once re-hands without gain have chosen about all its people,
-            # counts missed or not (the 19-person sample re-handed a group of 14 that missed
-            # 4 h of counts for 6 of its 20 s, all in vain).
+            # A group is stalled once re-hands without gain have chosen about all its people.
             stalled = pending[group] >= max(STALLED_RE_HANDS, len(members[group]) / len(chosen))
-            settled = (missed == 0 and rest == 0) or stalled
+            settled = missed == 0 and (rest == 0 or stalled)
             if settled or (whole and code == cp_model.OPTIMAL):
                 del pending[group]
     return _listed(by_person)
