@@ -8,6 +8,7 @@ class, the others' shifts fixed, finds such moves under every per-person rule.
 
 from __future__ import annotations
 
+import math
 import random
 import time
 from collections import defaultdict
@@ -274,28 +275,20 @@ def _refused_office(scenario: Scenario, employee: Employee, shifts: list[ShiftOp
         return 0
     if employee.prefers == Office.BACK:
         return len(shifts)
-    horizon = scenario.horizon
     daily = scenario.back_office.daily_minutes
-    return sum(
-        -(
-            -max(
-                0,
-                horizon.scale(employee.contract_minutes, first_day, num_days)
-                - sum(o.paid_minutes for o in shifts if 0 <= o.day - first_day < num_days),
-            )
-            // daily
-        )
-        for first_day, num_days in horizon.blocks()
-    )
+    return sum(math.ceil(max(0, m) / daily) for m in _below_contract(scenario, employee, shifts))
 
 
 def _off_contract(scenario: Scenario, employee: Employee, shifts: list[ShiftOption]) -> int:
     """Paid minutes of these shifts away from the person's contract, summed over 7-day blocks."""
+    return sum(abs(m) for m in _below_contract(scenario, employee, shifts))
+
+
+def _below_contract(scenario: Scenario, employee: Employee, shifts: list[ShiftOption]) -> list[int]:
+    """Per 7-day block, the person's contract less the paid minutes of these shifts."""
     horizon = scenario.horizon
-    return sum(
-        abs(
-            sum(o.paid_minutes for o in shifts if 0 <= o.day - first_day < num_days)
-            - horizon.scale(employee.contract_minutes, first_day, num_days)
-        )
+    return [
+        horizon.scale(employee.contract_minutes, first_day, num_days)
+        - sum(o.paid_minutes for o in shifts if 0 <= o.day - first_day < num_days)
         for first_day, num_days in horizon.blocks()
-    )
+    ]
