@@ -116,6 +116,7 @@ def test_hand_out_exactly_gives_a_shift_to_the_cross_trained_who_wish_for_the_fr
     start = [shift_on(scenario, "E2", 0, "LATE")]
     handed = hand_out_exactly(scenario, start, targets, {"E2": "g", "E3": "g"}, float("inf"), 2, 0)
     assert [(a.employee_id, a.day, a.shift_id) for a in handed] == [(holder, 0, "LATE")]
+    assert verify(scenario, roster(scenario, *handed)).violations == ()
 
 
 def test_a_large_group_is_re_handed_from_the_people_free_on_a_missed_day(
