@@ -361,6 +361,8 @@ def _solve_lexicographic(
     scenario = search.scenario
     exact = RosterModel(scenario, search.formulation)
     search.warm_start(exact, hint)
+    # The held counts bound the weighted sum, not a tier.
+    search.held_proof = None
     tiers = [tier for tier in TIERS if exact.tier_terms[tier]]
     values: Callable[[Any], int] | None = None
     proven = True
@@ -405,7 +407,8 @@ def _solve_lexicographic(
 
 
 def _solve_in_phases(search: _Search, hint: list[Assignment] | None) -> Result:
-    """Warm start, relaxed staggering cap, repair, exact model: see the README."""
+    """Warm start, the held counts' proof, relaxed staggering cap, repair, exact model: see
+    the README."""
     scenario, formulation, seed = search.scenario, search.formulation, search.seed
     staggered = _is_staggered(scenario)
     # With a staggering cap, the search runs on its linear relaxation (much faster to good
@@ -414,6 +417,7 @@ def _solve_in_phases(search: _Search, hint: list[Assignment] | None) -> Result:
     # it gave (N=100: 2.2M against 0.24M at 60 s).
     first = RosterModel(scenario, formulation, relax_break_cap=staggered)
     search.warm_start(first, hint)
+    search.prove_held()
     share = RELAXED_SHARE
     if search.decomposed:
         back = _has_back_office(scenario)
@@ -597,12 +601,14 @@ MOST_DAYS_POLISHED = 1
 """The widest window of days `_Search.polish_by_days` re-solves: a round of windows of one day
 reached the held optimum at N=100, 200, 400 and 800, where windows of two to four days added
 nothing."""
-BOUND_SHARE = 0.15
-"""Least share of the time limit for proving the held optimum from the polished counts: with
-CP-SAT's full linear relaxation that took 1 s at N=200, 3.4 s at N=400 (6.7 s without it), 11 s
-at N=800 and 8-24 s at N=100 (alone, seeds 0-3), where within the minute it raised the bound
-from 86.8 k to 87.7-88.5 k. A share of 0.3 proved it or nearly at N=100 (gaps 0.9 % and 1.6 %),
-but at N=1600 the proof did not finish in 90 s and the roster ended at 2.2 % against 1.3 %.
+BOUND_SHARE = 0.35
+"""Most of the time limit for proving the held optimum from the polished counts, once the
+starting roster is there (a proof that ends early leaves the rest to the roster search).
+
+With CP-SAT's full linear relaxation the proof took 1-2.4 s at N=200, 3.4-8.8 s at N=400 (6.7 s
+without it), 11-40 s at N=800 and 8-29 s at N=100, where the bound is most of the gap. As 15 %
+of the limit before the start, it ended unproven at N=100 (bound 87.4-89.9 k against 90,885)
+and N=400 (7.9 %), and a share of 0.3 there delayed the first roster at N=1600 to 193 s.
 """
 HAND_OUT_SHARE = 0.15
 """Least time for handing the counts to people (more if the staffing model finished early);
@@ -661,6 +667,8 @@ class _Search:
         # Seconds CP-SAT took to evaluate the adopted roster with every decision fixed: what
         # any neighbourhood costs before it searches.
         self.evaluation_seconds = 0.0
+        # The held staffing model, its polished counts and its guard, kept for `prove_held`.
+        self.held_proof: tuple[StaffingModel, list[int], int | None] | None = None
 
     def remaining(self) -> float:
         """Seconds left of the time limit."""
@@ -897,10 +905,9 @@ class _Search:
     def _held_counts(
         self, staffing: StaffingModel, guard: int | None, until: float, worst: float
     ) -> tuple[Callable[[Any], int] | None, dict[tuple[int, int], list[tuple[int, ...]]]]:
-        """Solve the held staffing model: whole until its first counts, then a day at a time,
-        then whole again for its bound (without a back office; recorded up to ``guard``); its
-        best solution and the sets of days in it (None and none if it found no counts, or
-        none costing at most ``worst``)."""
+        """Solve the held staffing model: whole until its first counts, then a day at a time
+        (without a back office kept for `prove_held`); its best solution and the sets of days
+        in it (None and none if it found no counts, or none costing at most ``worst``)."""
         back = _has_back_office(self.scenario)
         seconds = until - time.perf_counter()
         held = self._quiet_solve(staffing, seconds, first_after=seconds * HELD_WHOLE_SHARE)
@@ -914,24 +921,29 @@ class _Search:
             staffing, list(held.response_proto.solution), held.objective_value, bound, until
         )
         if not back:
-            # The whole held model again, from the polished counts, for its bound (with a
-            # back office the roster search's own bound is the stronger one): what is left of
-            # the staffing share, and at least `BOUND_SHARE` of the limit.
-            staffing.hint_solution(solution)
-            left = max(until - time.perf_counter(), BOUND_SHARE * self.time_limit)
-            again = self._quiet_solve(staffing, left, for_bound=True)
-            if again is not None:
-                bound = again.best_objective_bound
-                self.recorder.on_bound(bound if guard is None else min(bound, guard))
-                if again.objective_value < objective:
-                    solution = list(again.response_proto.solution)
-                    objective = again.objective_value
+            # Proven once the starting roster is there (with a back office the roster
+            # search's own bound is the stronger one).
+            self.held_proof = (staffing, solution, guard)
         if objective > worst:
             # Cut short, the held counts can be far worse than the first ones (the 19-person
             # sample: 3.1 M against 0.66 M).
             return None, {}
         value = _solution_lookup(solution)
         return value, staffing.masks_of(value)
+
+    def prove_held(self) -> None:
+        """Solve the held staffing model whole again, from its polished counts, for its bound
+        (recorded up to its guard): until proven, or `BOUND_SHARE` of the limit."""
+        if self.held_proof is None:
+            return
+        staffing, solution, guard = self.held_proof
+        self.held_proof = None
+        staffing.hint_solution(solution)
+        seconds = min(self.remaining(), BOUND_SHARE * self.time_limit)
+        again = self._quiet_solve(staffing, seconds, for_bound=True)
+        if again is not None:
+            bound = again.best_objective_bound
+            self.recorder.on_bound(bound if guard is None else min(bound, guard))
 
     def polish_by_days(
         self,

@@ -392,7 +392,32 @@ def test_counts_first_records_the_held_bound_only_up_to_its_guard(
     scenario = on_one_break_slot(1, 1, 1).scenario
     search = solve_module._Search(scenario, "aggregated", 10.0, 2, 0, 0.0)
     assert search.staff_then_assign() is not None
+    assert search.held_proof is not None
+    search.prove_held()
+    assert search.held_proof is None
     assert search.recorder.bound is not None and search.recorder.bound <= 145_500
+
+
+def test_counts_first_proves_the_held_counts_once_the_start_is_in(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The held counts' proof waits for the starting roster, so a long proof does not delay
+    the first roster; the solve is optimal once the bound meets it, and verified."""
+    monkeypatch.setattr(solve_module, "DECOMPOSE_FROM", 1)
+    proofs: list[bool] = []
+    prove_held = solve_module._Search.prove_held
+
+    def watched(search: solve_module._Search) -> None:
+        if search.held_proof is not None:
+            proofs.append(search.best is not None)
+        prove_held(search)
+
+    monkeypatch.setattr(solve_module._Search, "prove_held", watched)
+    scenario = on_one_break_slot(4, 4, 2).scenario
+    result = solve(scenario, time_limit=10.0, workers=2, seed=0)
+    assert proofs == [True]
+    assert result.report is not None and result.report.ok
+    assert (result.status, result.best_bound) == ("optimal", result.objective)
 
 
 def test_the_counts_break_plan_hints_every_break_of_the_roster_model() -> None:
