@@ -140,28 +140,6 @@ def test_a_large_group_is_re_handed_from_the_people_free_on_a_missed_day(
         assert [e.employee_id for e in chosen] == ["E3"]
 
 
-def test_of_those_free_on_a_missed_day_the_re_hand_takes_the_one_below_contract_first(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """Both free on Tuesday, E2 (40 h) is below contract after Monday's shift and E3 (8 h)
-    over it: with room for one person at a time, E2 is chosen, whatever the seed."""
-    scenario = rest_bound_pair()
-    people = (scenario.employees[0], employee("E3", contract_hours=8))
-    scenario = dataclasses.replace(scenario, employees=people)
-    monkeypatch.setattr(handout, "HAND_OUT_PEOPLE", 1)
-    option_at = {(o.day, o.template.shift_id): o for o in shift_options(scenario)}
-    by_person = {
-        "E2": [shift_on(scenario, "E2", 0, "EARLY")],
-        "E3": [shift_on(scenario, "E3", 0, "LATE")],
-    }
-    counts = {option_at[key].index: 1 for key in ((0, "EARLY"), (0, "LATE"), (1, "NIGHT"))}
-    for seed in range(8):
-        chosen = handout._choose(
-            scenario, list(people), counts, by_person, option_at, random.Random(seed)
-        )
-        assert [e.employee_id for e in chosen] == ["E2"]
-
-
 def test_hand_out_exactly_stops_at_once_when_interrupted() -> None:
     """After Ctrl-C the start comes back as it is, its missed count still missed."""
     scenario = rest_bound_pair()

@@ -190,15 +190,12 @@ def _choose(
     option_at: Mapping[tuple[int, str], ShiftOption],
     rng: random.Random,
 ) -> list[Employee]:
-    """Up to `HAND_OUT_PEOPLE` of a group: a third free on a day with a missed count (those
-    below their contract first), a third off their contract or office wish, a third with room
-    for another shift (to take over one of theirs), the rest at random.
+    """Up to `HAND_OUT_PEOPLE` of a group: a third free on a day with a missed count, a third
+    off their contract or office wish, a third with room for another shift (to take over one
+    of theirs), the rest at random.
 
     From a greedy hand-out that missed 148 counts (N=800), 16 s of re-handing the skill class
     left 5 missed with these thirds, 77 with half free on a missed day and half at random.
-    Taking those below their contract first brought the front office's hours off contract
-    after the re-hands from 380-392 h to 349-372 h at N=400 (the counts' patterns: 348.5 h),
-    and the roster at 60 s from 342-375 k (median 354 k) to 335-379 k (median 342.5 k).
     """
     if len(group) <= HAND_OUT_PEOPLE:
         return group
@@ -231,25 +228,15 @@ def _choose(
             return _refused_office(scenario, employee, mine) > 0
         return _off_contract(scenario, employee, mine) > 0
 
-    def below(employee: Employee) -> bool:
-        """Paid less than the contract in some 7-day block."""
-        mine = shifts[employee.employee_id]
-        return any(m > 0 for m in _below_contract(scenario, employee, mine))
-
     third = (HAND_OUT_PEOPLE + 2) // 3
-    free = [e for e in group if missed_days - {o.day for o in shifts[e.employee_id]}]
-    # Of those free on a missed day, people below their contract first: a missed shift
-    # given to them brings them closer to it, where one given to anyone free had mostly
-    # gone to part-timers already over theirs.
-    below_free = [e for e in free if below(e)]
-    chosen = rng.sample(below_free, min(len(below_free), third))
-    for pool, most in (
-        (free, third - len(chosen)),
-        ([e for e in group if costly(e)], third),
-        ([e for e in group if has_room(e)], third),
+    chosen: list[Employee] = []
+    for pool in (
+        [e for e in group if missed_days - {o.day for o in shifts[e.employee_id]}],
+        [e for e in group if costly(e)],
+        [e for e in group if has_room(e)],
     ):
         pool = [e for e in pool if e not in chosen]
-        chosen += rng.sample(pool, min(len(pool), most, HAND_OUT_PEOPLE - len(chosen)))
+        chosen += rng.sample(pool, min(len(pool), third, HAND_OUT_PEOPLE - len(chosen)))
     rest = [e for e in group if e not in chosen]
     chosen += rng.sample(rest, min(len(rest), HAND_OUT_PEOPLE - len(chosen)))
     return chosen
