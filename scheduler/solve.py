@@ -905,9 +905,10 @@ class _Search:
     def _held_counts(
         self, staffing: StaffingModel, guard: int | None, until: float, worst: float
     ) -> tuple[Callable[[Any], int] | None, dict[tuple[int, int], list[tuple[int, ...]]]]:
-        """Solve the held staffing model: whole until its first counts, then a day at a time
-        (without a back office kept for `prove_held`); its best solution and the sets of days
-        in it (None and none if it found no counts, or none costing at most ``worst``)."""
+        """Solve the held staffing model: whole until its first counts, then a day at a time;
+        its best solution and the sets of days in it (None and none if it found no counts, or
+        none costing at most ``worst``). Without a back office the model and its polished
+        counts are kept for `prove_held`."""
         back = _has_back_office(self.scenario)
         seconds = until - time.perf_counter()
         held = self._quiet_solve(staffing, seconds, first_after=seconds * HELD_WHOLE_SHARE)
