@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from conftest import at, employee, make_scenario, roster
+from conftest import at, employee, make_scenario, roster, shift
 
 from scheduler.data import (
     Assignment,
@@ -15,6 +15,7 @@ from scheduler.data import (
     Horizon,
     Office,
     Scenario,
+    ShiftTemplate,
 )
 from scheduler.io.scenario import read_scenario
 from scheduler.model.construct import assign_to_targets, greedy_roster
@@ -98,6 +99,46 @@ def test_assign_to_targets_meets_feasible_counts() -> None:
         ("E2", 0, "EARLY"),
         ("E3", 0, "EARLY"),
     ]
+
+
+def hand_out_to_profiles(shifts: tuple[ShiftTemplate, ...], targets: dict[str, str]) -> set[tuple[str, str]]:
+    """(person, shift) handed out when Monday's shifts are targeted, ``targets`` shift ->
+    profile group, with E2 (4 h contract) alone in group ``a`` and E3 (8.5 h) in ``b``; the
+    two share a skill class."""
+    scenario = make_scenario(
+        employees=(employee("E2", 4, max_minutes=2400), employee("E3", 8.5, max_minutes=2400)),
+        shifts=shifts,
+        breaks=(),
+    )
+    options = shift_options(scenario)
+    index = {(o.day, o.template.shift_id): o.index for o in options}
+    handed = assign_to_targets(
+        scenario,
+        options,
+        {(index[0, shift_id], group): 1 for shift_id, group in targets.items()},
+        {"E2": "a", "E3": "b"},
+        class_of={"E2": "one class", "E3": "one class"},
+    )
+    assert verify(scenario, roster(scenario, *handed)).violations == ()
+    return {(a.employee_id, a.shift_id) for a in handed}
+
+
+def test_hand_out_moves_a_shift_to_the_same_class_below_contract() -> None:
+    """Monday's EARLY (8.5 h) is counted for E2's group, but E2 is contracted 4 h and E3 of the
+    same skill class 8.5 h: E3 works it."""
+    assert hand_out_to_profiles((shift("EARLY", "07:00", "15:30"),), {"EARLY": "a"}) == {
+        ("E3", "EARLY")
+    }
+
+
+def test_hand_out_swaps_shifts_of_one_day_toward_the_contracts() -> None:
+    """E2 (4 h) is counted for EARLY (8.5 h) and E3 (8.5 h) for SHORT (4 h) on Monday: the two
+    swap, so both work their contract."""
+    shifts = (shift("EARLY", "07:00", "15:30"), shift("SHORT", "07:00", "11:00"))
+    assert hand_out_to_profiles(shifts, {"EARLY": "a", "SHORT": "b"}) == {
+        ("E2", "SHORT"),
+        ("E3", "EARLY"),
+    }
 
 
 def hand_out_monday_early(kind: AvailabilityKind, to: str) -> str:

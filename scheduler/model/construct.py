@@ -224,7 +224,86 @@ def assign_to_targets(
                 if person.quota:
                     person.quota[option.day // 7][option.paid_minutes] -= 1
     _hand_out_misses(scenario, options, targets, group_of, class_of or group_of, people, deadline)
+    _balance_hours(scenario, people, class_of or group_of, deadline)
     return _roster(people)
+
+
+def _balance_hours(
+    scenario: Scenario,
+    people: list[_Person],
+    class_of: Mapping[str, Hashable],
+    deadline: float | None,
+) -> None:
+    """Move shifts from people above their contract to people of the same skill class below
+    theirs, while a move brings the two closer to their contracts (requests counted as
+    `_request_minutes`).
+
+    A skill class covers alike, so the counts stay met. Cross-trained people keep their weeks,
+    whose flex days this does not see.
+    """
+    by_class: dict[Hashable, list[_Person]] = defaultdict(list)
+    for person in people:
+        if not person.employee.works_back:
+            by_class[class_of.get(person.employee.employee_id)].append(person)
+    horizon = scenario.horizon
+    for members in by_class.values():
+        moved = True
+        while moved:
+            moved = False
+            for giver in members:
+                for shift in list(giver.shifts):
+                    if deadline is not None and time.perf_counter() > deadline:
+                        return
+                    over = -_below_contract(scenario, giver, shift.day)
+                    first_day = shift.day - shift.day % 7
+                    num_days = min(7, horizon.days - first_day)
+                    least = horizon.scale(giver.employee.min_minutes, first_day, num_days)
+                    if over <= 0:
+                        continue
+                    for taker in members:
+                        under = _below_contract(scenario, taker, shift.day)
+                        if taker is giver or under <= 0:
+                            continue
+                        if _moves_closer(scenario, giver, taker, shift, over, under, least):
+                            moved = True
+                            break
+
+
+def _moves_closer(
+    scenario: Scenario,
+    giver: _Person,
+    taker: _Person,
+    shift: ShiftOption,
+    over: int,
+    under: int,
+    least: int,
+) -> bool:
+    """Hand ``shift`` from ``giver`` (``over`` minutes above contract in its block) to
+    ``taker`` (``under`` below), or swap it for a shorter shift the taker works that day, if
+    that brings both closer to their contracts and keeps their rules; whether it did."""
+    mine = next((s for s in taker.shifts if s.day == shift.day), None)
+    back = 0 if mine is None else mine.paid_minutes
+    moved = shift.paid_minutes - back
+    if moved <= 0 or giver.paid_in(shift.day - shift.day % 7, 7) - moved < least:
+        return False
+    requests = taker.requests.get(shift.index, 0) - giver.requests.get(shift.index, 0)
+    if mine is not None:
+        requests += giver.requests.get(mine.index, 0) - taker.requests.get(mine.index, 0)
+    change = abs(over - moved) - over + abs(under - moved) - under + requests
+    if change >= 0:
+        return False
+    giver.shifts.remove(shift)
+    if mine is not None:
+        taker.shifts.remove(mine)
+    if _may_hold(scenario, taker, shift) and (mine is None or _may_hold(scenario, giver, mine)):
+        taker.shifts.append(shift)
+        if mine is not None:
+            giver.shifts.append(mine)
+        return True
+    giver.shifts.append(shift)
+    if mine is not None:
+        taker.shifts.append(mine)
+    return False
 
 
 def _hand_out_misses(
