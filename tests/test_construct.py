@@ -101,7 +101,9 @@ def test_assign_to_targets_meets_feasible_counts() -> None:
     ]
 
 
-def hand_out_to_profiles(shifts: tuple[ShiftTemplate, ...], targets: dict[str, str]) -> set[tuple[str, str]]:
+def hand_out_to_profiles(
+    shifts: tuple[ShiftTemplate, ...], targets: dict[str, str]
+) -> set[tuple[str, str]]:
     """(person, shift) handed out when Monday's shifts are targeted, ``targets`` shift ->
     profile group, with E2 (4 h contract) alone in group ``a`` and E3 (8.5 h) in ``b``; the
     two share a skill class."""

@@ -227,6 +227,24 @@ def test_staffing_prices_the_office_wish_of_the_cross_trained(
     assert staffed_wish - staffed == rostered_wish - rostered == 10 * refused
 
 
+def test_staffing_prices_the_whole_days_of_the_back_office() -> None:
+    """B1 (back office only, 37.5 h a week, so 642 minutes over two days, in 8 h days) is 162
+    minutes off contract in the best roster; the staffing optimum counts them too, though B1
+    is not in its counts."""
+    base = dataclasses.replace(
+        two_day_scenario(), weights=Weights(shortfall=100, contract=10, preference=10, surplus=1)
+    )
+    with_back = dataclasses.replace(
+        base, employees=(*base.employees, employee("B1", 37.5, office=Office.BACK))
+    )
+    costs = []
+    for scenario in (base, with_back):
+        staffing = StaffingModel(scenario, relax_break_cap=True)
+        costs.append((solved(staffing.model).objective_value, optimal_roster(scenario).objective))
+    (staffed, rostered), (staffed_back, rostered_back) = costs
+    assert staffed_back - staffed == rostered_back - rostered == 10 * 162
+
+
 def bound_scenario(days: int) -> Scenario:
     """The tiny scenario over ``days`` days, with weights that let every tier show."""
     return make_scenario(
