@@ -182,6 +182,7 @@ def assign_to_targets(
     class_of: Mapping[str, Hashable] | None = None,
     deadline: float | None = None,
     masks: Mapping[tuple[Group, int], list[tuple[int, ...]]] | None = None,
+    balance: bool = True,
 ) -> list[Assignment]:
     """Hand out, day by day, as many shifts per option and group of people as targeted.
 
@@ -191,6 +192,7 @@ def assign_to_targets(
     Each goes to a person of the group who may take it under every per-person rule, in
     `_hand_out_order`. Counts that cannot be met are left short; a missed count is looked
     after (`_hand_out_misses`) until ``deadline`` (a `time.perf_counter` value), if given.
+    With ``balance``, shifts then move toward people's contracts (`_balance_hours`).
     """
     people = _front_people(scenario, options)
     days_open = {p.employee.employee_id: {options[i].day for i in p.allowed} for p in people}
@@ -224,7 +226,8 @@ def assign_to_targets(
                 if person.quota:
                     person.quota[option.day // 7][option.paid_minutes] -= 1
     _hand_out_misses(scenario, options, targets, group_of, class_of or group_of, people, deadline)
-    _balance_hours(scenario, people, class_of or group_of, deadline)
+    if balance:
+        _balance_hours(scenario, people, class_of or group_of, deadline)
     return _roster(people)
 
 
