@@ -18,7 +18,7 @@ from scheduler.data import (
     ShiftTemplate,
 )
 from scheduler.io.scenario import read_scenario
-from scheduler.model.construct import assign_to_targets, greedy_roster
+from scheduler.model.construct import assign_to_targets, balance_hours, greedy_roster
 from scheduler.model.options import shift_options
 from scheduler.verify import verify
 
@@ -141,6 +141,22 @@ def test_hand_out_swaps_shifts_of_one_day_toward_the_contracts() -> None:
         ("E2", "SHORT"),
         ("E3", "EARLY"),
     }
+
+
+def test_balance_hours_moves_a_handed_shift_toward_the_contracts() -> None:
+    """A roster where E2 (4 h contract) works Monday's EARLY (8.5 h) and E3 (8.5 h) nothing:
+    balanced, E3 of the same skill class works it."""
+    scenario = make_scenario(
+        employees=(employee("E2", 4, max_minutes=2400), employee("E3", 8.5, max_minutes=2400)),
+        shifts=(shift("EARLY", "07:00", "15:30"),),
+        breaks=(),
+    )
+    options = shift_options(scenario)
+    early = next(o for o in options if o.day == 0)
+    handed = [Assignment("E2", 0, "EARLY", early.start, early.end)]
+    balanced = balance_hours(scenario, options, handed, {"E2": "one", "E3": "one"})
+    assert [(a.employee_id, a.day, a.shift_id) for a in balanced] == [("E3", 0, "EARLY")]
+    assert verify(scenario, roster(scenario, *balanced)).violations == ()
 
 
 def hand_out_monday_early(kind: AvailabilityKind, to: str) -> str:

@@ -231,6 +231,28 @@ def assign_to_targets(
     return _roster(people)
 
 
+def balance_hours(
+    scenario: Scenario,
+    options: list[ShiftOption],
+    roster: list[Assignment],
+    class_of: Mapping[str, Hashable],
+    deadline: float | None = None,
+) -> list[Assignment]:
+    """``roster`` with shifts moved or swapped within each skill class toward people's
+    contracts (`_balance_hours`)."""
+    people = _front_people(scenario, options)
+    option_at = {(o.day, o.template.shift_id): o for o in options}
+    by_id = {p.employee.employee_id: p for p in people}
+    kept = []
+    for a in roster:
+        if a.employee_id in by_id:
+            by_id[a.employee_id].shifts.append(option_at[a.day, a.shift_id])
+        else:
+            kept.append(a)
+    _balance_hours(scenario, people, class_of, deadline)
+    return kept + _roster(people)
+
+
 def _balance_hours(
     scenario: Scenario,
     people: list[_Person],
@@ -253,6 +275,13 @@ def _balance_hours(
         moved = True
         while moved:
             moved = False
+            # Few are below their contract: looking only at them took N=800 from 5.7 s a
+            # round of the whole class.
+            below = [
+                p
+                for p in members
+                if any(_below_contract(scenario, p, first) > 0 for first, _ in horizon.blocks())
+            ]
             for giver in members:
                 for shift in list(giver.shifts):
                     if deadline is not None and time.perf_counter() > deadline:
@@ -263,7 +292,7 @@ def _balance_hours(
                     least = horizon.scale(giver.employee.min_minutes, first_day, num_days)
                     if over <= 0:
                         continue
-                    for taker in members:
+                    for taker in below:
                         under = _below_contract(scenario, taker, shift.day)
                         if taker is giver or under <= 0:
                             continue
