@@ -287,11 +287,11 @@ def _balance_hours(
                     if deadline is not None and time.perf_counter() > deadline:
                         return
                     over = -_below_contract(scenario, giver, shift.day)
+                    if over <= 0:
+                        continue
                     first_day = shift.day - shift.day % 7
                     num_days = min(7, horizon.days - first_day)
                     least = horizon.scale(giver.employee.min_minutes, first_day, num_days)
-                    if over <= 0:
-                        continue
                     for taker in below:
                         under = _below_contract(scenario, taker, shift.day)
                         if taker is giver or under <= 0:

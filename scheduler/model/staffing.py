@@ -565,7 +565,7 @@ def _whole_days_off_contract(scenario: Scenario, employee: Employee) -> int:
     7-day block, the contract's distance to the nearest multiple of ``daily_hours``.
 
     Such people are not in the staffing model, but their days cost at least this in every
-    roster (N=100 with a back office: 150 minutes for a 37.5 h contract of 8 h days)."""
+    roster (a 37.5 h contract in 8 h days: 150 minutes a week)."""
     daily = scenario.back_office.daily_minutes
     horizon = scenario.horizon
     if daily <= 0:
