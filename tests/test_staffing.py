@@ -405,14 +405,13 @@ def test_counts_first_records_the_held_bound_only_up_to_its_guard(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Held everywhere, the scenario above's held bound (192,000) is above the roster optimum
-    (145,500): the search records at most the guard's 4,500 from it."""
+    (145,500): the search records at most the guard's 4,500 from it (CP-SAT alone)."""
     monkeypatch.setattr(solve_module, "HOLD_ABOVE", 0)
+    monkeypatch.setattr(solve_module, "is_linear", lambda model: False)
     scenario = on_one_break_slot(1, 1, 1).scenario
     search = solve_module._Search(scenario, "aggregated", 10.0, 2, 0, 0.0)
     assert search.staff_then_assign() is not None
-    assert search.held_proof is not None
     search.prove_held()
-    assert search.held_proof is None
     assert search.recorder.bound is not None and search.recorder.bound <= 145_500
 
 
@@ -420,8 +419,17 @@ def test_counts_first_proves_the_held_counts_once_the_start_is_in(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The held counts' proof waits for the starting roster, so a long proof does not delay
-    the first roster; the solve is optimal once the bound meets it, and verified."""
+    the first roster; the solve is optimal once the bound meets it, and verified (the held
+    solve cut short: its bound one below its counts)."""
     monkeypatch.setattr(solve_module, "DECOMPOSE_FROM", 1)
+    solve_counts = solve_module._Search._solve_counts
+
+    def cut_short(search: solve_module._Search, *args: Any, **kwargs: Any) -> Any:
+        counts = solve_counts(search, *args, **kwargs)
+        held = "first_after" in kwargs and "linear" in kwargs
+        return dataclasses.replace(counts, bound=counts.bound - 1) if held else counts
+
+    monkeypatch.setattr(solve_module._Search, "_solve_counts", cut_short)
     proofs: list[bool] = []
     prove_held = solve_module._Search.prove_held
 
@@ -436,6 +444,52 @@ def test_counts_first_proves_the_held_counts_once_the_start_is_in(
     assert proofs == [True]
     assert result.report is not None and result.report.ok
     assert (result.status, result.best_bound) == ("optimal", result.objective)
+
+
+def test_counts_first_proves_the_held_counts_as_a_linear_program(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """HiGHS proves the held counts' optimum within the staffing time, so no later proof is
+    left to do, and the bound it records stays at most the roster optimum (see above)."""
+    monkeypatch.setattr(solve_module, "HOLD_ABOVE", 0)
+    scenario = on_one_break_slot(1, 1, 1).scenario
+    search = solve_module._Search(scenario, "aggregated", 10.0, 2, 0, 0.0)
+    assert search.staff_then_assign() is not None
+    assert search.held_proof is None
+    assert search.recorder.bound is not None and search.recorder.bound <= 145_500
+
+
+def weekend_of_three() -> Scenario:
+    """Three 8-hour people, one 8-hour shift wanted on Monday, Tuesday and Saturday."""
+    people = tuple(employee(e, 8, max_minutes=480) for e in ("A", "B", "C"))
+    demand = tuple(DemandSpan(at(d, "09:00"), at(d, "17:00"), 1) for d in (0, 1, 5))
+    return without_breaks(7, people, demand, shifts=(shift("DAY", "09:00", "17:00"),))
+
+
+def test_staffing_prices_the_weekend_spread_from_the_sets_of_days() -> None:
+    """Whoever works the Saturday carries a weekend load of 500 and the others none: 2 x 500
+    in every roster, which the held counts price exactly once their sets of days are there."""
+    scenario = weekend_of_three()
+    staffing = StaffingModel(scenario)
+    staffing.add_day_masks()
+    assert solved(staffing.model).objective_value == 0
+    staffing.add_weekend_fairness()
+    assert solved(staffing.model).objective_value == 1000
+    roster = optimal_roster(scenario)
+    assert roster.report is not None and roster.report.costs.fairness_spread == 500
+    assert roster.objective == 1000
+
+
+def test_staffing_leaves_the_spread_of_a_longer_horizon_to_the_roster() -> None:
+    """Over two weeks a set of days is one block of a person's horizon, not all of it, so the
+    held counts price no spread there (0 stays a lower bound)."""
+    scenario = dataclasses.replace(
+        weekend_of_three(), horizon=Horizon(make_scenario().horizon.start, days=14)
+    )
+    staffing = StaffingModel(scenario)
+    staffing.add_day_masks()
+    staffing.add_weekend_fairness()
+    assert not staffing.tier_terms["fairness"]
 
 
 def test_the_counts_break_plan_hints_every_break_of_the_roster_model() -> None:

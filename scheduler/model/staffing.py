@@ -15,7 +15,17 @@ from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
-from scheduler.data import MINUTES_PER_DAY, Employee, Location, Office, Scenario
+from scheduler.data import (
+    MINUTES_PER_DAY,
+    WEEKEND,
+    Employee,
+    Location,
+    Office,
+    Scenario,
+    fairness_categories,
+    fairness_factor,
+    fairness_group,
+)
 from scheduler.model.options import (
     FLEX_DAY,
     ShiftOption,
@@ -301,6 +311,53 @@ class StaffingModel(RosterModel):
         for key in self._cut_inputs:
             self._add_day_masks(key)
 
+    def add_weekend_fairness(self) -> None:
+        """Soft: weekend days spread evenly within each fairness group, as in the roster model,
+        from the sets of days of its members (after `add_day_masks`).
+
+        Only on a one-block horizon, where a set of days is a person's whole horizon, and only
+        for groups whose every member is in a pattern group of one profile; elsewhere the
+        spread is left to the roster model (0 is a lower bound of it).
+        """
+        weight = self.scenario.weights.fairness
+        horizon = self.scenario.horizon
+        if weight == 0 or len(horizon.blocks()) != 1:
+            return
+        weekend = {d for d in range(horizon.days) if horizon.weekday_of(d) in WEEKEND}
+        eligible = fairness_categories(self.scenario).get("weekend", set())
+        groups: dict[str, list[Employee]] = defaultdict(list)
+        for employee in self.people:
+            if employee.employee_id in eligible:
+                groups[fairness_group(employee)].append(employee)
+        for name, members in groups.items():
+            numbers = {self.group_of.get(e.employee_id) for e in members}
+            keys = [(number, 0) for number in numbers if number is not None]
+            if len(members) < 2 or None in numbers or any(k not in self.masks for k in keys):
+                continue
+            if any(e.employee_id not in eligible for k in keys for e in self._cut_inputs[k][2]):
+                continue
+            # Per profile group and number of weekend days: the members working that many.
+            loads: list[tuple[int, cp_model.LinearExprT, int]] = []
+            for key in keys:
+                masks, worked = self.masks[key]
+                size = len(self._cut_inputs[key][2])
+                factor = fairness_factor(self._cut_inputs[key][2][0])
+                by_count: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+                for mask, var in zip(masks, worked, strict=True):
+                    by_count[len(weekend.intersection(mask))].append(var)
+                for count, counted in by_count.items():
+                    loads.append((factor * count, cp_model.LinearExpr.sum(counted), size))
+            top = max(load for load, _, _ in loads)
+            high = self.model.new_int_var(0, top, f"fair_hi_{name}")
+            low = self.model.new_int_var(0, top, f"fair_lo_{name}")
+            for load, working, size in loads:
+                used = self.model.new_bool_var(f"fair_used_{name}_{load}")
+                self.model.add(working <= size * used)
+                self.model.add(high >= load * used)
+                self.model.add(low <= load + top * (1 - used))
+            self.tier_terms["fairness"].append((high - low, weight))
+            self._minimize()
+
     def _add_day_masks(self, key: tuple[int, int]) -> None:
         number, block = key
         _, patterns, chosen = self.patterns[key]
@@ -557,7 +614,7 @@ class StaffingModel(RosterModel):
         return dict(decisions)
 
     def add_fairness(self) -> None:
-        """Left to the roster model."""
+        """Left to `add_weekend_fairness`, once the sets of days are there."""
 
 
 def _whole_days_off_contract(scenario: Scenario, employee: Employee) -> int:

@@ -1,0 +1,74 @@
+"""Solving linear CP-SAT models with HiGHS (scheduler/model/linear.py)."""
+
+from __future__ import annotations
+
+from conftest import at, employee, make_scenario, shift
+from ortools.sat.python import cp_model
+
+from scheduler.data import DemandSpan, Horizon, Weights
+from scheduler.model.linear import is_linear, solve_linear
+from scheduler.model.staffing import StaffingModel
+
+
+def knapsack() -> tuple[cp_model.CpModel, list[cp_model.IntVar]]:
+    """Cover 10 with pieces of 3 (cost 4) and 4 (cost 5), at most 3 of each: 3 + 3 + 4 is
+    the cheapest (13), where the LP alone would say 12.5."""
+    model = cp_model.CpModel()
+    x, y = model.new_int_var(0, 3, "x"), model.new_int_var(0, 3, "y")
+    model.add(3 * x + 4 * y >= 10)
+    model.minimize(4 * x + 5 * y + 1)
+    return model, [x, y]
+
+
+def test_solve_linear_proves_the_integer_optimum() -> None:
+    """The optimum 13 + 1 with its values, proven."""
+    model, (x, y) = knapsack()
+    solution = solve_linear(model, 5.0)
+    assert solution is not None
+    assert (solution.values[x.index], solution.values[y.index]) == (2, 1)
+    assert (solution.objective, solution.bound, solution.optimal) == (14, 14, True)
+
+
+def test_only_plain_linear_models_are_linear() -> None:
+    """A condition, a clause or a domain with holes is not solved as a linear program."""
+    model, (x, _) = knapsack()
+    assert is_linear(model)
+    flag = model.new_bool_var("flag")
+    model.add(x <= 1).only_enforce_if(flag)
+    assert not is_linear(model)
+    assert solve_linear(model, 5.0) is None
+    clause, _ = knapsack()
+    clause.add_bool_or([clause.new_bool_var("a"), clause.new_bool_var("b")])
+    assert not is_linear(clause)
+    holes, _ = knapsack()
+    holes.new_int_var_from_domain(cp_model.Domain.from_values([0, 2]), "even")
+    assert not is_linear(holes)
+
+
+def test_an_infeasible_program_has_no_solution() -> None:
+    """x + y >= 7 with both at most 3: nothing to return."""
+    model, (x, y) = knapsack()
+    model.add(x + y >= 7)
+    assert solve_linear(model, 5.0) is None
+
+
+def test_the_staffing_model_solves_alike_with_both_solvers() -> None:
+    """A day of two-shift demand: HiGHS and CP-SAT agree on the staffing optimum."""
+    demand = (
+        DemandSpan(at(0, "07:00"), at(0, "15:30"), 2),
+        DemandSpan(at(0, "15:30"), at(0, "22:00"), 1),
+    )
+    scenario = make_scenario(
+        horizon=Horizon(make_scenario().horizon.start, days=1),
+        employees=tuple(employee(e, 8) for e in ("A", "B", "C", "D")),
+        demand=demand,
+        shifts=(shift("EARLY", "07:00", "15:30"), shift("LATE", "13:30", "22:00")),
+        weights=Weights(shortfall=100, contract=1, preference=10, surplus=1),
+    )
+    staffing = StaffingModel(scenario, relax_break_cap=True)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    assert solver.solve(staffing.model) == cp_model.OPTIMAL
+    solution = solve_linear(staffing.model, 10.0)
+    assert solution is not None and solution.optimal
+    assert solution.objective == round(solver.objective_value)
