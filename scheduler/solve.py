@@ -672,7 +672,9 @@ class _Search:
         # any neighbourhood costs before it searches.
         self.evaluation_seconds = 0.0
         # The held staffing model, its polished counts and its guard, kept for `prove_held`.
-        self.held_proof: tuple[StaffingModel, list[int], int | None] | None = None
+        self.held_proof: tuple[StaffingModel, list[int], int | None, bool] | None = None
+        # Whether HiGHS solves the held counts too (see staff_then_assign).
+        self.linear_held = False
 
     def remaining(self) -> float:
         """Seconds left of the time limit."""
@@ -848,13 +850,22 @@ class _Search:
         first = min(budget / 2, FIRST_STAFFING_SHARE * self.time_limit)
         # Until counts within `FIRST_GAP` of the bound if those take longer (the 19-person
         # sample's first counts at 1.5 s were 6.7 M against a bound of 64 k).
-        solved = self._solve_counts(staffing, budget / 2, first_after=first, gap=FIRST_GAP)
+        # HiGHS proves the first counts in 2-8 s up to N=800; at N=1600 not in 45 s, which
+        # delayed the first roster from 103 s to 149 s.
+        solved = self._solve_counts(
+            staffing, budget / 2, first_after=first, gap=FIRST_GAP, linear_seconds=first
+        )
         if solved is None:
             return None
         # The staffing model only sums or drops per-person rules and costs (a cross-trained
         # person's flex days too, see StaffingModel._group_flex), so it is a relaxation and
         # its bound holds for the roster too.
         self.recorder.on_bound(solved.bound)
+        # HiGHS gets the held counts only where it proved the first ones within their share
+        # of the time: at N=1600 it proved neither in 67 s, and the held counts, left without
+        # time for the polish, put the first roster at 148 s against 103 s with CP-SAT's.
+        # With a back office it needs 23-57 s for them (N=100 and 200).
+        self.linear_held = solved.optimal and not _has_back_office(self.scenario)
         # A second solve, from the first one's counts, for counts people can be handed:
         # day cuts, sets of days per person, and the real staggering cap where busy.
         staffing.hint_solution(solved.values)
@@ -867,7 +878,6 @@ class _Search:
             guard = staffing.hold_breaks_where_busy(least)
         staffing.add_day_cuts()
         staffing.add_day_masks()
-        staffing.add_weekend_fairness()
         spent = time.perf_counter() - started
         seconds = max(budget - spent, budget / 2)
         held, masks = self._held_counts(
@@ -932,7 +942,7 @@ class _Search:
         back = _has_back_office(self.scenario)
         seconds = until - time.perf_counter()
         held = self._solve_counts(
-            staffing, seconds, first_after=seconds * HELD_WHOLE_SHARE, linear=not back
+            staffing, seconds, first_after=seconds * HELD_WHOLE_SHARE, linear=self.linear_held
         )
         if held is None:
             return None, {}
@@ -944,10 +954,10 @@ class _Search:
             solution, objective = self.polish_by_days(
                 staffing, solution, objective, held.bound, until
             )
-        if not back and not held.optimal:
-            # Proven once the starting roster is there (with a back office the roster
-            # search's own bound is the stronger one).
-            self.held_proof = (staffing, solution, guard)
+        if not back:
+            # Proven, with the weekend spread, once the starting roster is there (with a back
+            # office the roster search's own bound is the stronger one).
+            self.held_proof = (staffing, solution, guard, held.optimal)
         if objective > worst:
             # Cut short, the held counts can be far worse than the first ones (the 19-person
             # sample: 3.1 M against 0.66 M).
@@ -956,15 +966,23 @@ class _Search:
         return value, staffing.masks_of(value)
 
     def prove_held(self) -> None:
-        """Solve the held staffing model whole again, from its polished counts, for its bound
-        (recorded up to its guard): until proven, or `BOUND_SHARE` of the limit."""
+        """Solve the held staffing model whole again, from its polished counts and with the
+        weekend spread priced, for its bound (recorded up to its guard): until proven, or
+        `BOUND_SHARE` of the limit.
+
+        The spread stays out of the counts handed out: with it, N=800's start at 120 s was
+        711,425 against 674,225 (the hand-out followed its sets of days less well), and
+        nothing improved on it.
+        """
         if self.held_proof is None:
             return
-        staffing, solution, guard = self.held_proof
+        staffing, solution, guard, proven = self.held_proof
         self.held_proof = None
+        if not staffing.add_weekend_fairness() and proven:
+            return
         staffing.hint_solution(solution)
         seconds = min(self.remaining(), BOUND_SHARE * self.time_limit)
-        again = self._solve_counts(staffing, seconds, for_bound=True)
+        again = self._solve_counts(staffing, seconds, for_bound=True, linear=self.linear_held)
         if again is not None:
             self.recorder.on_bound(again.bound if guard is None else min(again.bound, guard))
 
@@ -1025,6 +1043,7 @@ class _Search:
         for_bound: bool = False,
         gap: float = math.inf,
         linear: bool = True,
+        linear_seconds: float | None = None,
     ) -> LinearSolution | None:
         """Solve a staffing model for at most ``seconds``: as a linear program with HiGHS on
         one core and with CP-SAT (see `_quiet_solve` for the arguments) on the others, side
@@ -1032,8 +1051,8 @@ class _Search:
 
         HiGHS proved the held counts' optimum where CP-SAT's search stalled (N=100: 90,885 in
         11 s; N=400: 6 s; N=800: 6 s); CP-SAT finds counts where HiGHS finds none in time (the
-        60-person front office alone). HiGHS cannot be interrupted: after Ctrl-C its solve is
-        left to end on its own time limit.
+        60-person front office alone). HiGHS stops after ``linear_seconds`` if given. It
+        cannot be interrupted: after Ctrl-C its solve is left to end on its own time limit.
         """
         found: list[LinearSolution | None] = []
         mip = None
@@ -1041,7 +1060,7 @@ class _Search:
         if linear and is_linear(staffing.model) and not self.recorder.interrupted:
 
             def run_mip() -> None:
-                solution = solve_linear(staffing.model, seconds)
+                solution = solve_linear(staffing.model, min(seconds, linear_seconds or seconds))
                 found.append(solution)
                 if solution is not None and solution.optimal and self.solver is not None:
                     # Proven: CP-SAT has nothing to add.

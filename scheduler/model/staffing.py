@@ -311,18 +311,20 @@ class StaffingModel(RosterModel):
         for key in self._cut_inputs:
             self._add_day_masks(key)
 
-    def add_weekend_fairness(self) -> None:
+    def add_weekend_fairness(self) -> bool:
         """Soft: weekend days spread evenly within each fairness group, as in the roster model,
         from the sets of days of its members (after `add_day_masks`).
 
         Only on a one-block horizon, where a set of days is a person's whole horizon, and only
         for groups whose every member is in a pattern group of one profile; elsewhere the
-        spread is left to the roster model (0 is a lower bound of it).
+        spread is left to the roster model (0 is a lower bound of it). Returns whether some
+        spread was priced.
         """
         weight = self.scenario.weights.fairness
         horizon = self.scenario.horizon
         if weight == 0 or len(horizon.blocks()) != 1:
-            return
+            return False
+        priced = False
         weekend = {d for d in range(horizon.days) if horizon.weekday_of(d) in WEEKEND}
         eligible = fairness_categories(self.scenario).get("weekend", set())
         groups: dict[str, list[Employee]] = defaultdict(list)
@@ -357,6 +359,8 @@ class StaffingModel(RosterModel):
                 self.model.add(low <= load + top * (1 - used))
             self.tier_terms["fairness"].append((high - low, weight))
             self._minimize()
+            priced = True
+        return priced
 
     def _add_day_masks(self, key: tuple[int, int]) -> None:
         number, block = key
