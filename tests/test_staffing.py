@@ -481,6 +481,20 @@ def test_staffing_prices_the_weekend_spread_from_the_sets_of_days() -> None:
     assert roster.objective == 1000
 
 
+def test_staffing_leaves_the_spread_of_groups_sharing_a_profile_to_the_roster() -> None:
+    """A and B (group a) share their pattern group with C (group b): the sets of days in use
+    are not group a's alone, so no spread is priced."""
+    base = weekend_of_three()
+    people = tuple(
+        dataclasses.replace(e, group="a" if e.employee_id in ("A", "B") else "b")
+        for e in base.employees
+    )
+    staffing = StaffingModel(dataclasses.replace(base, employees=people))
+    staffing.add_day_masks()
+    assert not staffing.add_weekend_fairness()
+    assert not staffing.tier_terms["fairness"]
+
+
 def test_staffing_leaves_the_spread_of_a_longer_horizon_to_the_roster() -> None:
     """Over two weeks a set of days is one block of a person's horizon, not all of it, so the
     held counts price no spread there (0 stays a lower bound)."""

@@ -27,7 +27,7 @@ _UNBOUNDED = 2**62
 
 @dataclass(frozen=True)
 class LinearSolution:
-    """A solution of a CP-SAT model found as a linear program.
+    """A solution of a CP-SAT model (found by HiGHS or by CP-SAT itself).
 
     Attributes
     ----------

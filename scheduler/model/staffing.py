@@ -316,9 +316,9 @@ class StaffingModel(RosterModel):
         from the sets of days of its members (after `add_day_masks`).
 
         Only on a one-block horizon, where a set of days is a person's whole horizon, and only
-        for groups whose every member is in a pattern group of one profile; elsewhere the
-        spread is left to the roster model (0 is a lower bound of it). Returns whether some
-        spread was priced.
+        for groups made of whole pattern groups (a pattern group shared with another fairness
+        group would mix their loads); elsewhere the spread is left to the roster model (0 is a
+        lower bound of it). Returns whether some spread was priced.
         """
         weight = self.scenario.weights.fairness
         horizon = self.scenario.horizon
@@ -336,7 +336,8 @@ class StaffingModel(RosterModel):
             keys = [(number, 0) for number in numbers if number is not None]
             if len(members) < 2 or None in numbers or any(k not in self.masks for k in keys):
                 continue
-            if any(e.employee_id not in eligible for k in keys for e in self._cut_inputs[k][2]):
+            ids = {e.employee_id for e in members}
+            if any(e.employee_id not in ids for k in keys for e in self._cut_inputs[k][2]):
                 continue
             # Per profile group and number of weekend days: the members working that many.
             loads: list[tuple[int, cp_model.LinearExprT, int]] = []
@@ -358,8 +359,9 @@ class StaffingModel(RosterModel):
                 self.model.add(high >= load * used)
                 self.model.add(low <= load + top * (1 - used))
             self.tier_terms["fairness"].append((high - low, weight))
-            self._minimize()
             priced = True
+        if priced:
+            self._minimize()
         return priced
 
     def _add_day_masks(self, key: tuple[int, int]) -> None:
