@@ -863,7 +863,7 @@ class _Search:
         self.recorder.on_bound(solved.bound)
         # HiGHS gets the held counts only where it proved the first ones within their share
         # of the time: at N=1600 it proved neither in 67 s, and the held counts, left without
-        # time for the polish, put the first roster at 148 s against 103 s with CP-SAT's.
+        # time for the polish, put the first roster at 148 s against 91 s with CP-SAT's.
         # With a back office it needs 23-57 s for them (N=100 and 200).
         self.linear_held = solved.optimal and not _has_back_office(self.scenario)
         # A second solve, from the first one's counts, for counts people can be handed:
