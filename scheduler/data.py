@@ -112,6 +112,10 @@ class Horizon:
         """
         return [(first, min(7, self.days - first)) for first in range(0, self.days, 7)]
 
+    def weekend_days(self) -> frozenset[int]:
+        """Horizon days on a Saturday or Sunday."""
+        return frozenset(d for d in range(self.days) if self.weekday_of(d) in WEEKEND)
+
     def weekends(self) -> list[tuple[int, ...]]:
         """Horizon days on a Saturday or Sunday, grouped by calendar weekend.
 

@@ -29,7 +29,7 @@ from scheduler.conflicts import Conflict, describe_conflicts
 from scheduler.data import TIERS, Assignment, FlexDay, Office, Scenario
 from scheduler.io.roster import roster_frame
 from scheduler.model.construct import assign_to_targets, balance_hours, greedy_roster
-from scheduler.model.handout import hand_out_exactly
+from scheduler.model.handout import hand_out_exactly, rehand_whole_groups
 from scheduler.model.linear import LinearSolution, is_linear, solve_linear
 from scheduler.model.neighbourhood import (
     KINDS,
@@ -418,7 +418,9 @@ def _solve_in_phases(search: _Search, hint: list[Assignment] | None) -> Result:
     # it gave (N=100: 2.2M against 0.24M at 60 s).
     first = RosterModel(scenario, formulation, relax_break_cap=staggered)
     search.warm_start(first, hint)
-    search.prove_held()
+    search.prove_held(first)
+    if search.proven():
+        return _best_result(search, first)
     share = RELAXED_SHARE
     if search.decomposed:
         back = _has_back_office(scenario)
@@ -884,16 +886,32 @@ class _Search:
             staffing, guard, started + spent + seconds, HOLD_ABOVE * solved.objective
         )
         value = held or _solution_lookup(solved.values)
-        # CP-SAT alone met the counts badly (N=400: 620 of ~1870 missed in 9 s; N=200: 18
-        # of 980 after 15 s from a hint that missed 4); per-profile patterns and a greedy
-        # hand-out with ejection chains miss 0-5 in well under a second.
         # The hand-out gets what the staffing model left of its share (N=800: it proved its
-        # optimum in 8 of 36 s), and at least its own share: up to half for the greedy
-        # hand-out and its ejection chains, the rest for re-handing within each skill class.
-        now = time.perf_counter()
+        # optimum in 8 of 36 s), and at least its own share.
         back = _has_back_office(self.scenario)
         share = BACK_OFFICE_HAND_OUT_SHARE if back else HAND_OUT_SHARE
-        until = max(started + budget, now + share * self.time_limit)
+        until = max(started + budget, time.perf_counter() + share * self.time_limit)
+        return self._hand_out(staffing, value, masks, until), staffing.break_plan(value)
+
+    def _hand_out(
+        self,
+        staffing: StaffingModel,
+        value: Callable[[Any], int],
+        masks: dict[tuple[int, int], list[tuple[int, ...]]],
+        until: float,
+        weekend: dict[str, tuple[int, int]] | None = None,
+    ) -> list[Assignment]:
+        """A roster meeting a staffing solution's counts, by ``until``: half the time for the
+        greedy hand-out, its ejection chains and re-handing small profile groups whole, the
+        rest for re-handing within each skill class (toward the weekend loads ``weekend``, if
+        given, see `hand_out_exactly`).
+
+        CP-SAT alone met the counts badly (N=400: 620 of ~1870 missed in 9 s; N=200: 18 of
+        980 after 15 s from a hint that missed 4); per-profile patterns and a greedy hand-out
+        with ejection chains miss 0-5 in well under a second.
+        """
+        now = time.perf_counter()
+        back = _has_back_office(self.scenario)
         handed = assign_to_targets(
             self.scenario,
             staffing.options,
@@ -908,6 +926,15 @@ class _Search:
             # balancing, 32.7-34.1 k with it; N=200 and 400 alike either way).
             balance=not back,
         )
+        handed = rehand_whole_groups(
+            self.scenario,
+            handed,
+            staffing.group_of,
+            (now + until) / 2,
+            self.workers,
+            self.seed,
+            weekend,
+        )
         # What the chains cannot meet, CP-SAT can, twenty people at a time (see
         # HAND_OUT_PEOPLE: from the chains' 1-10 misses at N=200-800, none left in 0.2-3.6 s).
         handed = hand_out_exactly(
@@ -919,6 +946,7 @@ class _Search:
             self.workers,
             self.seed,
             stopped=lambda: self.recorder.interrupted,
+            weekend=weekend,
         )
         if not back:
             # The re-hands meet missed counts with whoever can take them (N=400: 347.5 h off
@@ -930,7 +958,7 @@ class _Search:
                 staffing.skill_class,
                 time.perf_counter() + BALANCE_SHARE * self.time_limit,
             )
-        return handed, staffing.break_plan(value)
+        return handed
 
     def _held_counts(
         self, staffing: StaffingModel, guard: int | None, until: float, worst: float
@@ -965,26 +993,41 @@ class _Search:
         value = _solution_lookup(solution)
         return value, staffing.masks_of(value)
 
-    def prove_held(self) -> None:
+    def prove_held(self, first: RosterModel) -> None:
         """Solve the held staffing model whole again, from its polished counts and with the
         weekend spread priced, for its bound (recorded up to its guard): until proven, or
-        `BOUND_SHARE` of the limit.
+        `BOUND_SHARE` of the limit. Where it priced the spread, its counts are handed out
+        too, each person toward the weekend loads they priced, and ``first`` starts from the
+        roster if it is the best.
 
-        The spread stays out of the counts handed out: with it, N=800's start at 120 s was
-        711,425 against 674,225 (the hand-out followed its sets of days less well), and
+        The spread stays out of the first counts handed out: with it, N=800's start at 120 s
+        was 711,425 against 674,225 (the hand-out followed its sets of days less well), and
         nothing improved on it.
         """
         if self.held_proof is None:
             return
         staffing, solution, guard, proven = self.held_proof
         self.held_proof = None
-        if not staffing.add_weekend_fairness() and proven:
+        priced = staffing.add_weekend_fairness()
+        if not priced and proven:
             return
         staffing.hint_solution(solution)
         seconds = min(self.remaining(), BOUND_SHARE * self.time_limit)
         again = self._solve_counts(staffing, seconds, for_bound=True, linear=self.linear_held)
-        if again is not None:
-            self.recorder.on_bound(again.bound if guard is None else min(again.bound, guard))
+        if again is None:
+            return
+        self.recorder.on_bound(again.bound if guard is None else min(again.bound, guard))
+        if not priced or self.best is None or again.objective >= self.best_objective:
+            return
+        value = _solution_lookup(again.values)
+        until = time.perf_counter() + HAND_OUT_SHARE * self.time_limit
+        weekend = staffing.weekend_ranges(value)
+        roster = self._hand_out(staffing, value, staffing.masks_of(value), until, weekend)
+        before = self.best_objective
+        self._start_from(roster, staffing.break_plan(value))
+        if self.best_objective < before:
+            self._complete_on(first, "start")
+            self._hint(first)
 
     def polish_by_days(
         self,
@@ -1156,8 +1199,13 @@ class _Search:
         return self.last if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
 
     def out_of_time(self) -> bool:
-        """Whether the time is up or the search was interrupted."""
-        return self.remaining() <= 0 or self.recorder.interrupted
+        """Whether the time is up, the search was interrupted or the best roster is proven."""
+        return self.remaining() <= 0 or self.recorder.interrupted or self.proven()
+
+    def proven(self) -> bool:
+        """Whether a bound meets the best roster."""
+        bound = self.recorder.bound
+        return self.best is not None and bound is not None and self.best_objective <= bound
 
     def adopt(self, built: RosterModel, roster: list[Assignment]) -> None:
         """Record a complete roster as a solution of ``built`` (kept if best)."""
@@ -1238,7 +1286,7 @@ class _Search:
 
     def improve(self, exact: RosterModel) -> None:
         """Go on with the exact model from the best roster for the time left."""
-        if self.remaining() <= 0 or self.recorder.interrupted:
+        if self.out_of_time():
             return
         self._hint(exact)
         self.run(exact, self.remaining(), phase="exact")

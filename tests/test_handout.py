@@ -6,7 +6,7 @@ import dataclasses
 import random
 
 import pytest
-from conftest import at, employee, make_scenario, roster
+from conftest import at, employee, make_scenario, roster, shift
 
 import scheduler.model.handout as handout
 from scheduler.data import (
@@ -17,7 +17,7 @@ from scheduler.data import (
     Office,
     Scenario,
 )
-from scheduler.model.handout import hand_out_exactly
+from scheduler.model.handout import hand_out_exactly, rehand_whole_groups
 from scheduler.model.options import shift_options
 from scheduler.verify import verify
 
@@ -135,7 +135,7 @@ def test_a_large_group_is_re_handed_from_the_people_free_on_a_missed_day(
     people = list(scenario.employees)
     for seed in range(5):
         chosen = handout._choose(
-            scenario, people, counts, by_person, option_at, random.Random(seed)
+            scenario, people, counts, by_person, option_at, random.Random(seed), {}
         )
         assert [e.employee_id for e in chosen] == ["E3"]
 
@@ -149,3 +149,59 @@ def test_hand_out_exactly_stops_at_once_when_interrupted() -> None:
         scenario, start, targets, {"E2": "g", "E3": "g"}, float("inf"), 2, 0, stopped=lambda: True
     )
     assert set(handed) == set(start) and len(handed) == len(start)
+
+
+def weekend_pair() -> Scenario:
+    """E2 and E3 (16 h: two 8-hour DAY shifts each) over a week without breaks."""
+    return make_scenario(
+        employees=(employee("E2", 16), employee("E3", 16)),
+        shifts=(shift("DAY", "09:00", "17:00"),),
+        breaks=(),
+    )
+
+
+def test_hand_out_exactly_brings_weekend_loads_into_their_range() -> None:
+    """E2 holds both weekend days and E3 two weekdays, each at their contract: with each
+    person's weekend load held to 250 (one weekend day), each ends with one weekend day."""
+    scenario = weekend_pair()
+    targets = counted(scenario, (0, "DAY"), (1, "DAY"), (5, "DAY"), (6, "DAY"))
+    start = [shift_on(scenario, "E2", d, "DAY") for d in (5, 6)]
+    start += [shift_on(scenario, "E3", d, "DAY") for d in (0, 1)]
+    group = {"E2": "g", "E3": "g"}
+    kept = hand_out_exactly(scenario, start, targets, group, float("inf"), 2, 0)
+    assert set(kept) == set(start)
+    ranges = {"E2": (250, 250), "E3": (250, 250)}
+    handed = hand_out_exactly(scenario, start, targets, group, float("inf"), 2, 0, weekend=ranges)
+    weekend_days = {
+        e: sorted(a.day for a in handed if a.employee_id == e and a.day >= 5) for e in group
+    }
+    assert sorted(len(days) for days in weekend_days.values()) == [1, 1]
+    report = verify(scenario, roster(scenario, *handed))
+    assert report.violations == () and report.costs.fairness_spread == 0
+
+
+def test_whole_groups_are_re_handed_toward_contracts_and_requests() -> None:
+    """E2 holds both LATE shifts and E3 none, who would rather avoid Monday: re-handed whole,
+    E2 keeps Monday's and E3 takes Tuesday's."""
+    base = rest_bound_pair()
+    scenario = dataclasses.replace(
+        base,
+        availability=(
+            AvailabilitySpan("E3", at(0, "00:00"), at(1, "00:00"), AvailabilityKind.AVOID),
+        ),
+    )
+    start = [shift_on(scenario, "E2", 0, "LATE"), shift_on(scenario, "E2", 1, "LATE")]
+    handed = rehand_whole_groups(scenario, start, {"E2": "g", "E3": "g"}, float("inf"), 2, 0)
+    assert sorted((a.employee_id, a.day) for a in handed) == [("E2", 0), ("E3", 1)]
+    assert verify(scenario, roster(scenario, *handed)).violations == ()
+
+
+def test_whole_groups_above_the_limit_are_left_to_the_re_hands(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A group larger than `WHOLE_GROUP_MOST` keeps its shifts as they are."""
+    monkeypatch.setattr(handout, "WHOLE_GROUP_MOST", 1)
+    scenario = rest_bound_pair()
+    start = [shift_on(scenario, "E2", 0, "LATE"), shift_on(scenario, "E2", 1, "LATE")]
+    handed = rehand_whole_groups(scenario, start, {"E2": "g", "E3": "g"}, float("inf"), 2, 0)
+    assert set(handed) == set(start)

@@ -411,7 +411,7 @@ def test_counts_first_records_the_held_bound_only_up_to_its_guard(
     scenario = on_one_break_slot(1, 1, 1).scenario
     search = solve_module._Search(scenario, "aggregated", 10.0, 2, 0, 0.0)
     assert search.staff_then_assign() is not None
-    search.prove_held()
+    search.prove_held(RosterModel(scenario, relax_break_cap=True))
     assert search.recorder.bound is not None and search.recorder.bound <= 145_500
 
 
@@ -433,10 +433,10 @@ def test_counts_first_proves_the_held_counts_once_the_start_is_in(
     proofs: list[bool] = []
     prove_held = solve_module._Search.prove_held
 
-    def watched(search: solve_module._Search) -> None:
+    def watched(search: solve_module._Search, first: RosterModel) -> None:
         if search.held_proof is not None:
             proofs.append(search.best is not None)
-        prove_held(search)
+        prove_held(search, first)
 
     monkeypatch.setattr(solve_module._Search, "prove_held", watched)
     scenario = on_one_break_slot(4, 4, 2).scenario
@@ -479,6 +479,24 @@ def test_staffing_prices_the_weekend_spread_from_the_sets_of_days() -> None:
     roster = optimal_roster(scenario)
     assert roster.report is not None and roster.report.costs.fairness_spread == 500
     assert roster.objective == 1000
+
+
+def test_counts_first_ends_once_a_roster_meets_the_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Through the counts-first start the roster of the spread-priced counts meets their bound
+    (1,000), so the search ends there: no phase after the start runs."""
+    monkeypatch.setattr(solve_module, "DECOMPOSE_FROM", 1)
+    phases: list[str] = []
+    run = solve_module._Search.run
+
+    def watched(search: solve_module._Search, *args: Any, **kwargs: Any) -> int:
+        phases.append(kwargs.get("phase", "whole"))
+        return run(search, *args, **kwargs)
+
+    monkeypatch.setattr(solve_module._Search, "run", watched)
+    result = solve(weekend_of_three(), time_limit=10.0, workers=2, seed=0)
+    assert (result.status, result.objective, result.best_bound) == ("optimal", 1000, 1000)
+    assert result.report is not None and result.report.ok
+    assert phases and set(phases) == {"start"}
 
 
 def test_staffing_leaves_the_spread_of_groups_sharing_a_profile_to_the_roster() -> None:

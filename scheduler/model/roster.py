@@ -20,7 +20,6 @@ from ortools.sat.python import cp_model
 from scheduler.data import (
     MINUTES_PER_DAY,
     TIERS,
-    WEEKEND,
     Assignment,
     AvailabilityKind,
     Employee,
@@ -84,7 +83,9 @@ class CapGroups:
         return next(iter(self.shares.values()), None)
 
 
-def _counts_in(category: str, employee: Employee, option: WorkOption, weekend: set[int]) -> bool:
+def _counts_in(
+    category: str, employee: Employee, option: WorkOption, weekend: frozenset[int]
+) -> bool:
     """Whether working ``option`` counts toward a fairness category (see fairness_categories)."""
     if category == "weekend":
         return option.day in weekend
@@ -508,7 +509,7 @@ class RosterModel:
         if weight == 0:
             return
         horizon = self.scenario.horizon
-        weekend = {d for d in range(horizon.days) if horizon.weekday_of(d) in WEEKEND}
+        weekend = horizon.weekend_days()
         for category, eligible in fairness_categories(self.scenario).items():
             groups: dict[str, list[Employee]] = defaultdict(list)
             for employee in self.people:

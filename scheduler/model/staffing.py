@@ -17,7 +17,6 @@ from ortools.sat.python import cp_model
 
 from scheduler.data import (
     MINUTES_PER_DAY,
-    WEEKEND,
     Employee,
     Location,
     Office,
@@ -67,6 +66,9 @@ class StaffingModel(RosterModel):
         self._flex_inputs: dict[tuple[int, int], list[tuple[int, cp_model.IntVar]]] = {}
         # (group, block) -> (sets of days worked, people per set), once add_day_masks ran.
         self.masks: dict[tuple[int, int], tuple[list[tuple[int, ...]], list[cp_model.IntVar]]] = {}
+        # Fairness group -> its highest and lowest weekend load and its members, once
+        # add_weekend_fairness ran.
+        self.weekend_loads: dict[str, tuple[cp_model.IntVar, cp_model.IntVar, list[str]]] = {}
         for employee in self.people:
             if not employee.works_front:
                 continue
@@ -325,7 +327,7 @@ class StaffingModel(RosterModel):
         if weight == 0 or len(horizon.blocks()) != 1:
             return False
         priced = False
-        weekend = {d for d in range(horizon.days) if horizon.weekday_of(d) in WEEKEND}
+        weekend = horizon.weekend_days()
         eligible = fairness_categories(self.scenario).get("weekend", set())
         groups: dict[str, list[Employee]] = defaultdict(list)
         for employee in self.people:
@@ -358,6 +360,7 @@ class StaffingModel(RosterModel):
                 self.model.add(working <= size * used)
                 self.model.add(high >= load * used)
                 self.model.add(low <= load + top * (1 - used))
+            self.weekend_loads[name] = (high, low, [e.employee_id for e in members])
             self.tier_terms["fairness"].append((high - low, weight))
             priced = True
         if priced:
@@ -601,6 +604,15 @@ class StaffingModel(RosterModel):
                 for _ in range(int(value(var)))
             ]
             for key, (masks, worked) in self.masks.items()
+        }
+
+    def weekend_ranges(self, value: Value) -> dict[str, tuple[int, int]]:
+        """Per member of a fairness group whose weekend spread is priced, the group's highest
+        and lowest weekend load in a solution."""
+        return {
+            employee_id: (int(value(high)), int(value(low)))
+            for high, low, ids in self.weekend_loads.values()
+            for employee_id in ids
         }
 
     def group_targets(self, value: Value) -> dict[tuple[int, int], int]:
