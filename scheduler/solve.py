@@ -45,7 +45,7 @@ from scheduler.model.params import configure
 from scheduler.model.params import default_workers as default_workers  # public: benchmarks
 from scheduler.model.roster import BreakPlan, Formulation, Guard, RosterModel
 from scheduler.model.size import check_model_size
-from scheduler.model.staffing import StaffingModel
+from scheduler.model.staffing import ONE_BY_ONE_MOST, StaffingModel
 from scheduler.verify import Report, verify
 
 if TYPE_CHECKING:
@@ -613,6 +613,12 @@ without it), 11-40 s at N=800 and 8-29 s at N=100, where the bound is most of th
 of the limit before the start, it ended unproven at N=100 (bound 87.4-89.9 k against 90,885)
 and N=400 (7.9 %), and a share of 0.3 there delayed the first roster at N=1600 to 193 s.
 """
+WHOLE_GROUPS_SHARE = 0.75
+"""Share of a hand-out's time by which `rehand_whole_groups` ends (the ten-at-a-time re-hands
+get the rest)."""
+EXACT_SHARE = 0.15
+"""Most of the time limit for the spread-priced counts with small groups one by one (see
+`_Search._exact_small_groups`)."""
 HAND_OUT_SHARE = 0.15
 """Least time for handing the counts to people (more if the staffing model finished early);
 used only while counts are missed (N=400, 60 s: 2 runs of 4 left 3 and 6 counts missed with
@@ -675,6 +681,8 @@ class _Search:
         self.evaluation_seconds = 0.0
         # The held staffing model, its polished counts and its guard, kept for `prove_held`.
         self.held_proof: tuple[StaffingModel, list[int], int | None, bool] | None = None
+        # The least cost of the intervals the staffing model holds to the real break cap, if any.
+        self.hold_least: int | None = None
         # Whether HiGHS solves the held counts too (see staff_then_assign).
         self.linear_held = False
 
@@ -876,8 +884,8 @@ class _Search:
             # Counts under the real cap where busy (N=100, seeds 0 and 1: starting rosters
             # 0.16 M and 0.12 M against 0.29 M and 0.20 M; N=200: 0.43 M and 0.36 M against
             # 0.56 M and 2.4 M).
-            least = round(HOLD_ABOVE * solved.bound)
-            guard = staffing.hold_breaks_where_busy(least)
+            self.hold_least = round(HOLD_ABOVE * solved.bound)
+            guard = staffing.hold_breaks_where_busy(self.hold_least)
         staffing.add_day_cuts()
         staffing.add_day_masks()
         spent = time.perf_counter() - started
@@ -901,10 +909,11 @@ class _Search:
         until: float,
         weekend: dict[str, tuple[int, int]] | None = None,
     ) -> list[Assignment]:
-        """A roster meeting a staffing solution's counts, by ``until``: half the time for the
-        greedy hand-out, its ejection chains and re-handing small profile groups whole, the
-        rest for re-handing within each skill class (toward the weekend loads ``weekend``, if
-        given, see `hand_out_exactly`).
+        """A roster meeting a staffing solution's counts, by ``until``: the people modelled
+        one by one keep their shifts; the others get the greedy hand-out and its ejection
+        chains (up to half the time), re-hands of small profile groups whole (up to
+        `WHOLE_GROUPS_SHARE`), then re-hands within each skill class, toward the weekend
+        loads ``weekend`` if given (see `hand_out_exactly`).
 
         CP-SAT alone met the counts badly (N=400: 620 of ~1870 missed in 9 s; N=200: 18 of
         980 after 15 s from a hint that missed 4); per-profile patterns and a greedy hand-out
@@ -912,8 +921,20 @@ class _Search:
         """
         now = time.perf_counter()
         back = _has_back_office(self.scenario)
+        # The people modelled one by one keep their shifts; the others are handed the rest.
+        fixed = staffing.shifts(value)
+        targets = staffing.targets(value)
+        option_at = {(o.day, o.template.shift_id): o for o in staffing.options}
+        for a in fixed:
+            targets[option_at[a.day, a.shift_id].index, staffing.skill_class[a.employee_id]] -= 1
+        alone = {e.employee_id for e in staffing.people}
+        handing = self.scenario
+        if alone:
+            handing = handing.with_people(
+                [e.employee_id for e in handing.employees if e.employee_id not in alone]
+            )
         handed = assign_to_targets(
-            self.scenario,
+            handing,
             staffing.options,
             staffing.group_targets(value),
             staffing.group_of,
@@ -927,10 +948,10 @@ class _Search:
             balance=not back,
         )
         handed = rehand_whole_groups(
-            self.scenario,
+            handing,
             handed,
             staffing.group_of,
-            (now + until) / 2,
+            now + WHOLE_GROUPS_SHARE * (until - now),
             self.workers,
             self.seed,
             weekend,
@@ -938,9 +959,9 @@ class _Search:
         # What the chains cannot meet, CP-SAT can, twenty people at a time (see
         # HAND_OUT_PEOPLE: from the chains' 1-10 misses at N=200-800, none left in 0.2-3.6 s).
         handed = hand_out_exactly(
-            self.scenario,
+            handing,
             handed,
-            staffing.targets(value),
+            targets,
             staffing.skill_class,
             until,
             self.workers,
@@ -952,13 +973,13 @@ class _Search:
             # The re-hands meet missed counts with whoever can take them (N=400: 347.5 h off
             # contract before them, 350.5 h after).
             handed = balance_hours(
-                self.scenario,
+                handing,
                 staffing.options,
                 handed,
                 staffing.skill_class,
                 time.perf_counter() + BALANCE_SHARE * self.time_limit,
             )
-        return handed
+        return fixed + handed
 
     def _held_counts(
         self, staffing: StaffingModel, guard: int | None, until: float, worst: float
@@ -1019,6 +1040,9 @@ class _Search:
         self.recorder.on_bound(again.bound if guard is None else min(again.bound, guard))
         if not priced or self.best is None or again.objective >= self.best_objective:
             return
+        exact = self._exact_small_groups(staffing, again)
+        if exact is not None and exact[1].objective < self.best_objective:
+            staffing, again = exact
         value = _solution_lookup(again.values)
         until = time.perf_counter() + HAND_OUT_SHARE * self.time_limit
         weekend = staffing.weekend_ranges(value)
@@ -1028,6 +1052,46 @@ class _Search:
         if self.best_objective < before:
             self._complete_on(first, "start")
             self._hint(first)
+
+    def _exact_small_groups(
+        self, staffing: StaffingModel, solution: LinearSolution
+    ) -> tuple[StaffingModel, LinearSolution] | None:
+        """The held counts with the weekend spread priced again, the people of small profile
+        groups modelled one by one (see `ONE_BY_ONE_MOST`) and every other group's counts,
+        week patterns and sets of days kept as in ``solution`` (of ``staffing``): counts whose
+        small groups' shares someone can work. None if there are no such people, or no counts
+        were found within `EXACT_SHARE` of the limit.
+        """
+        exact = StaffingModel(
+            self.scenario, self.formulation, relax_break_cap=True, one_by_one_most=ONE_BY_ONE_MOST
+        )
+        if not exact.people:
+            return None
+        if self.hold_least is not None:
+            exact.hold_breaks_where_busy(self.hold_least)
+        exact.add_day_cuts()
+        exact.add_day_masks()
+        exact.add_weekend_fairness()
+        value = _solution_lookup(solution.values)
+        number = {frozenset(e.employee_id for e in m): i for i, m in enumerate(staffing.groups)}
+        for mine, members in enumerate(exact.groups):
+            theirs = number[frozenset(e.employee_id for e in members)]
+            for (index, group), var in exact.group_count.items():
+                if group == mine:
+                    exact.model.add(var == value(staffing.group_count[index, theirs]))
+            for block in range(len(self.scenario.horizon.blocks())):
+                for kept, held in (
+                    (exact.patterns, staffing.patterns),
+                    (exact.masks, staffing.masks),
+                ):
+                    if (mine, block) in kept:
+                        for var, old in zip(
+                            kept[mine, block][-1], held[theirs, block][-1], strict=True
+                        ):
+                            exact.model.add(var == value(old))
+        seconds = min(self.remaining(), EXACT_SHARE * self.time_limit)
+        found = self._solve_counts(exact, seconds, linear=self.linear_held)
+        return None if found is None else (exact, found)
 
     def polish_by_days(
         self,

@@ -30,19 +30,36 @@ def test_solve_linear_proves_the_integer_optimum() -> None:
 
 
 def test_only_plain_linear_models_are_linear() -> None:
-    """A condition, a clause or a domain with holes is not solved as a linear program."""
+    """A condition or a domain with holes is not solved as a linear program."""
     model, (x, _) = knapsack()
     assert is_linear(model)
     flag = model.new_bool_var("flag")
     model.add(x <= 1).only_enforce_if(flag)
     assert not is_linear(model)
     assert solve_linear(model, 5.0) is None
-    clause, _ = knapsack()
-    clause.add_bool_or([clause.new_bool_var("a"), clause.new_bool_var("b")])
-    assert not is_linear(clause)
     holes, _ = knapsack()
     holes.new_int_var_from_domain(cp_model.Domain.from_values([0, 2]), "even")
     assert not is_linear(holes)
+
+
+def test_clauses_and_at_most_ones_are_rows() -> None:
+    """A clause, an at-most-one and an exactly-one over literals, some negated, solve as
+    rows: the cheapest choice keeps each exactly, as CP-SAT finds."""
+    model = cp_model.CpModel()
+    a, b, c, d = (model.new_bool_var(name) for name in "abcd")
+    model.add_bool_or([a, b.Not()])
+    model.add_at_most_one([a, c, d.Not()])
+    model.add_exactly_one([b, c])
+    model.minimize(3 * a + 2 * b + 2 * c + 5 * (1 - d))
+    assert is_linear(model)
+    solution = solve_linear(model, 5.0)
+    assert solution is not None and solution.optimal
+    values = [solution.values[v.index] for v in (a, b, c, d)]
+    assert (values, solution.objective) == ([0, 0, 1, 1], 2)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    assert solver.solve(model) == cp_model.OPTIMAL
+    assert round(solver.objective_value) == solution.objective
 
 
 def test_an_infeasible_program_has_no_solution() -> None:

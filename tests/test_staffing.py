@@ -17,6 +17,7 @@ import scheduler.solve as solve_module
 from scheduler.data import (
     Assignment,
     AvailabilityKind,
+    AvailabilitySpan,
     BreakRule,
     DemandSpan,
     Employee,
@@ -29,6 +30,7 @@ from scheduler.data import (
     Weights,
 )
 from scheduler.model.construct import _can_hold, assign_to_targets
+from scheduler.model.linear import LinearSolution
 from scheduler.model.neighbourhood import fix_domains, restore_domains
 from scheduler.model.options import ShiftOption
 from scheduler.model.roster import RosterModel
@@ -287,6 +289,30 @@ def test_staffing_drops_requests_day_cover_and_day_level_limits(extra: dict[str,
     assert relaxed <= optimal_roster(scenario).objective
 
 
+def test_people_of_small_groups_modelled_one_by_one_keep_their_own_days() -> None:
+    """A and B may work Monday only, C any day, each one day: summed, the group has a person
+    for Tuesday and one for Wednesday; one by one, C works one of them and the other stays
+    short (480 minutes, 48,000), as in the roster optimum."""
+    unavailable = tuple(
+        AvailabilitySpan(e, at(1, "00:00"), at(3, "00:00"), AvailabilityKind.UNAVAILABLE)
+        for e in ("A", "B")
+    )
+    demand = tuple(DemandSpan(at(d, "09:00"), at(d, "17:00"), 1) for d in (1, 2))
+    scenario = without_breaks(
+        3,
+        tuple(employee(e, 8, max_days=1, min_minutes=0) for e in ("A", "B", "C")),
+        demand,
+        shifts=(DAY,),
+        availability=unavailable,
+    )
+    grouped = StaffingModel(scenario, relax_break_cap=True)
+    assert not grouped.people and solved(grouped.model).objective_value == 0
+    exact = StaffingModel(scenario, relax_break_cap=True, one_by_one_most=3)
+    assert [e.employee_id for e in exact.people] == ["A", "B", "C"] and not exact.groups
+    assert solved(exact.model).objective_value == 48_000
+    assert optimal_roster(scenario).objective == 48_000
+
+
 def test_staffing_counts_leave_each_person_their_rest() -> None:
     """One person cannot work Monday's LATE and Tuesday's EARLY (9 h apart): one is staffed,
     the LATE, and Tuesday's 390 minutes stay short."""
@@ -497,6 +523,25 @@ def test_counts_first_ends_once_a_roster_meets_the_bound(monkeypatch: pytest.Mon
     assert (result.status, result.objective, result.best_bound) == ("optimal", 1000, 1000)
     assert result.report is not None and result.report.ok
     assert phases and set(phases) == {"start"}
+
+
+def test_small_groups_one_by_one_give_counts_people_can_work() -> None:
+    """The three people of weekend_of_three form one small group: re-solved one by one with
+    the spread priced, the counts cost the roster optimum (1,000) and each person works one of
+    the three shifts."""
+    scenario = weekend_of_three()
+    search = solve_module._Search(scenario, "aggregated", 10.0, 2, 0, 0.0)
+    assert search.staff_then_assign() is not None and search.held_proof is not None
+    staffing, values, _, _ = search.held_proof
+    staffing.add_weekend_fairness()
+    exact = search._exact_small_groups(staffing, LinearSolution(values, 0, 0))
+    assert exact is not None
+    model, found = exact
+    assert [e.employee_id for e in model.people] == ["A", "B", "C"]
+    assert found.objective == 1000
+    shifts = model.shifts(lambda var: found.values[var.index])
+    assert sorted(a.day for a in shifts) == [0, 1, 5]
+    assert sorted(a.employee_id for a in shifts) == ["A", "B", "C"]
 
 
 def test_staffing_leaves_the_spread_of_groups_sharing_a_profile_to_the_roster() -> None:

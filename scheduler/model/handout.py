@@ -246,23 +246,31 @@ def rehand_whole_groups(
     for a in roster:
         by_person[a.employee_id].append(a)
     weekend = weekend or {}
-    small = sorted(
-        (g for g, people in members.items() if len(people) <= WHOLE_GROUP_MOST),
-        key=lambda g: len(members[g]),
-    )
-    for number, group in enumerate(small):
-        people = members[group]
-        counts: dict[int, int] = defaultdict(int)
+    counts: dict[Group, dict[int, int]] = {}
+    for group, people in members.items():
+        held: dict[int, int] = defaultdict(int)
         for employee in people:
             for a in by_person[employee.employee_id]:
-                counts[option_at[a.day, a.shift_id].index] += 1
-        before = _cost(scenario, option_at, people, counts, by_person, weekend)
+                held[option_at[a.day, a.shift_id].index] += 1
+        counts[group] = held
+    costly = sorted(
+        (
+            g
+            for g, people in members.items()
+            if len(people) <= WHOLE_GROUP_MOST
+            and _cost(scenario, option_at, people, counts[g], by_person, weekend) != (0, 0)
+        ),
+        key=lambda g: len(members[g]),
+    )
+    for number, group in enumerate(costly):
+        people = members[group]
+        before = _cost(scenario, option_at, people, counts[group], by_person, weekend)
         # Larger groups last, with the time the smaller ones left.
-        size = sum(len(members[g]) for g in small[number:])
+        size = sum(len(members[g]) for g in costly[number:])
         seconds = (deadline - time.perf_counter()) * len(people) / size
-        if before == (0, 0) or seconds <= 0:
+        if seconds <= 0:
             continue
-        model = HandOutModel(scenario, people, counts, weekend)
+        model = HandOutModel(scenario, people, counts[group], weekend)
         model.hint([a for e in people for a in by_person[e.employee_id]])
         solver = cp_model.CpSolver()
         configure(solver, seconds, workers, seed)
@@ -271,7 +279,7 @@ def rehand_whole_groups(
         tried = {**by_person, **{e.employee_id: [] for e in people}}
         for a in model.shifts(solver.value):
             tried[a.employee_id].append(a)
-        if _cost(scenario, option_at, people, counts, tried, weekend) < before:
+        if _cost(scenario, option_at, people, counts[group], tried, weekend) < before:
             by_person.update((e.employee_id, tried[e.employee_id]) for e in people)
     return _listed(by_person)
 

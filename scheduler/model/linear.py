@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 from ortools.linear_solver.python import model_builder
 from ortools.sat.python import cp_model
@@ -50,20 +51,45 @@ class LinearSolution:
 
 
 def is_linear(model: cp_model.CpModel) -> bool:
-    """Whether every constraint of ``model`` is an unconditional linear one over integer
-    variables without holes in their domains, and its objective is integral and linear."""
+    """Whether every constraint of ``model`` is an unconditional linear one, clause or
+    at-most-one over integer variables without holes in their domains, and its objective is
+    integral and linear."""
     proto = model.proto
     if proto.has_floating_point_objective() or len(proto.objective.domain) > 0:
         return False
     if any(len(variable.domain) != 2 for variable in proto.variables):
         return False
     return (
-        all(
-            c.has_linear() and not c.enforcement_literal and min(c.linear.vars, default=0) >= 0
-            for c in proto.constraints
-        )
+        all(_row(c) is not None and not c.enforcement_literal for c in proto.constraints)
         and min(proto.objective.vars, default=0) >= 0
     )
+
+
+Row = tuple[list[int], list[int], int, int]
+"""A linear row: variable indices, coefficients, lowest and highest sum."""
+
+
+def _row(constraint: Any) -> Row | None:
+    """The constraint as a linear row (a literal ``-i - 1`` is ``1 - x_i``), or None if it is
+    not a linear constraint, clause or at-most-one."""
+    if constraint.has_linear():
+        linear = constraint.linear
+        if min(linear.vars, default=0) < 0:
+            return None
+        low, high = linear.domain[0], linear.domain[len(linear.domain) - 1]
+        return list(linear.vars), list(linear.coeffs), low, high
+    if constraint.has_bool_or():
+        literals, low, high = list(constraint.bool_or.literals), 1, len(constraint.bool_or.literals)
+    elif constraint.has_at_most_one():
+        literals, low, high = list(constraint.at_most_one.literals), 0, 1
+    elif constraint.has_exactly_one():
+        literals, low, high = list(constraint.exactly_one.literals), 1, 1
+    else:
+        return None
+    negated = sum(1 for literal in literals if literal < 0)
+    indices = [literal if literal >= 0 else -literal - 1 for literal in literals]
+    coefficients = [1 if literal >= 0 else -1 for literal in literals]
+    return indices, coefficients, low - negated, high - negated
 
 
 def _as_program(model: cp_model.CpModel) -> model_builder.Model:
@@ -77,14 +103,13 @@ def _as_program(model: cp_model.CpModel) -> model_builder.Model:
         helper.set_var_upper_bound(index, variable.domain[1])
         helper.set_var_integrality(index, True)
     for constraint in proto.constraints:
-        linear = constraint.linear
+        indices, coefficients, low, high = _row(constraint) or ([], [], 0, 0)
         row = helper.add_linear_constraint()
-        low, high = linear.domain[0], linear.domain[len(linear.domain) - 1]
         if low > -_UNBOUNDED:
             helper.set_constraint_lower_bound(row, low)
         if high < _UNBOUNDED:
             helper.set_constraint_upper_bound(row, high)
-        for index, coefficient in zip(linear.vars, linear.coeffs, strict=True):
+        for index, coefficient in zip(indices, coefficients, strict=True):
             helper.safe_add_term_to_constraint(row, index, float(coefficient))
     objective = proto.objective
     helper.set_objective_coefficients(list(objective.vars), [float(c) for c in objective.coeffs])
@@ -107,9 +132,9 @@ def _feasible(model: cp_model.CpModel, values: list[int]) -> bool:
         if not variable.domain[0] <= value <= variable.domain[1]:
             return False
     for constraint in proto.constraints:
-        linear = constraint.linear
-        total = sum(c * values[i] for i, c in zip(linear.vars, linear.coeffs, strict=True))
-        if not linear.domain[0] <= total <= linear.domain[len(linear.domain) - 1]:
+        indices, coefficients, low, high = _row(constraint) or ([], [], 0, 0)
+        total = sum(c * values[i] for i, c in zip(indices, coefficients, strict=True))
+        if not low <= total <= high:
             return False
     return True
 

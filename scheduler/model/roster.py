@@ -338,6 +338,15 @@ class RosterModel:
     def add_assignments(self) -> None:
         """Shifts their rules allow for front-office people, flex days (remote if allowed) for
         back-office people, never overlapping an unavailable span or on an unavailable shift."""
+        self._add_person_options()
+        for (option_index, skill_class), ids in self.members.items():
+            count = self.model.new_int_var(0, len(ids), f"n_{option_index}_{sorted(skill_class)}")
+            self.model.add(count == sum(self.x[e, option_index] for e in ids))
+            self.count[option_index, skill_class] = count
+
+    def _add_person_options(self) -> None:
+        """The assignment literals of ``people`` (see `add_assignments`), each shift's also
+        among its option's members."""
         barred = {
             (r.employee_id, r.day, r.shift_id)
             for r in self.scenario.shift_requests
@@ -364,10 +373,6 @@ class RosterModel:
                     self.members[option.index, self.skill_class[employee.employee_id]].append(
                         employee.employee_id
                     )
-        for (option_index, skill_class), ids in self.members.items():
-            count = self.model.new_int_var(0, len(ids), f"n_{option_index}_{sorted(skill_class)}")
-            self.model.add(count == sum(self.x[e, option_index] for e in ids))
-            self.count[option_index, skill_class] = count
 
     def add_one_shift_per_day(self) -> None:
         """A person works at most one shift or flex day per day."""
@@ -485,7 +490,8 @@ class RosterModel:
                         if touching:
                             refused = self.model.new_bool_var("avoid_refused")
                             for var in touching:
-                                self.model.add_implication(var, refused)
+                                # Linear, so that a staffing model stays a linear program.
+                                self.model.add(var <= refused)
                             self.tier_terms["preference"].append((refused, weight * span.weight))
                     else:
                         self.tier_offset["preference"] += weight * span.weight
@@ -691,8 +697,9 @@ class RosterModel:
     def add_shift_requests(self) -> None:
         """Soft: work a shift asked for (prefer), not one asked off (avoid), weighted."""
         weight = self.scenario.weights.preference
+        people = {e.employee_id for e in self.people}
         for request in self.scenario.shift_requests:
-            if request.kind == AvailabilityKind.UNAVAILABLE:
+            if request.kind == AvailabilityKind.UNAVAILABLE or request.employee_id not in people:
                 continue
             cost = weight * request.weight
             option = self._option_at.get((request.day, request.shift_id))
