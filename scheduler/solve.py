@@ -613,9 +613,6 @@ without it), 11-40 s at N=800 and 8-29 s at N=100, where the bound is most of th
 of the limit before the start, it ended unproven at N=100 (bound 87.4-89.9 k against 90,885)
 and N=400 (7.9 %), and a share of 0.3 there delayed the first roster at N=1600 to 193 s.
 """
-WHOLE_GROUPS_SHARE = 0.75
-"""Share of a hand-out's time by which `rehand_whole_groups` ends (the ten-at-a-time re-hands
-get the rest)."""
 EXACT_SHARE = 0.15
 """Most of the time limit for the spread-priced counts with small groups one by one (see
 `_Search._exact_small_groups`)."""
@@ -911,9 +908,9 @@ class _Search:
     ) -> list[Assignment]:
         """A roster meeting a staffing solution's counts, by ``until``: the people modelled
         one by one keep their shifts; the others get the greedy hand-out and its ejection
-        chains (up to half the time), re-hands of small profile groups whole (up to
-        `WHOLE_GROUPS_SHARE`), then re-hands within each skill class, toward the weekend
-        loads ``weekend`` if given (see `hand_out_exactly`).
+        chains (up to half the time), re-hands within each skill class, then re-hands of small
+        profile groups whole with the time left, toward the weekend loads ``weekend`` if
+        given (see `hand_out_exactly`).
 
         CP-SAT alone met the counts badly (N=400: 620 of ~1870 missed in 9 s; N=200: 18 of
         980 after 15 s from a hint that missed 4); per-profile patterns and a greedy hand-out
@@ -947,16 +944,7 @@ class _Search:
             # balancing, 32.7-34.1 k with it; N=200 and 400 alike either way).
             balance=not back,
         )
-        handed = rehand_whole_groups(
-            handing,
-            handed,
-            staffing.group_of,
-            now + WHOLE_GROUPS_SHARE * (until - now),
-            self.workers,
-            self.seed,
-            weekend,
-        )
-        # What the chains cannot meet, CP-SAT can, twenty people at a time (see
+        # What the chains cannot meet, CP-SAT can, ten people at a time (see
         # HAND_OUT_PEOPLE: from the chains' 1-10 misses at N=200-800, none left in 0.2-3.6 s).
         handed = hand_out_exactly(
             handing,
@@ -968,6 +956,9 @@ class _Search:
             self.seed,
             stopped=lambda: self.recorder.interrupted,
             weekend=weekend,
+        )
+        handed = rehand_whole_groups(
+            handing, handed, staffing.group_of, until, self.workers, self.seed, weekend
         )
         if not back:
             # The re-hands meet missed counts with whoever can take them (N=400: 347.5 h off
@@ -1040,9 +1031,12 @@ class _Search:
         self.recorder.on_bound(again.bound if guard is None else min(again.bound, guard))
         if not priced or self.best is None or again.objective >= self.best_objective:
             return
+        # Without small groups re-solved, the priced counts' hand-out repeats the first one's
+        # losses (N=800: a start of 711,425 against 674,225 from the unpriced counts).
         exact = self._exact_small_groups(staffing, again)
-        if exact is not None and exact[1].objective < self.best_objective:
-            staffing, again = exact
+        if exact is None or exact[1].objective >= self.best_objective:
+            return
+        staffing, again = exact
         value = _solution_lookup(again.values)
         until = time.perf_counter() + HAND_OUT_SHARE * self.time_limit
         weekend = staffing.weekend_ranges(value)
@@ -1062,11 +1056,11 @@ class _Search:
         small groups' shares someone can work. None if there are no such people, or no counts
         were found within `EXACT_SHARE` of the limit.
         """
+        if all(len(m) > ONE_BY_ONE_MOST or m[0].works_back for m in staffing.groups):
+            return None
         exact = StaffingModel(
             self.scenario, self.formulation, relax_break_cap=True, one_by_one_most=ONE_BY_ONE_MOST
         )
-        if not exact.people:
-            return None
         if self.hold_least is not None:
             exact.hold_breaks_where_busy(self.hold_least)
         exact.add_day_cuts()
