@@ -958,7 +958,14 @@ class _Search:
             weekend=weekend,
         )
         handed = rehand_whole_groups(
-            handing, handed, staffing.group_of, until, self.workers, self.seed, weekend
+            handing,
+            handed,
+            staffing.group_of,
+            until,
+            self.workers,
+            self.seed,
+            weekend,
+            stopped=lambda: self.recorder.interrupted,
         )
         if not back:
             # The re-hands meet missed counts with whoever can take them (N=400: 347.5 h off
@@ -1029,7 +1036,9 @@ class _Search:
         if again is None:
             return
         self.recorder.on_bound(again.bound if guard is None else min(again.bound, guard))
-        if not priced or self.best is None or again.objective >= self.best_objective:
+        if self.recorder.interrupted or not priced or self.best is None:
+            return
+        if again.objective >= self.best_objective:
             return
         # Without small groups re-solved, the priced counts' hand-out repeats the first one's
         # losses (N=800: a start of 711,425 against 674,225 from the unpriced counts).

@@ -205,3 +205,12 @@ def test_whole_groups_above_the_limit_are_left_to_the_re_hands(
     start = [shift_on(scenario, "E2", 0, "LATE"), shift_on(scenario, "E2", 1, "LATE")]
     handed = rehand_whole_groups(scenario, start, {"E2": "g", "E3": "g"}, float("inf"), 2, 0)
     assert set(handed) == set(start)
+
+
+def test_whole_groups_stop_at_once_when_interrupted() -> None:
+    """After Ctrl-C no group is re-handed: E2 keeps both LATE shifts."""
+    scenario = rest_bound_pair()
+    start = [shift_on(scenario, "E2", 0, "LATE"), shift_on(scenario, "E2", 1, "LATE")]
+    group = {"E2": "g", "E3": "g"}
+    handed = rehand_whole_groups(scenario, start, group, float("inf"), 2, 0, stopped=lambda: True)
+    assert set(handed) == set(start)
