@@ -1015,9 +1015,10 @@ class _Search:
     def prove_held(self, first: RosterModel) -> None:
         """Solve the held staffing model whole again, from its polished counts and with the
         weekend spread priced, for its bound (recorded up to its guard): until proven, or
-        `BOUND_SHARE` of the limit. Where it priced the spread, its counts are handed out
-        too, each person toward the weekend loads they priced, and ``first`` starts from the
-        roster if it is the best.
+        `BOUND_SHARE` of the limit. Where it priced the spread and small groups re-solved one
+        by one (`_exact_small_groups`) give counts cheaper than the best roster, those are
+        handed out too, each person toward the weekend loads they priced, and ``first`` starts
+        from the roster if it is the best.
 
         The spread stays out of the first counts handed out: with it, N=800's start at 120 s
         was 711,425 against 674,225 (the hand-out followed its sets of days less well), and

@@ -40,7 +40,7 @@ Value = Callable[[cp_model.IntVar], int]
 
 
 ONE_BY_ONE_MOST = 12
-"""Front-office profile groups of at most this many people that `_Search.exact_small_groups`
+"""Front-office profile groups of at most this many people that `_Search._exact_small_groups`
 models one by one.
 
 Summed over a group, the per-person rules let the counts ask for weeks nobody can work: at
