@@ -191,19 +191,14 @@ def hand_out_exactly(
                         index = option_at[a.day, a.shift_id].index
                         residual[index] = residual.get(index, 0) - 1
             residual = {i: max(0, n) for i, n in residual.items()}
-            model = HandOutModel(handing, chosen, residual, weekend)
-            model.hint([a for e in ids for a in by_person[e]])
-            solver = cp_model.CpSolver()
-            configure(solver, min(HAND_OUT_SECONDS, left), workers, seed)
-            code = solver.solve(model.model)
+            seconds = min(HAND_OUT_SECONDS, left)
+            code, tried = _re_hand(
+                handing, chosen, residual, weekend, by_person, seconds, workers, seed
+            )
             gained = False
-            if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                tried = {**by_person, **{e: [] for e in ids}}
-                for a in model.shifts(solver.value):
-                    tried[a.employee_id].append(a)
-                if cost(group, tried) < cost(group, by_person):
-                    by_person.update((e, tried[e]) for e in ids)
-                    gained = True
+            if tried is not None and cost(group, tried) < cost(group, by_person):
+                by_person.update((e, tried[e]) for e in ids)
+                gained = True
             missed, rest = cost(group, by_person)
             pending[group] = 0 if gained or missed else pending[group] + 1
             whole = len(chosen) == len(members[group])
@@ -271,18 +266,40 @@ def rehand_whole_groups(
         seconds = (deadline - time.perf_counter()) * len(people) / size
         if seconds <= 0 or stopped():
             break
-        model = HandOutModel(scenario, people, counts[group], weekend)
-        model.hint([a for e in people for a in by_person[e.employee_id]])
-        solver = cp_model.CpSolver()
-        configure(solver, seconds, workers, seed)
-        if solver.solve(model.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            continue
-        tried = {**by_person, **{e.employee_id: [] for e in people}}
-        for a in model.shifts(solver.value):
-            tried[a.employee_id].append(a)
-        if _cost(scenario, option_at, people, counts[group], tried, weekend) < before:
+        _, tried = _re_hand(
+            scenario, people, counts[group], weekend, by_person, seconds, workers, seed
+        )
+        if tried is not None and (
+            _cost(scenario, option_at, people, counts[group], tried, weekend) < before
+        ):
             by_person.update((e.employee_id, tried[e.employee_id]) for e in people)
     return _listed(by_person)
+
+
+def _re_hand(
+    scenario: Scenario,
+    people: list[Employee],
+    counts: Mapping[int, int],
+    weekend: Mapping[str, tuple[int, int]],
+    by_person: Mapping[str, list[Assignment]],
+    seconds: float,
+    workers: int | None,
+    seed: int,
+) -> tuple[int, dict[str, list[Assignment]] | None]:
+    """Solve `HandOutModel` for ``people`` and ``counts`` from their shifts in ``by_person``
+    for at most ``seconds``: CP-SAT's status, and everyone's shifts with theirs re-handed
+    (None if CP-SAT found none)."""
+    model = HandOutModel(scenario, people, counts, weekend)
+    model.hint([a for e in people for a in by_person.get(e.employee_id, [])])
+    solver = cp_model.CpSolver()
+    configure(solver, seconds, workers, seed)
+    code = solver.solve(model.model)
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return int(code), None
+    tried = {**by_person, **{e.employee_id: [] for e in people}}
+    for a in model.shifts(solver.value):
+        tried[a.employee_id].append(a)
+    return int(code), tried
 
 
 def _listed(by_person: Mapping[str, list[Assignment]]) -> list[Assignment]:
