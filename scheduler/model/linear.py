@@ -51,9 +51,9 @@ class LinearSolution:
 
 
 def is_linear(model: cp_model.CpModel) -> bool:
-    """Whether every constraint of ``model`` is an unconditional linear one, clause or
-    at-most-one over integer variables without holes in their domains, and its objective is
-    integral and linear."""
+    """Whether every constraint of ``model`` is an unconditional linear one, clause,
+    at-most-one or exactly-one over integer variables without holes in their domains, and its
+    objective is integral and linear."""
     proto = model.proto
     if proto.has_floating_point_objective() or len(proto.objective.domain) > 0:
         return False
@@ -71,7 +71,7 @@ Row = tuple[list[int], list[int], int, int]
 
 def _row(constraint: Any) -> Row | None:
     """The constraint as a linear row (a literal ``-i - 1`` is ``1 - x_i``), or None if it is
-    not a linear constraint, clause or at-most-one."""
+    not a linear constraint, clause, at-most-one or exactly-one."""
     if constraint.has_linear():
         linear = constraint.linear
         if min(linear.vars, default=0) < 0:
