@@ -6,7 +6,7 @@ from conftest import at, employee, make_scenario, shift
 from ortools.sat.python import cp_model
 
 from scheduler.data import DemandSpan, Horizon, Weights
-from scheduler.model.linear import is_linear, solve_linear
+from scheduler.model.linear import Relaxation, is_linear, solve_linear
 from scheduler.model.staffing import StaffingModel
 
 
@@ -27,6 +27,24 @@ def test_solve_linear_proves_the_integer_optimum() -> None:
     assert solution is not None
     assert (solution.values[x.index], solution.values[y.index]) == (2, 1)
     assert (solution.objective, solution.bound, solution.optimal) == (14, 14, True)
+
+
+def test_relaxation_bounds_with_the_lp_and_drops_what_is_not_a_row() -> None:
+    """The knapsack's LP gives 12.5 + 1, rounded up to 14; the bound stays 14 once an
+    element constraint and a conditional row join (dropped: a weaker bound, never a wrong
+    one), and a change to the model after the relaxation is taken does not reach it."""
+    model, (x, y) = knapsack()
+    assert Relaxation(model).bound(5.0) == 14
+    flag = model.new_bool_var("flag")
+    model.add(x <= 1).only_enforce_if(flag)
+    model.add_element(y, [0, 1, 2, 3], x)
+    relaxation = Relaxation(model)
+    model.add(x >= 3)
+    assert relaxation.bound(5.0) == 14
+    assert Relaxation(model).bound(5.0) == 15
+    assert relaxation.bound(0.0) is None
+    model.maximize(x)
+    assert Relaxation(model).bound(5.0) is None
 
 
 def test_only_plain_linear_models_are_linear() -> None:

@@ -11,9 +11,9 @@ import time
 import pytest
 from conftest import employee
 from ortools.sat.python import cp_model
-from test_day_level import OVER, D, line, person, scenario
+from test_day_level import OVER, D, L, line, person, scenario
 
-from scheduler.data import Office, Scenario
+from scheduler.data import AvailabilityKind, Office, Scenario, ShiftRequest
 from scheduler.io.roster import roster_frame
 from scheduler.model import neighbourhood
 from scheduler.model.neighbourhood import (
@@ -50,6 +50,33 @@ def test_person_by_person_fills_what_the_first_leaves() -> None:
     assert report.ok
     assert report.costs.objective == 0
     assert sorted(a.employee_id for a in roster) == ["E1", "E1", "E2"]
+
+
+def test_person_by_person_re_solves_the_first_against_the_others() -> None:
+    """E1 first takes D, which both prefer; E2, barred from L, then takes D too (1 extra, where
+    refusing costs 50), and L is short: 101. Re-solved against E2, E1 moves to L: 1, the
+    optimum."""
+    asks = (
+        ShiftRequest("E1", 0, "D", AvailabilityKind.PREFER, 1),
+        ShiftRequest("E2", 0, "D", AvailabilityKind.PREFER, 50),
+        ShiftRequest("E2", 0, "L", AvailabilityKind.UNAVAILABLE),
+    )
+    problem = scenario(
+        days=1,
+        shifts=(D, L),
+        employees=(person("E1"), person("E2")),
+        shift_demand=(line(0, 1, "D"), line(0, 1, "L")),
+        shift_requests=asks,
+    )
+    roster = person_by_person(problem, seconds_each=1.0)
+    assert roster is not None
+    report = verify(problem, roster_frame(problem, roster))
+    assert report.ok
+    assert report.costs.objective == 1
+    assert sorted((a.employee_id, a.shift_id) for a in roster) == [("E1", "L"), ("E2", "D")]
+    first_pass_only = person_by_person(problem, seconds_each=1.0, budget=0.0)
+    assert first_pass_only is not None
+    assert verify(problem, roster_frame(problem, first_pass_only)).costs.objective == 101
 
 
 def test_person_by_person_solves_side_by_side_when_the_budget_is_short() -> None:

@@ -16,7 +16,7 @@ from typing import Any
 from ortools.linear_solver.python import model_builder
 from ortools.sat.python import cp_model
 
-__all__ = ["LinearSolution", "is_linear", "solve_linear"]
+__all__ = ["LinearSolution", "Relaxation", "is_linear", "solve_linear"]
 
 MIP_SOLVER = "HIGHS"
 """The MIP solver: HiGHS found the back office's counts where SCIP's heuristics did not (N=100
@@ -92,18 +92,22 @@ def _row(constraint: Any) -> Row | None:
     return indices, coefficients, low - negated, high - negated
 
 
-def _as_program(model: cp_model.CpModel) -> model_builder.Model:
-    """The same variables (same indices), constraints and objective as a MIP."""
+def _as_program(model: cp_model.CpModel, relaxed: bool = False) -> model_builder.Model:
+    """The same variables (same indices), constraints and objective as a MIP; ``relaxed``: its
+    LP relaxation, without the constraints that are not plain rows."""
     proto = model.proto
     program = model_builder.Model()
     helper = program.helper
     for variable in proto.variables:
         index = helper.add_var()
         helper.set_var_lower_bound(index, variable.domain[0])
-        helper.set_var_upper_bound(index, variable.domain[1])
-        helper.set_var_integrality(index, True)
+        helper.set_var_upper_bound(index, variable.domain[len(variable.domain) - 1])
+        helper.set_var_integrality(index, not relaxed)
     for constraint in proto.constraints:
-        indices, coefficients, low, high = _row(constraint) or ([], [], 0, 0)
+        parts = _row(constraint)
+        if relaxed and (parts is None or constraint.enforcement_literal):
+            continue
+        indices, coefficients, low, high = parts or ([], [], 0, 0)
         row = helper.add_linear_constraint()
         if low > -_UNBOUNDED:
             helper.set_constraint_lower_bound(row, low)
@@ -137,6 +141,41 @@ def _feasible(model: cp_model.CpModel, values: list[int]) -> bool:
         if not low <= total <= high:
             return False
     return True
+
+
+class Relaxation:
+    """The LP relaxation of a model's linear rows (the other constraints dropped), taken when
+    built so that the model may change while HiGHS solves it (in another thread).
+
+    On day-level cover this LP is tight where CP-SAT's own LP takes long to get anywhere
+    (Curtois Instance12: 3,627 in 8 s against an optimum of 4,040; CP-SAT's bound still 0
+    after 60 s).
+    """
+
+    def __init__(self, model: cp_model.CpModel) -> None:
+        proto = model.proto
+        objective = proto.objective
+        self.scale = objective.scaling_factor or 1
+        # A maximisation's LP bounds it from above; a floating or restricted objective is not
+        # modelled here.
+        self.usable = not (
+            proto.has_floating_point_objective() or len(objective.domain) > 0 or self.scale < 0
+        )
+        self.program = _as_program(model, relaxed=True) if self.usable else None
+
+    def bound(self, seconds: float) -> int | None:
+        """A lower bound on the objective within ``seconds``, or None if none in time."""
+        if self.program is None or seconds <= 0:
+            return None
+        solver = model_builder.Solver(MIP_SOLVER)
+        solver.enable_output(False)
+        solver.set_time_limit_in_seconds(seconds)
+        solver.set_solver_specific_parameters("output_flag = false\nthreads = 1")
+        if solver.solve(self.program) != model_builder.SolveStatus.OPTIMAL:
+            return None
+        value = solver.objective_value * self.scale
+        # The LP's value is a float: round up to an integer only past a tolerance.
+        return math.ceil(value - 1e-6 * max(1.0, abs(value)))
 
 
 def solve_linear(model: cp_model.CpModel, seconds: float) -> LinearSolution | None:
