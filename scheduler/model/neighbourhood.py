@@ -81,9 +81,11 @@ def person_by_person(
 
     People with the fewest shift options go first, each for up to ``seconds_each`` per four
     weeks of horizon. When the pace so far says the rest will not fit in ``budget`` seconds,
-    ``workers`` people are solved side by side, each with a share of the time left. Returns
-    None when some person's own rules allow no schedule (the scenario is infeasible), none was
-    found in a hundred times their time, or ``stop`` says to give up.
+    ``workers`` people are solved side by side, each with a share of the time left. Then, while
+    the budget lasts, everyone is re-solved in the same order against all the others, in passes
+    while a pass pays (see `REPASS_GAIN`). Returns None when some person's own rules allow no
+    schedule (the scenario is infeasible), none was found in a hundred times their time, or
+    ``stop`` says to give up.
     """
     lines = scenario.shift_demand
     # A year's schedule takes 1.7 s to presolve alone.
@@ -133,7 +135,7 @@ def person_by_person(
 
     def place(index: int, shifts: list[Assignment], numbers: list[int], sign: int = 1) -> None:
         schedules[index] = (shifts, numbers)
-        worked = {(a.day, a.shift_id) for a in shifts}
+        worked = _worked_of(shifts)
         for n in numbers:
             if (lines[n].day, lines[n].shift_id) in worked:
                 placed[n] = placed.get(n, 0) + sign
@@ -210,6 +212,7 @@ def person_by_person(
 
 
 def _worked_of(shifts: Iterable[Assignment]) -> set[tuple[int, str]]:
+    """The (day, shift id) pairs of a schedule."""
     return {(a.day, a.shift_id) for a in shifts}
 
 
