@@ -516,10 +516,10 @@ def _solve_day_level(search: _Search, hint: list[Assignment] | None) -> Result:
 
 
 RELAXED_MOST = 70_000
-"""Most variables of a day-level model whose LP relaxation HiGHS solves beside the start, for
-its bound (Curtois Instances 10-12: 4,616, 3,418 and 3,628 in 4-10 s, optima 4,631, 3,443 and
-4,040, where CP-SAT's bound was still 0 at 60 s; Instance21's 156 k variables would take longer
-to convert than most starts take)."""
+"""Most variables of a day-level model whose LP relaxation HiGHS solves beside the
+neighbourhoods, for its bound (Curtois Instances 10-12: 4,616, 3,418 and 3,628 in 4-10 s,
+optima 4,631, 3,443 and 4,040, where CP-SAT's bound was still 0 at 60 s; Instance21's 156 k
+variables would take longer to convert than the neighbourhoods can spare)."""
 WEAK_BOUND = 0.05
 """A bound below this share of the best roster says next to nothing (Instance18 at 600 s: 12
 against 5,371; Instance9's 179 against a start of 1,717 stays)."""

@@ -148,7 +148,7 @@ class Relaxation:
     built so that the model may change while HiGHS solves it (in another thread).
 
     On day-level cover this LP is tight where CP-SAT's own LP takes long to get anywhere
-    (Curtois Instance12: 3,627 in 8 s against an optimum of 4,040; CP-SAT's bound still 0
+    (Curtois Instance12: 3,628 in 8 s against an optimum of 4,040; CP-SAT's bound still 0
     after 60 s).
     """
 
@@ -158,10 +158,10 @@ class Relaxation:
         self.scale = objective.scaling_factor or 1
         # A maximisation's LP bounds it from above; a floating or restricted objective is not
         # modelled here.
-        self.usable = not (
+        usable = not (
             proto.has_floating_point_objective() or len(objective.domain) > 0 or self.scale < 0
         )
-        self.program = _as_program(model, relaxed=True) if self.usable else None
+        self.program = _as_program(model, relaxed=True) if usable else None
 
     def bound(self, seconds: float) -> int | None:
         """A lower bound on the objective within ``seconds``, or None if none in time."""
