@@ -15,9 +15,11 @@ from ortools.sat.python import cp_model
 
 import scheduler.solve as solve_module
 from scheduler.data import (
+    Anchor,
     Assignment,
     AvailabilityKind,
     AvailabilitySpan,
+    BackOffice,
     BreakRule,
     DemandSpan,
     Employee,
@@ -245,6 +247,29 @@ def test_staffing_prices_the_whole_days_of_the_back_office() -> None:
         costs.append((solved(staffing.model).objective_value, optimal_roster(scenario).objective))
     (staffed, rostered), (staffed_back, rostered_back) = costs
     assert staffed_back - staffed == rostered_back - rostered == 10 * 162
+
+
+def test_staffing_prices_a_telework_wish_on_an_anchor_day() -> None:
+    """B1 (back office, may telework) wishes to on Tuesdays, when team fin works on site: the
+    roster refuses it once (10), and so does the staffing optimum, though B1 is not in its
+    counts; B2 of another team keeps the wish in both."""
+    base = dataclasses.replace(
+        two_day_scenario(),
+        back_office=BackOffice(anchors=(Anchor("fin", 1),)),
+        weights=Weights(shortfall=100, contract=0, preference=10, surplus=1),
+    )
+    wish = frozenset({1})
+    people = (
+        employee("B1", 40, office=Office.BACK, remote_ok=True, team="fin", remote_days=wish),
+        employee("B2", 40, office=Office.BACK, remote_ok=True, team="ops", remote_days=wish),
+    )
+    with_back = dataclasses.replace(base, employees=(*base.employees, *people))
+    costs = []
+    for scenario in (base, with_back):
+        staffing = StaffingModel(scenario, relax_break_cap=True)
+        costs.append((solved(staffing.model).objective_value, optimal_roster(scenario).objective))
+    (staffed, rostered), (staffed_back, rostered_back) = costs
+    assert round(staffed_back - staffed) == rostered_back - rostered == 10
 
 
 def bound_scenario(days: int) -> Scenario:

@@ -586,9 +586,17 @@ class StaffingModel(RosterModel):
         """Left to the roster model."""
 
     def add_office_preferences(self) -> None:
-        """Soft: cross-trained groups work in the office they prefer (remote wishes are left to
-        the roster model, which decides where flex days are worked)."""
+        """Soft: cross-trained groups work in the office they prefer; a wish to telework on an
+        anchor day is refused whatever the counts."""
         weight = self.scenario.weights.preference
+        # The roster model decides where the other flex days are worked. Left out, the anchor
+        # days' refusals kept the bound 1,200 under every roster (N=100 with a back office).
+        self.tier_offset["preference"] += weight * sum(
+            self.scenario.horizon.weekday_of(day) in e.remote_days
+            for e in self.scenario.employees
+            if e.works_back and e.remote_ok
+            for day in anchored_days(self.scenario, e)
+        )
         wish = {
             self.group_of[e.employee_id]: e.prefers
             for e in self.scenario.employees
