@@ -786,3 +786,47 @@ def test_polishing_a_day_at_a_time_reaches_the_optimum() -> None:
         for (i, _), n in staffing.targets(lambda var: solution[var.index]).items()
     }
     assert by_day == {0: 2, 1: 1}
+
+
+@pytest.mark.parametrize(("back_office", "left"), [(False, 3 * 8 * 60), (True, 0)])
+def test_polishing_with_a_back_office_widens_to_two_days(back_office: bool, left: int) -> None:
+    """Over three days E1 and E2 (off from Tuesday) work one day each. Both on Monday, they
+    leave 8 h surplus there and Tuesday 8 h short; no one day's counts can move alone, so
+    one-day windows keep 480 + 2 x 480 (surplus 1, shortfall 2 a minute). With a back office
+    (B1) the windows widen to two days and reach 0."""
+    base = dataclasses.replace(
+        two_day_scenario(), horizon=Horizon(make_scenario().horizon.start, days=3)
+    )
+    people = (
+        employee("E1", 8, min_minutes=8 * 60, max_minutes=8 * 60),
+        employee("E2", 8, min_minutes=8 * 60, max_minutes=8 * 60),
+    )
+    if back_office:
+        people += (employee("B1", 40, office=Office.BACK),)
+    scenario = dataclasses.replace(
+        base,
+        employees=people,
+        demand=(
+            DemandSpan(at(0, "09:00"), at(0, "17:00"), 1),
+            DemandSpan(at(1, "09:00"), at(1, "17:00"), 1),
+        ),
+        availability=(
+            AvailabilitySpan("E2", at(1, "00:00"), at(3, "00:00"), AvailabilityKind.UNAVAILABLE),
+        ),
+        weights=Weights(shortfall=2, contract=0, preference=0, surplus=1),
+    )
+    staffing = StaffingModel(scenario)
+    tuesday = staffing.day_decisions()[1]
+    saved = fix_domains(staffing.model, {var.index: 0 for var in tuesday})
+    crowded = solved(staffing.model)
+    restore_domains(staffing.model, saved)
+    assert crowded.objective_value == 3 * 8 * 60
+    search = solve_module._Search(scenario, "aggregated", 10.0, 2, 0, 0.0)
+    _, objective = search.polish_by_days(
+        staffing,
+        list(crowded.response_proto.solution),
+        crowded.objective_value,
+        bound=0,
+        until=time.perf_counter() + 10,
+    )
+    assert objective == left
