@@ -620,9 +620,9 @@ Whole, CP-SAT stalled far from the held optimum (N=100, 16 s, seeds 0-2: 108,705
 reached the optimum in 7-10 s at N=100 and 4-5 s at N=200 in every run.
 """
 MOST_DAYS_POLISHED = 1
-"""The widest window of days `_Search.polish_by_days` re-solves: a round of windows of one day
-reached the held optimum at N=100, 200, 400 and 800, where windows of two to four days added
-nothing."""
+"""The widest window of days `_Search.polish_by_days` re-solves without a back office: a round
+of windows of one day reached the held optimum at N=100, 200, 400 and 800, where windows of two
+to four days added nothing."""
 BACK_OFFICE_MOST_DAYS_POLISHED = 2
 """The widest window with a back office, whose cross-trained groups' weeks tie a day's counts
 to the others' (N=200: one-day windows stopped at 44,550, two-day ones reached 42,300 against
