@@ -768,18 +768,8 @@ def test_polishing_a_day_at_a_time_reaches_the_optimum() -> None:
     scenario = two_day_scenario()
     staffing = StaffingModel(scenario)
     monday = staffing.day_decisions()[0]
-    saved = fix_domains(staffing.model, {var.index: 3 for var in monday})
-    crowded = solved(staffing.model)
-    restore_domains(staffing.model, saved)
-    assert crowded.objective_value == 8 * 60
-    search = solve_module._Search(scenario, "aggregated", 10.0, 2, 0, 0.0)
-    solution, objective = search.polish_by_days(
-        staffing,
-        list(crowded.response_proto.solution),
-        crowded.objective_value,
-        bound=0,
-        until=time.perf_counter() + 10,
-    )
+    start, solution, objective = polish_from(scenario, staffing, {var.index: 3 for var in monday})
+    assert start == 8 * 60
     assert objective == 0
     by_day = {
         staffing.options[i].day: n
@@ -818,16 +808,25 @@ def test_polishing_with_a_back_office_widens_to_two_days(back_office: bool, left
     staffing = StaffingModel(scenario)
     decisions = staffing.day_decisions()
     later = [var for day in (1, 2) for var in decisions[day]]
-    saved = fix_domains(staffing.model, {var.index: 0 for var in later})
-    crowded = solved(staffing.model)
+    start, _, objective = polish_from(scenario, staffing, {var.index: 0 for var in later})
+    assert start == 3 * 8 * 60
+    assert objective == left
+
+
+def polish_from(
+    scenario: Scenario, staffing: StaffingModel, fixed: dict[int, int]
+) -> tuple[float, list[int], float]:
+    """Solve the staffing model with ``fixed`` variable values, then polish that solution by
+    days with the fixing lifted: the start's objective, the polished solution and objective."""
+    saved = fix_domains(staffing.model, fixed)
+    start = solved(staffing.model)
     restore_domains(staffing.model, saved)
-    assert crowded.objective_value == 3 * 8 * 60
     search = solve_module._Search(scenario, "aggregated", 10.0, 2, 0, 0.0)
-    _, objective = search.polish_by_days(
+    solution, objective = search.polish_by_days(
         staffing,
-        list(crowded.response_proto.solution),
-        crowded.objective_value,
+        list(start.response_proto.solution),
+        start.objective_value,
         bound=0,
         until=time.perf_counter() + 10,
     )
-    assert objective == left
+    return start.objective_value, solution, objective
