@@ -637,6 +637,15 @@ without it), 11-40 s at N=800 and 8-29 s at N=100, where the bound is most of th
 of the limit before the start, it ended unproven at N=100 (bound 87.4-89.9 k against 90,885)
 and N=400 (7.9 %), and a share of 0.3 there delayed the first roster at N=1600 to 193 s.
 """
+BACK_OFFICE_BOUND_SHARE = 0.2
+"""The same with a back office, where only CP-SAT proves it: at 60 s seed 0 the proof priced
+the weekend spread into the bound (N=200: 42,225 -> 42,670 proven in 7.6 s; N=400: 98,205 ->
+98,567 in 10.1 s; N=100: 29,430 -> 29,630 unproven in 21 s), and every second of it is one the
+roster search does not get."""
+BACK_OFFICE_BOUND_SUBSOLVERS = ("max_lp", "default_lp")
+"""The proof's workers with a back office, LP-heaviest first: at 60 s seed 0 the bound came to
+29,792 at N=100 (29,630 with CP-SAT's default workers) and to the optimum 42,670 at N=200,
+where HiGHS beside one CP-SAT worker (as without a back office) gave 29,792 and 42,640."""
 EXACT_SHARE = 0.15
 """Most of the time limit for the spread-priced counts with small groups one by one (see
 `_Search._exact_small_groups`)."""
@@ -1031,9 +1040,8 @@ class _Search:
     ) -> tuple[Callable[[Any], int] | None, dict[tuple[int, int], list[tuple[int, ...]]]]:
         """Solve the held staffing model: whole until its first counts, then a day at a time;
         its best solution and the sets of days in it (None and none if it found no counts, or
-        none costing at most ``worst``). Without a back office the model and its polished
-        counts are kept for `prove_held`."""
-        back = _has_back_office(self.scenario)
+        none costing at most ``worst``). The model and its polished counts are kept for
+        `prove_held`."""
         seconds = until - time.perf_counter()
         held = self._solve_counts(
             staffing, seconds, first_after=seconds * HELD_WHOLE_SHARE, linear=self.linear_held
@@ -1048,10 +1056,8 @@ class _Search:
             solution, objective = self.polish_by_days(
                 staffing, solution, objective, held.bound, until
             )
-        if not back:
-            # Proven, with the weekend spread, once the starting roster is there (with a back
-            # office the roster search's own bound is the stronger one).
-            self.held_proof = (staffing, solution, guard, held.optimal)
+        # Proven, with the weekend spread, once the starting roster is there.
+        self.held_proof = (staffing, solution, guard, held.optimal)
         if objective > worst:
             # Cut short, the held counts can be far worse than the first ones (the 19-person
             # sample: 3.1 M against 0.66 M).
@@ -1062,7 +1068,8 @@ class _Search:
     def prove_held(self, first: RosterModel) -> None:
         """Solve the held staffing model whole again, from its polished counts and with the
         weekend spread priced, for its bound (recorded up to its guard): until proven, or
-        `BOUND_SHARE` of the limit. Where it priced the spread and small groups re-solved one
+        `BOUND_SHARE` of the limit (`BACK_OFFICE_BOUND_SHARE` with a back office, where only
+        the bound is kept). Where it priced the spread and small groups re-solved one
         by one (`_exact_small_groups`) give counts cheaper than the best roster, those are
         handed out too, each person toward the weekend loads they priced, and ``first`` starts
         from the roster if it is the best.
@@ -1079,12 +1086,16 @@ class _Search:
         if not priced and proven:
             return
         staffing.hint_solution(solution)
-        seconds = min(self.remaining(), BOUND_SHARE * self.time_limit)
+        back = _has_back_office(self.scenario)
+        share = BACK_OFFICE_BOUND_SHARE if back else BOUND_SHARE
+        seconds = min(self.remaining(), share * self.time_limit)
         again = self._solve_counts(staffing, seconds, for_bound=True, linear=self.linear_held)
         if again is None:
             return
         self.recorder.on_bound(again.bound if guard is None else min(again.bound, guard))
-        if self.recorder.interrupted or not priced or self.best is None:
+        # With a back office only the bound is kept: the second hand-out gave no better
+        # roster and ran 11 s past the limit (N=200, seventeenth session).
+        if back or self.recorder.interrupted or not priced or self.best is None:
             return
         if again.objective >= self.best_objective:
             return
@@ -1266,7 +1277,8 @@ class _Search:
 
         ``for_bound``: with CP-SAT's full linear relaxation, which proved the held optimum
         from the polished counts in 7.8 s against 11.8 s at N=100, 3.4 s against 6.7 s at
-        N=400.
+        N=400; with a back office led by its LP-heaviest worker (see
+        `BACK_OFFICE_BOUND_SUBSOLVERS`).
         """
         if self.recorder.interrupted:
             return None
@@ -1274,6 +1286,8 @@ class _Search:
         configure(solver, max(seconds, 0.1), workers or self.workers, self.seed)
         if for_bound:
             solver.parameters.linearization_level = 2
+            if _has_back_office(self.scenario):
+                solver.parameters.subsolvers.extend(BACK_OFFICE_BOUND_SUBSOLVERS)
         self.solver = solver
         if proven and proven[0] is not None and proven[0].optimal:
             self.solver = None

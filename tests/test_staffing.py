@@ -532,6 +532,21 @@ def test_staffing_prices_the_weekend_spread_from_the_sets_of_days() -> None:
     assert roster.objective == 1000
 
 
+def test_the_held_proof_prices_the_weekend_spread_with_a_back_office() -> None:
+    """With a back office (B1) the held counts' proof still prices weekend_of_three's spread:
+    the bound it records rises from the counts' to the roster optimum."""
+    base = weekend_of_three()
+    people = (*base.employees, employee("B1", 40, office=Office.BACK))
+    scenario = dataclasses.replace(base, employees=people)
+    optimum = optimal_roster(scenario).objective
+    search = solve_module._Search(scenario, "aggregated", 10.0, 2, 0, 0.0)
+    assert search.staff_then_assign() is not None
+    unpriced = search.recorder.bound
+    search.prove_held(RosterModel(scenario))
+    assert unpriced is not None and unpriced < optimum
+    assert search.recorder.bound == optimum
+
+
 def test_counts_first_ends_once_a_roster_meets_the_bound(monkeypatch: pytest.MonkeyPatch) -> None:
     """Through the counts-first start the roster of the spread-priced counts meets their bound
     (1,000), so the search ends there: no phase after the start runs."""
