@@ -639,13 +639,14 @@ and N=400 (7.9 %), and a share of 0.3 there delayed the first roster at N=1600 t
 """
 BACK_OFFICE_BOUND_SHARE = 0.2
 """The same with a back office, where only CP-SAT proves it: at 60 s seed 0 the proof priced
-the weekend spread into the bound (N=200: 42,225 -> 42,670 proven in 7.6 s; N=400: 98,205 ->
-98,567 in 10.1 s; N=100: 29,430 -> 29,630 unproven in 21 s), and every second of it is one the
-roster search does not get."""
+the weekend spread into the bound (N=200: 42,225 -> 42,640-42,670, the held optimum with the
+spread being 42,670; N=400: 98,205 -> 98,567 proven in 5-9 s; N=100: 29,430 -> 29,792
+unproven), and every second of it is one the roster search does not get."""
 BACK_OFFICE_BOUND_SUBSOLVERS = ("max_lp", "default_lp")
 """The proof's workers with a back office, LP-heaviest first: at 60 s seed 0 the bound came to
-29,792 at N=100 (29,630 with CP-SAT's default workers) and to the optimum 42,670 at N=200,
-where HiGHS beside one CP-SAT worker (as without a back office) gave 29,792 and 42,640."""
+29,792 at N=100 (29,630 with CP-SAT's default workers, in 12 s and in 21 s), to 42,670 at
+N=200 in 12 s (the default workers proved it in 7.6 s) and to 98,567 at N=400 in 5-9 s (10.1
+s). HiGHS beside one CP-SAT worker (as without a back office) gave 29,792 and 42,640."""
 EXACT_SHARE = 0.15
 """Most of the time limit for the spread-priced counts with small groups one by one (see
 `_Search._exact_small_groups`)."""
@@ -1069,10 +1070,10 @@ class _Search:
         """Solve the held staffing model whole again, from its polished counts and with the
         weekend spread priced, for its bound (recorded up to its guard): until proven, or
         `BOUND_SHARE` of the limit (`BACK_OFFICE_BOUND_SHARE` with a back office, where only
-        the bound is kept). Where it priced the spread and small groups re-solved one
-        by one (`_exact_small_groups`) give counts cheaper than the best roster, those are
-        handed out too, each person toward the weekend loads they priced, and ``first`` starts
-        from the roster if it is the best.
+        the bound is kept and only if some spread is priced). Where it priced the spread and
+        small groups re-solved one by one (`_exact_small_groups`) give counts cheaper than the
+        best roster, those are handed out too, each person toward the weekend loads they
+        priced, and ``first`` starts from the roster if it is the best.
 
         The spread stays out of the first counts handed out: with it, N=800's start at 120 s
         was 711,425 against 674,225 (the hand-out followed its sets of days less well), and
@@ -1083,10 +1084,11 @@ class _Search:
         staffing, solution, guard, proven = self.held_proof
         self.held_proof = None
         priced = staffing.add_weekend_fairness()
-        if not priced and proven:
+        back = _has_back_office(self.scenario)
+        # With a back office the proof is for the spread alone: its time is the roster's.
+        if not priced and (proven or back):
             return
         staffing.hint_solution(solution)
-        back = _has_back_office(self.scenario)
         share = BACK_OFFICE_BOUND_SHARE if back else BOUND_SHARE
         seconds = min(self.remaining(), share * self.time_limit)
         again = self._solve_counts(staffing, seconds, for_bound=True, linear=self.linear_held)

@@ -532,19 +532,54 @@ def test_staffing_prices_the_weekend_spread_from_the_sets_of_days() -> None:
     assert roster.objective == 1000
 
 
-def test_the_held_proof_prices_the_weekend_spread_with_a_back_office() -> None:
-    """With a back office (B1) the held counts' proof still prices weekend_of_three's spread:
-    the bound it records rises from the counts' to the roster optimum."""
+@pytest.mark.parametrize(
+    ("person", "expected"),
+    [
+        (employee("B1", 40, office=Office.BACK), 1000),
+        (employee("X", 16, office=Office.BOTH, max_minutes=960), 500),
+    ],
+)
+def test_the_held_proof_prices_the_weekend_spread_with_a_back_office(
+    person: Employee, expected: int
+) -> None:
+    """With a back office open every day the held counts' proof still prices
+    weekend_of_three's spread, with B1 in the back office only or X cross-trained (who takes
+    the Saturday, a load of 250 against 0): the bound rises from the counts' to the optimum."""
     base = weekend_of_three()
-    people = (*base.employees, employee("B1", 40, office=Office.BACK))
-    scenario = dataclasses.replace(base, employees=people)
+    scenario = dataclasses.replace(
+        base,
+        employees=(*base.employees, person),
+        back_office=dataclasses.replace(base.back_office, weekdays=frozenset(range(7))),
+    )
     optimum = optimal_roster(scenario).objective
+    assert optimum == expected
     search = solve_module._Search(scenario, "aggregated", 10.0, 2, 0, 0.0)
     assert search.staff_then_assign() is not None
     unpriced = search.recorder.bound
     search.prove_held(RosterModel(scenario))
     assert unpriced is not None and unpriced < optimum
     assert search.recorder.bound == optimum
+
+
+@pytest.mark.parametrize(("back_office", "solves"), [(False, 1), (True, 0)])
+def test_the_held_proof_needs_a_spread_to_price_with_a_back_office(
+    monkeypatch: pytest.MonkeyPatch, back_office: bool, solves: int
+) -> None:
+    """Over two weeks no spread is priced: an unproven held model is proven again for its
+    bound without a back office, and with one (B1) the roster search keeps that time."""
+    base = weekend_of_three()
+    people = base.employees + ((employee("B1", 40, office=Office.BACK),) if back_office else ())
+    scenario = dataclasses.replace(
+        base, horizon=Horizon(make_scenario().horizon.start, days=14), employees=people
+    )
+    search = solve_module._Search(scenario, "aggregated", 10.0, 2, 0, 0.0)
+    assert search.staff_then_assign() is not None and search.held_proof is not None
+    staffing, solution, guard, _ = search.held_proof
+    search.held_proof = (staffing, solution, guard, False)
+    calls: list[float] = []
+    monkeypatch.setattr(search, "_solve_counts", lambda _, seconds, **__: calls.append(seconds))
+    search.prove_held(RosterModel(scenario))
+    assert len(calls) == solves
 
 
 def test_counts_first_ends_once_a_roster_meets_the_bound(monkeypatch: pytest.MonkeyPatch) -> None:
