@@ -532,11 +532,16 @@ START_SHARE = 0.4
 """Share of the time left after building the model that the person-by-person start aims to
 fit in: when its pace says it will not, people are solved side by side, each with less time
 (a person still gets their first schedule, so a year of 150 people can take longer)."""
-WHOLE_MODEL_SHARE = 0.15
+WHOLE_MODEL_SHARE = 0.05
 """Share of the time after the start for the whole day-level model, before neighbourhoods.
 
 Curtois Instances 8-12 at 60 s: the neighbourhoods improve faster than the whole model
-(share 0.5: 8: 1416, 10: 5163; share 0.1: 8: 1451, 10: 4650, 11: 3455, 12: 4503-4733).
+(share 0.5: 8: 1416, 10: 5163; share 0.1: 8: 1451, 10: 4650, 11: 3455, 12: 4503-4733). With
+0.05 against 0.15 (Intel Xeon, seeds 0-3, 2026-11-30) the gaps on 8-12 summed to 163 points
+against 242: 8 1,349-1,541 against 1,368-1,734, 9 450-469 against 454-580, 11 3,450-3,463
+against 3,454-3,671, 12 4,513-5,479 against 4,634-5,233; on 1-7 1-3 were still proven and 4-7
+ended within 0.2 %. The whole model's bound weakens where it was the better one (8: 1,221-1,225
+against 1,277; 9: the LP's 39 against 179-261).
 """
 SIDEWAYS = True
 NEIGHBOURHOOD_SECONDS = 3.0
