@@ -7,6 +7,7 @@ import dataclasses
 import itertools
 import random
 import time
+from collections.abc import Sequence
 
 import pytest
 from conftest import employee
@@ -79,6 +80,41 @@ def test_person_by_person_re_solves_the_first_against_the_others() -> None:
     assert verify(problem, roster_frame(problem, first_pass_only)).costs.objective == 101
 
 
+def test_person_by_person_skips_a_re_solve_at_the_prices_of_the_last(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """L needs two and only E1 may work it. The first pass moves E1 to L (201 -> 100 in cover),
+    so a second pass runs, where nobody's prices have moved since their last solve: four
+    solves in all, not six, and the optimum (one short on L, E1's D refused)."""
+    solvers: list[cp_model.CpSolver] = []
+
+    def counted(seed: int) -> cp_model.CpSolver:
+        solvers.append(person_solver(seed))
+        return solvers[-1]
+
+    person_solver = neighbourhood._person_solver
+    monkeypatch.setattr(neighbourhood, "_person_solver", counted)
+    asks = (
+        ShiftRequest("E1", 0, "D", AvailabilityKind.PREFER, 1),
+        ShiftRequest("E2", 0, "D", AvailabilityKind.PREFER, 50),
+        ShiftRequest("E2", 0, "L", AvailabilityKind.UNAVAILABLE),
+    )
+    problem = scenario(
+        days=1,
+        shifts=(D, L),
+        employees=(person("E1"), person("E2")),
+        shift_demand=(line(0, 1, "D"), line(0, 2, "L")),
+        shift_requests=asks,
+    )
+    roster = person_by_person(problem, seconds_each=1.0)
+    assert roster is not None
+    report = verify(problem, roster_frame(problem, roster))
+    assert report.ok
+    assert report.costs.objective == 101
+    assert sorted((a.employee_id, a.shift_id) for a in roster) == [("E1", "L"), ("E2", "D")]
+    assert len(solvers) == 4
+
+
 def test_person_by_person_solves_side_by_side_when_the_budget_is_short() -> None:
     """Out of time after E1, E2 and E3 are solved together against the same cover: both take
     the day E1 left (valid, one over), where one at a time E3 would take nothing."""
@@ -102,13 +138,18 @@ class _SlowModel(RosterModel):
     CP-SAT finds sets at once but cannot prove the largest in seconds."""
 
     def __init__(self, scenario: Scenario) -> None:
+        self.nodes: list[cp_model.IntVar] = []
         super().__init__(scenario)
         chance = random.Random(0)
-        nodes = [self.model.new_bool_var(f"node{i}") for i in range(200)]
+        self.nodes = [self.model.new_bool_var(f"node{i}") for i in range(200)]
         for i, j in itertools.combinations(range(200), 2):
             if chance.random() < 0.08:
-                self.model.add_bool_or([nodes[i].Not(), nodes[j].Not()])
-        self.model.maximize(sum(nodes))
+                self.model.add_bool_or([self.nodes[i].Not(), self.nodes[j].Not()])
+        self.model.maximize(sum(self.nodes))
+
+    def minimize_with(self, extra: Sequence[tuple[cp_model.LinearExprT, int]]) -> None:
+        """The largest set, whatever the shifts' prices."""
+        self.model.maximize(sum(self.nodes))
 
 
 def test_person_by_person_stop_ends_the_solves_under_way(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -730,6 +730,12 @@ class RosterModel:
                 self.model.add(extra >= on_shift - line.required)
                 self.tier_terms["surplus"].append((extra, over_weight))
 
+    def on_shift(self, day: int, shift_id: str, skill: str | None = None) -> list[cp_model.IntVar]:
+        """Assignment literals of the people (with ``skill``, if given) who may work a shift on
+        a day."""
+        option = self._option_at.get((day, shift_id))
+        return [] if option is None else self._people_on(option, skill)
+
     def _people_on(self, option: ShiftOption, skill: str | None) -> list[cp_model.IntVar]:
         """Assignment literals of the people (with ``skill``, if given) who may work ``option``."""
         return [
@@ -1057,7 +1063,12 @@ class RosterModel:
         )
 
     def _minimize(self) -> None:
-        terms = [term for tier in TIERS for term in self.tier_terms[tier]]
+        self.minimize_with([])
+
+    def minimize_with(self, extra: Sequence[tuple[cp_model.LinearExprT, int]]) -> None:
+        """Minimise the model's objective plus ``extra`` weighted terms (replacing any extra
+        terms set before)."""
+        terms = [term for tier in TIERS for term in self.tier_terms[tier]] + list(extra)
         self.model.minimize(
             cp_model.LinearExpr.weighted_sum([e for e, _ in terms], [c for _, c in terms])
             + sum(self.tier_offset.values())
