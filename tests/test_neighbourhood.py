@@ -53,28 +53,39 @@ def test_person_by_person_fills_what_the_first_leaves() -> None:
     assert sorted(a.employee_id for a in roster) == ["E1", "E1", "E2"]
 
 
-def test_person_by_person_re_solves_the_first_against_the_others() -> None:
-    """E1 first takes D, which both prefer; E2, barred from L, then takes D too (1 extra, where
-    refusing costs 50), and L is short: 101. Re-solved against E2, E1 moves to L: 1, the
-    optimum."""
+def both_prefer_d(on_l: int) -> Scenario:
+    """One day: E1 (weight 1) and E2 (weight 50) prefer D, E2 may not work L; D needs one
+    person, L ``on_l``."""
     asks = (
         ShiftRequest("E1", 0, "D", AvailabilityKind.PREFER, 1),
         ShiftRequest("E2", 0, "D", AvailabilityKind.PREFER, 50),
         ShiftRequest("E2", 0, "L", AvailabilityKind.UNAVAILABLE),
     )
-    problem = scenario(
+    return scenario(
         days=1,
         shifts=(D, L),
         employees=(person("E1"), person("E2")),
-        shift_demand=(line(0, 1, "D"), line(0, 1, "L")),
+        shift_demand=(line(0, 1, "D"), line(0, on_l, "L")),
         shift_requests=asks,
     )
+
+
+def _solved_by_person(problem: Scenario) -> int:
+    """The verified objective of the person-by-person roster, which puts E1 on L and E2 on D."""
     roster = person_by_person(problem, seconds_each=1.0)
     assert roster is not None
     report = verify(problem, roster_frame(problem, roster))
     assert report.ok
-    assert report.costs.objective == 1
     assert sorted((a.employee_id, a.shift_id) for a in roster) == [("E1", "L"), ("E2", "D")]
+    return report.costs.objective
+
+
+def test_person_by_person_re_solves_the_first_against_the_others() -> None:
+    """E1 first takes D, which both prefer; E2, barred from L, then takes D too (1 extra, where
+    refusing costs 50), and L is short: 101. Re-solved against E2, E1 moves to L: 1, the
+    optimum."""
+    problem = both_prefer_d(on_l=1)
+    assert _solved_by_person(problem) == 1
     first_pass_only = person_by_person(problem, seconds_each=1.0, budget=0.0)
     assert first_pass_only is not None
     assert verify(problem, roster_frame(problem, first_pass_only)).costs.objective == 101
@@ -94,24 +105,7 @@ def test_person_by_person_skips_a_re_solve_at_the_prices_of_the_last(
 
     person_solver = neighbourhood._person_solver
     monkeypatch.setattr(neighbourhood, "_person_solver", counted)
-    asks = (
-        ShiftRequest("E1", 0, "D", AvailabilityKind.PREFER, 1),
-        ShiftRequest("E2", 0, "D", AvailabilityKind.PREFER, 50),
-        ShiftRequest("E2", 0, "L", AvailabilityKind.UNAVAILABLE),
-    )
-    problem = scenario(
-        days=1,
-        shifts=(D, L),
-        employees=(person("E1"), person("E2")),
-        shift_demand=(line(0, 1, "D"), line(0, 2, "L")),
-        shift_requests=asks,
-    )
-    roster = person_by_person(problem, seconds_each=1.0)
-    assert roster is not None
-    report = verify(problem, roster_frame(problem, roster))
-    assert report.ok
-    assert report.costs.objective == 101
-    assert sorted((a.employee_id, a.shift_id) for a in roster) == [("E1", "L"), ("E2", "D")]
+    assert _solved_by_person(both_prefer_d(on_l=2)) == 101
     assert len(solvers) == 4
 
 
