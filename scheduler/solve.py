@@ -503,13 +503,10 @@ def _solve_day_level(search: _Search, hint: list[Assignment] | None) -> Result:
         return search.result(built, "infeasible", conflicts=conflicts)
     if code != cp_model.OPTIMAL:
         built.model.clear_hints()
-        # Only where the whole model's bound says next to nothing (elsewhere it was the better
-        # one: Instances 6 and 8, 1,947 and 1,258 against the LP's 1,917 and 1,232), and beside
-        # the neighbourhoods: beside the start or the whole model, the LP took the core they use
-        # (Instance9 at 60 s: 558 and bound 39 against 457 and 179).
-        bound = search.recorder.bound or 0
-        weak = search.best is None or bound < WEAK_BOUND * search.best_objective
-        if weak and len(built.model.proto.variables) <= RELAXED_MOST:
+        # Beside the neighbourhoods: beside the start or the whole model, the LP took the core
+        # they use (Instance9 at 60 s: 558 and bound 39 against 457 and 179).
+        best = search.best_objective if search.best is not None else None
+        if _relaxed_bound_pays(search.recorder.bound, best, len(built.model.proto.variables)):
             search.bound_beside(Relaxation(built.model), search.remaining() * RELAXED_BOUND_SHARE)
         search.improve_by_neighbourhoods(built)
     return _best_result(search, built)
@@ -520,9 +517,23 @@ RELAXED_MOST = 70_000
 neighbourhoods, for its bound (Curtois Instances 10-12: 4,616, 3,418 and 3,628 in 4-10 s,
 optima 4,631, 3,443 and 4,040, where CP-SAT's bound was still 0 at 60 s; Instance21's 156 k
 variables would take longer to convert than the neighbourhoods can spare)."""
-WEAK_BOUND = 0.05
-"""A bound below this share of the best roster says next to nothing (Instance18 at 600 s: 12
-against 5,371; Instance9's 179 against a start of 1,717 stays)."""
+CLOSE_BOUND = 0.99
+"""A bound at this share of the best roster or above leaves the LP nothing worth its core.
+
+The recorder keeps the higher of the two bounds, so the LP runs wherever CP-SAT's may be the
+weaker: CP-SAT's bound grows with the whole model's time, and once it passed 5 % of the roster
+(the rule before) it kept the LP out where it was far weaker (Instance10 at 600 s: 2,599 after
+the whole model's 29 s, where the LP gives 4,616 in under a second; optimum 4,631)."""
+
+
+def _relaxed_bound_pays(bound: int | None, best: int | None, num_variables: int) -> bool:
+    """Whether to solve the LP relaxation beside the neighbourhoods: a model HiGHS takes in
+    time (`RELAXED_MOST`) whose bound is not yet close to the best roster (`CLOSE_BOUND`)."""
+    if num_variables > RELAXED_MOST:
+        return False
+    return best is None or bound is None or bound < CLOSE_BOUND * best
+
+
 RELAXED_BOUND_SHARE = 0.5
 """Most share of the time left for that LP (HiGHS cannot be stopped before its limit)."""
 BUILD_SECONDS_EACH = 0.3
