@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 from hypothesis import settings
+from ortools.sat.python import cp_model
 
 from scheduler.data import (
     MINUTES_PER_DAY,
@@ -184,3 +185,13 @@ def flex_roster(
 ) -> pd.DataFrame:
     """The roster table of these assignments and flex rows."""
     return with_flex(roster(scenario, *assignments), *flex_rows)
+
+
+def pieces() -> cp_model.CpModel:
+    """Cover 5 with pieces of 2 (cost 3) and 4 (cost 5): the LP takes 1.25 pieces of 4 (6.25,
+    rounded up to 7), where the cheapest whole cover is one of each (8)."""
+    model = cp_model.CpModel()
+    x, y = model.new_int_var(0, 3, "x"), model.new_int_var(0, 3, "y")
+    model.add(2 * x + 4 * y >= 5)
+    model.minimize(3 * x + 5 * y)
+    return model

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import at, employee, make_scenario, shift
+from conftest import at, employee, make_scenario, pieces, shift
 from ortools.sat.python import cp_model
 
 from scheduler.data import DemandSpan, Horizon, Weights
@@ -107,3 +107,16 @@ def test_the_staffing_model_solves_alike_with_both_solvers() -> None:
     solution = solve_linear(staffing.model, 10.0)
     assert solution is not None and solution.optimal
     assert solution.objective == round(solver.objective_value)
+
+
+def test_integer_bound_closes_what_the_lp_leaves_open() -> None:
+    """Branch and cut over the rows bounds the pieces at 8 where the LP gives 7; without the
+    integral rows taken, or with no time, it reports nothing."""
+    assert Relaxation(pieces()).bound(5.0) == 7
+    found: list[int] = []
+    Relaxation(pieces(), integral=True).integer_bound(5.0, found.append, lambda: False)
+    assert found and found[-1] == 8 and found == sorted(found)
+    nothing: list[int] = []
+    Relaxation(pieces()).integer_bound(5.0, nothing.append, lambda: False)
+    Relaxation(pieces(), integral=True).integer_bound(0.0, nothing.append, lambda: False)
+    assert nothing == []

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import START, at, employee, make_scenario, shift
+from conftest import START, at, employee, make_scenario, pieces, shift
 from ortools.sat.python import cp_model
 
 import scheduler.solve as solve_module
@@ -39,6 +39,7 @@ from scheduler.data import (
 )
 from scheduler.io.roster import ROSTER_COLUMNS
 from scheduler.io.scenario import read_scenario
+from scheduler.model.linear import Relaxation
 from scheduler.model.roster import FORMULATIONS, Formulation, RosterModel
 from scheduler.solve import PHASES, Progress, Result, _Recorder, solve
 from scheduler.verify import COVERAGE_COLUMNS
@@ -708,3 +709,19 @@ def test_the_lp_bound_runs_unless_the_bound_is_already_close() -> None:
     assert pays(None, 4_631, 20_000) and pays(None, None, 20_000)
     assert not pays(4_616, 4_631, 20_000)
     assert not pays(0, 4_631, solve_module.RELAXED_MOST + 1)
+
+
+def test_the_integer_bound_follows_the_lp_beside_a_long_search() -> None:
+    """Beside the search the LP's bound comes first and the branch and cut's after it; the
+    recorder takes the higher (8 against 7 on the pieces of conftest), and the
+    search's end stops what still runs."""
+    search = solve_module._Search(make_scenario(), "aggregated", 10.0, 2, 0, 0.0)
+    search.bound_beside(Relaxation(pieces(), integral=True), 5.0, 5.0)
+    for _ in range(100):
+        if len(search.relaxed_bound) >= 2:
+            break
+        threading.Event().wait(0.05)
+    search.take_relaxed_bound()
+    assert search.recorder.bound == 8
+    search.result(RosterModel(make_scenario()), "unknown")
+    assert search.finished.is_set()
