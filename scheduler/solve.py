@@ -459,6 +459,8 @@ def _solve_in_phases(search: _Search, hint: list[Assignment] | None) -> Result:
 def _best_result(search: _Search, first: RosterModel) -> Result:
     """The best valid roster found, verified; "optimal" when a valid bound meets it."""
     scenario = search.scenario
+    # Stopped first, so the bound that decides "optimal" is the last one taken.
+    search.end_beside()
     search.take_relaxed_bound()
     if search.best is None:
         return search.result(first, "unknown")
@@ -748,6 +750,7 @@ class _Search:
         self.relaxed_bound: list[int | None] = []
         # Set when the search ends: what runs beside it stops.
         self.finished = threading.Event()
+        # The thread of the branch and cut beside the search, if one runs (see `end_beside`).
         self.beside: threading.Thread | None = None
         # Whether HiGHS solves the held counts too (see staff_then_assign).
         self.linear_held = False
@@ -769,8 +772,20 @@ class _Search:
             relaxation.integer_bound(integer_seconds, found.append, self.finished.is_set)
 
         self.relaxed_bound = found
-        self.beside = threading.Thread(target=bounds, daemon=True)
-        self.beside.start()
+        thread = threading.Thread(target=bounds, daemon=True)
+        # Only the branch and cut hears the stop; the LP before it is left to end on its own.
+        self.beside = thread if integer_seconds > 0 else None
+        thread.start()
+
+    def end_beside(self) -> None:
+        """Stop the branch and cut beside the search, waiting a moment for its last bound."""
+        if self.finished.is_set():
+            return
+        self.finished.set()
+        if self.beside is not None:
+            # HiGHS hears the stop when it next asks (up to 12 s later in Instance12's root):
+            # past `STOP_BESIDE_SECONDS` it is left to end in its daemon thread.
+            self.beside.join(STOP_BESIDE_SECONDS)
 
     def take_relaxed_bound(self) -> None:
         """Record the highest bound solved beside the search so far, if any."""
@@ -1466,12 +1481,8 @@ class _Search:
 
     def result(self, built: RosterModel, status: str, conflicts: list[str] | None = None) -> Result:
         """A Result with the search's statistics."""
+        self.end_beside()
         self.take_relaxed_bound()
-        self.finished.set()
-        if self.beside is not None:
-            # The branch and cut stops when HiGHS next asks (up to 12 s later in Instance12's
-            # root), the LP before it not at all: either is left to end in its daemon thread.
-            self.beside.join(STOP_BESIDE_SECONDS)
         proto = built.model.proto
         return Result(
             self.scenario,
