@@ -18,6 +18,7 @@ from scheduler.data import AvailabilityKind, Office, Scenario, ShiftRequest
 from scheduler.io.roster import roster_frame
 from scheduler.model import neighbourhood
 from scheduler.model.neighbourhood import (
+    PEOPLE_WHOLE_HORIZON_DAYS,
     PEOPLE_WINDOW_DAYS,
     FirstAfter,
     Neighbourhood,
@@ -227,15 +228,23 @@ def test_neighbourhoods_take_turns_and_grow_and_shrink() -> None:
 
 
 def test_people_neighbourhoods_free_a_window_of_a_long_horizon() -> None:
-    """Over 8 weeks a people neighbourhood frees its people on 4 weeks, not the whole horizon."""
-    built = RosterModel(scenario(days=56, employees=two_people().employees))
+    """Over 16 weeks a people neighbourhood frees its people on 4 weeks, not the whole horizon."""
+    built = RosterModel(scenario(days=112, employees=two_people().employees))
     hood = Neighbourhoods(built, seed=0)
     for _ in range(4):
         free = hood.choose()
         if free.kind == "people":
             assert free.days is not None and len(free.days) == PEOPLE_WINDOW_DAYS
-            assert max(free.days) < 56
+            assert max(free.days) < 112
             assert not hood.is_whole(free)
+
+
+def test_people_neighbourhoods_free_every_day_of_twelve_weeks() -> None:
+    """Up to 12 weeks a people neighbourhood frees its people on every day of the horizon."""
+    built = RosterModel(scenario(days=PEOPLE_WHOLE_HORIZON_DAYS, employees=two_people().employees))
+    hood = Neighbourhoods(built, seed=0)
+    people = [free for free in (hood.choose() for _ in range(4)) if free.kind == "people"]
+    assert people and all(free.days is None for free in people)
 
 
 def test_day_level_solve_takes_a_hint() -> None:

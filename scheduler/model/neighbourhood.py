@@ -46,9 +46,15 @@ half the people able to work it) did no better at 60 s (Instances 8, 10, 11, 12,
 1418/1319, 4735/4750, 3648/3446, 4726/4719 against 1421/1434, 4648/4740, 3444/3452, 4627/4907).
 """
 
+PEOPLE_WHOLE_HORIZON_DAYS = 84
+"""Up to this horizon a people neighbourhood frees its people on every day: their totals over
+the horizon (minutes, weekends, shifts per template) tie the days together, and on a window
+they could only trade work within it (Curtois Instances 14-19 at 120 s, seed 0: 14, 15, 16 and
+17 at 1,339, 4,730, 3,336 and 5,979 against 1,445, 5,349, 3,544 and 6,180 on a 4-week
+window)."""
 PEOPLE_WINDOW_DAYS = 28
-"""Most days a people neighbourhood frees: on a year's horizon a few people's whole year was
-too much to re-solve at once."""
+"""Days a people neighbourhood frees beyond that: on a year's horizon a few people's whole year
+was too much to re-solve at once."""
 
 
 def can_build_by_person(scenario: Scenario) -> bool:
@@ -384,7 +390,7 @@ class Neighbourhoods:
         size = self.size[kind]
         if kind == "people":
             chosen = self.random.sample(self.people, min(size, len(self.people)))
-            if self.num_days <= PEOPLE_WINDOW_DAYS:
+            if self.num_days <= PEOPLE_WHOLE_HORIZON_DAYS:
                 return Neighbourhood(kind, people=frozenset(chosen))
             first = self.random.randrange(0, self.num_days - PEOPLE_WINDOW_DAYS + 1)
             window = frozenset(range(first, first + PEOPLE_WINDOW_DAYS))
