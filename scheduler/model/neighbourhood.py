@@ -49,9 +49,9 @@ half the people able to work it) did no better at 60 s (Instances 8, 10, 11, 12,
 PEOPLE_WHOLE_HORIZON_DAYS = 84
 """Up to this horizon a people neighbourhood frees its people on every day: their totals over
 the horizon (minutes, weekends, shifts per template) tie the days together, and on a window
-they could only trade work within it (Curtois Instances 14-19 at 120 s, seed 0: 14, 15, 16 and
-17 at 1,339, 4,730, 3,336 and 5,979 against 1,445, 5,349, 3,544 and 6,180 on a 4-week
-window)."""
+they could only trade work within it (Curtois at 600 s: 14, 15, 17, 18 and 19 at 1,290, 3,995,
+5,764-5,777, 4,981 and 3,554 against 1,312-1,399, 4,616, 6,186-6,373, 5,371 and 3,782-3,915 on
+a 4-week window)."""
 PEOPLE_WINDOW_DAYS = 28
 """Days a people neighbourhood frees beyond that: on a year's horizon a few people's whole year
 was too much to re-solve at once, and on 26 weeks 12 did worse than 4 (Curtois Instances 20 and
