@@ -499,7 +499,9 @@ def _solve_day_level(search: _Search, hint: list[Assignment] | None) -> Result:
         # Only a given roster is a hint: hinted with the person-by-person start, the whole
         # model stayed near it (Instance8: 5885 against 1506 unhinted after 28 s).
         search._hint(built)
-    code = search.run(built, search.remaining() * WHOLE_MODEL_SHARE, phase="whole")
+    small = len(built.x) <= SMALL_MODEL_ASSIGNMENTS
+    share = SMALL_WHOLE_MODEL_SHARE if small else WHOLE_MODEL_SHARE
+    code = search.run(built, search.remaining() * share, phase="whole")
     if code == cp_model.INFEASIBLE:
         conflicts = explain_infeasible(scenario, seed=search.seed)
         return search.result(built, "infeasible", conflicts=conflicts)
@@ -560,7 +562,8 @@ START_SHARE = 0.4
 fit in: when its pace says it will not, people are solved side by side, each with less time
 (a person still gets their first schedule, so a year of 150 people can take longer)."""
 WHOLE_MODEL_SHARE = 0.05
-"""Share of the time after the start for the whole day-level model, before neighbourhoods.
+"""Share of the time after the start for the whole day-level model, before neighbourhoods
+(past `SMALL_MODEL_ASSIGNMENTS`).
 
 Curtois Instances 8-12 at 60 s: the neighbourhoods improve faster than the whole model
 (share 0.5: 8: 1416, 10: 5163; share 0.1: 8: 1451, 10: 4650, 11: 3455, 12: 4503-4733). With
@@ -569,6 +572,17 @@ against 242: 8 1,349-1,541 against 1,368-1,734, 9 450-469 against 454-580, 11 3,
 against 3,454-3,671, 12 4,513-5,479 against 4,634-5,233; on 1-7 1-3 were still proven and 4-7
 ended within 0.2 %. The whole model's bound weakens where it was the better one (8: 1,221-1,225
 against 1,277; 9: the LP's 39 against 179-261).
+"""
+SMALL_MODEL_ASSIGNMENTS = 2_000
+SMALL_WHOLE_MODEL_SHARE = 0.9
+"""A day-level model of at most this many assignment literals gets the whole model for this
+share of the time after the start: CP-SAT's full search proves such models where the
+neighbourhoods stall short of the optimum.
+
+Curtois Instance7 (1,560 literals; optimum 1,056): proven optimal at 225 s of a 330 s run,
+where the neighbourhoods' 600 s runs ended at 1,058-1,061; at 60 s Instances 5 and 6 proven
+(13 s and 50 s) and 7 at 1,061 (1,058-1,069 with neighbourhoods). From Instance8 (3,120
+literals) on, the neighbourhoods find the better rosters (see `WHOLE_MODEL_SHARE`).
 """
 SIDEWAYS = True
 NEIGHBOURHOOD_SECONDS = 3.0

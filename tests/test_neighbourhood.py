@@ -8,12 +8,14 @@ import itertools
 import random
 import time
 from collections.abc import Sequence
+from typing import Any
 
 import pytest
 from conftest import employee
 from ortools.sat.python import cp_model
 from test_day_level import OVER, D, L, line, person, scenario
 
+import scheduler.solve as solve_module
 from scheduler.data import AvailabilityKind, Office, Scenario, ShiftRequest
 from scheduler.io.roster import roster_frame
 from scheduler.model import neighbourhood
@@ -255,6 +257,34 @@ def test_day_level_solve_takes_a_hint() -> None:
     assert result.status == "optimal"
     assert result.report is not None and result.report.ok
     assert result.objective == 0
+
+
+@pytest.mark.parametrize(
+    ("most", "share"),
+    [
+        (1_000, solve_module.SMALL_WHOLE_MODEL_SHARE),
+        (0, solve_module.WHOLE_MODEL_SHARE),
+    ],
+)
+def test_small_day_level_models_get_the_whole_model_for_most_of_the_time(
+    monkeypatch: pytest.MonkeyPatch, most: int, share: float
+) -> None:
+    """Up to SMALL_MODEL_ASSIGNMENTS literals the whole model gets SMALL_WHOLE_MODEL_SHARE of
+    the time after the start, past them WHOLE_MODEL_SHARE; the roster is still the optimum."""
+    monkeypatch.setattr(solve_module, "SMALL_MODEL_ASSIGNMENTS", most)
+    shares: list[float] = []
+    run = solve_module._Search.run
+
+    def recording(self: Any, built: RosterModel, seconds: float, *args: Any, **kwargs: Any) -> int:
+        if kwargs.get("phase") == "whole":
+            shares.append(seconds / self.remaining())
+        return run(self, built, seconds, *args, **kwargs)
+
+    monkeypatch.setattr(solve_module._Search, "run", recording)
+    result = solve(two_people(), time_limit=5.0, workers=1, seed=0)
+    assert result.report is not None and result.report.ok
+    assert result.objective == 0
+    assert shares == [pytest.approx(share, abs=0.01)]
 
 
 def test_fixed_domains_come_back_as_they_were() -> None:
