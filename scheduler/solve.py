@@ -579,10 +579,11 @@ SMALL_WHOLE_MODEL_SHARE = 0.9
 share of the time after the start: CP-SAT's full search proves such models where the
 neighbourhoods stall short of the optimum.
 
-Curtois Instance7 (1,560 literals; optimum 1,056): proven optimal at 225 s of a 330 s run,
-where the neighbourhoods' 600 s runs ended at 1,058-1,061; at 60 s Instances 5 and 6 proven
-(13 s and 50 s) and 7 at 1,061 (1,058-1,069 with neighbourhoods). From Instance8 (3,120
-literals) on, the neighbourhoods find the better rosters (see `WHOLE_MODEL_SHARE`).
+Curtois Instance7 (1,560 literals; optimum 1,056) at 600 s, seeds 0 and 1: proven optimal at
+171 s and 210 s, where the neighbourhoods' 600 s runs ended at 1,058-1,061. At 60 s, seeds 0
+and 1: 4-6 proven (10-39 s; before, 1,718, 1,143 and 1,951 unproven) and 7 at 1,060-1,061
+(1,058-1,069 with neighbourhoods). From Instance8 (3,120 literals) on, the neighbourhoods find
+rosters as good (up to 4,000 literals, 8 and 9 at 60 s over four seeds: within the noise).
 """
 SIDEWAYS = True
 NEIGHBOURHOOD_SECONDS = 3.0
