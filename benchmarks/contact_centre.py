@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import write_contact_centre
 
+from scheduler.io.files import write_csv
 from scheduler.io.scenario import read_scenario
 from scheduler.solve import default_workers, solve
 
@@ -100,7 +101,7 @@ def main() -> None:
     print(table.to_markdown(index=False) if _has_tabulate() else table.to_string(index=False))
     args.out.mkdir(parents=True, exist_ok=True)
     suffix = "_back_office" if args.back_office else ""
-    table.to_csv(args.out / f"contact_centre{suffix}.csv", index=False)
+    write_csv(args.out / f"contact_centre{suffix}.csv", table)
 
 
 def _has_tabulate() -> bool:

@@ -7,14 +7,19 @@ why, where they are absent.
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
 from pathlib import Path
+from types import ModuleType
 
+import pandas as pd
 import pytest
 
 from scheduler.io.curtois import read_curtois
 from scheduler.solve import solve
 
+ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("CURTOIS_QU", "/work/shared/benchmarks/curtois-qu"))
 
 needs_instances = pytest.mark.skipif(
@@ -49,3 +54,72 @@ def test_instance2_objective_of_a_roster_is_the_benchmark_s() -> None:
     assert costs.objective == costs.tiers["shortfall"] + costs.tiers["surplus"] + (
         costs.preference_penalty
     )
+
+
+def _load_benchmark() -> ModuleType:
+    """Import ``benchmarks/curtois.py``, which is a script rather than a package module."""
+    name = "benchmarks_curtois"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / "curtois.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_benchmark_summary_gives_each_instance_its_spread_over_seeds() -> None:
+    """The summary of runs over seeds: runs, least, mean and most objective, mean gap."""
+    benchmark = _load_benchmark()
+    table = pd.DataFrame(
+        {
+            "instance": ["Instance8", "Instance8", "Instance9", "Instance9", "Instance9"],
+            "seed": [0, 1, 0, 1, 2],
+            "objective": [1_430, 1_365, 450, 451, 561],
+            "best_known": [1_300, 1_300, 439, 439, 439],
+            "gap_pct": [10.0, 5.0, 2.51, 2.73, 27.79],
+        }
+    )
+    summary = benchmark.summarise(table)
+    assert summary["instance"].tolist() == ["Instance8", "Instance9"]
+    assert summary["runs"].tolist() == [2, 3]
+    assert summary["least"].tolist() == [1_365, 450]
+    assert summary["most"].tolist() == [1_430, 561]
+    assert summary["mean"].tolist() == [1_397.5, 487.3]
+    assert summary["mean_gap_pct"].tolist() == [7.5, 11.01]
+
+
+def test_benchmark_parses_ranges_of_instances_and_seeds() -> None:
+    """``1-3,8`` lists 1, 2, 3 and 8; a single number lists itself."""
+    benchmark = _load_benchmark()
+    assert benchmark.parse_numbers("1-3,8") == [1, 2, 3, 8]
+    assert benchmark.parse_numbers("0") == [0]
+
+
+@needs_instances
+def test_benchmark_runs_each_instance_once_per_seed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--seeds 0-1`` on Instance1 writes a row per seed (both 607) and a one-row summary."""
+    benchmark = _load_benchmark()
+    out = tmp_path / "runs.csv"
+    argv = ["curtois.py", "--time-limit", "5", "--instances", "1", "--seeds", "0-1"]
+    argv += ["--workers", "1", "--data", str(DATA), "--out", str(out)]
+    monkeypatch.setattr(sys, "argv", argv)
+    benchmark.main()
+    runs = pd.read_csv(out)
+    assert runs["seed"].tolist() == [0, 1]
+    assert runs["objective"].tolist() == [607, 607]
+    summary = pd.read_csv(tmp_path / "runs-summary.csv")
+    assert summary.to_dict("records") == [
+        {
+            "instance": "Instance1",
+            "best_known": 607,
+            "runs": 2,
+            "least": 607,
+            "mean": 607.0,
+            "most": 607,
+            "mean_gap_pct": 0.0,
+        }
+    ]
