@@ -6,8 +6,12 @@ Import them in test files with ``from conftest import make_scenario, assign, ...
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
 import os
+import sys
 from datetime import date
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pandas as pd
@@ -31,6 +35,23 @@ from scheduler.io.roster import FLEX_ACTIVITY, ROSTER_COLUMNS, roster_frame
 # so a red run is reproducible; a developer's run keeps exploring new examples.
 settings.register_profile("ci", derandomize=True, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+ROOT = Path(__file__).resolve().parents[1]
+"""The project root."""
+
+
+def load_script(name: str) -> ModuleType:
+    """Import ``benchmarks/<name>.py``, a script rather than a package module, once per run."""
+    module_name = f"benchmarks_{name}"
+    if module_name in sys.modules:
+        return sys.modules[module_name]
+    spec = importlib.util.spec_from_file_location(module_name, ROOT / "benchmarks" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    spec.loader.exec_module(module)
+    return module
+
 
 START = date(2026, 12, 7)
 """First day of the default horizon, a Monday."""

@@ -7,19 +7,17 @@ why, where they are absent.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import sys
 from pathlib import Path
-from types import ModuleType
 
 import pandas as pd
 import pytest
+from conftest import load_script
 
 from scheduler.io.curtois import read_curtois
 from scheduler.solve import solve
 
-ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("CURTOIS_QU", "/work/shared/benchmarks/curtois-qu"))
 
 needs_instances = pytest.mark.skipif(
@@ -56,22 +54,9 @@ def test_instance2_objective_of_a_roster_is_the_benchmark_s() -> None:
     )
 
 
-def _load_benchmark() -> ModuleType:
-    """Import ``benchmarks/curtois.py``, which is a script rather than a package module."""
-    name = "benchmarks_curtois"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / "curtois.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_benchmark_summary_gives_each_instance_its_spread_over_seeds() -> None:
     """The summary of runs over seeds: runs, least, mean and most objective, mean gap."""
-    benchmark = _load_benchmark()
+    benchmark = load_script("curtois")
     table = pd.DataFrame(
         {
             "instance": ["Instance8", "Instance8", "Instance9", "Instance9", "Instance9"],
@@ -92,7 +77,7 @@ def test_benchmark_summary_gives_each_instance_its_spread_over_seeds() -> None:
 
 def test_benchmark_parses_ranges_of_instances_and_seeds() -> None:
     """``1-3,8`` lists 1, 2, 3 and 8; a single number lists itself."""
-    benchmark = _load_benchmark()
+    benchmark = load_script("curtois")
     assert benchmark.parse_numbers("1-3,8") == [1, 2, 3, 8]
     assert benchmark.parse_numbers("0") == [0]
 
@@ -102,7 +87,7 @@ def test_benchmark_runs_each_instance_once_per_seed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """``--seeds 0-1`` on Instance1 writes a row per seed (both 607) and a one-row summary."""
-    benchmark = _load_benchmark()
+    benchmark = load_script("curtois")
     out = tmp_path / "runs.csv"
     argv = ["curtois.py", "--time-limit", "5", "--instances", "1", "--seeds", "0-1"]
     argv += ["--workers", "1", "--data", str(DATA), "--out", str(out)]

@@ -3,34 +3,18 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
-import sys
 import tomllib
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+from conftest import ROOT, load_script
 
-ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
 FILES = ("staff.csv", "shifts.csv", "demand.csv", "availability.csv", "scenario.toml")
 NUM_STAFF = 50
 
 
-def _load_generator() -> ModuleType:
-    """Import ``benchmarks/generate.py``, which is a script rather than a package module."""
-    name = "benchmarks_generate"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-generate = _load_generator()
+generate = load_script("generate")
 
 
 def _rows(path: Path) -> list[dict[str, str]]:

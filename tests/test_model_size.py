@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import shutil
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from click.testing import CliRunner
-from conftest import employee, make_scenario
+from conftest import ROOT, employee, load_script, make_scenario
 
 from scheduler.cli import main
 from scheduler.data import Horizon, Office, Scenario, Weights
@@ -20,21 +17,7 @@ from scheduler.io.scenario import read_scenario
 from scheduler.model.roster import RosterModel
 from scheduler.model.size import MAX_VARIABLES, check_model_size, estimate_model_size
 
-ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
-
-
-def _load_generator() -> ModuleType:
-    """Import ``benchmarks/generate.py``, which is a script rather than a package module."""
-    name = "benchmarks_generate"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def many(scenario: Scenario, num_people: int, days: int, interval: int) -> Scenario:
@@ -48,7 +31,9 @@ def many(scenario: Scenario, num_people: int, days: int, interval: int) -> Scena
 def contact_centre(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
     """A generated contact centre of 24 people, 40 % back office, over 14 days."""
     folder = tmp_path_factory.mktemp("centre")
-    _load_generator().write_contact_centre(folder, 15, days=14, back_share=0.4, cross_share=0.1)
+    load_script("generate").write_contact_centre(
+        folder, 15, days=14, back_share=0.4, cross_share=0.1
+    )
     return read_scenario(folder)
 
 
