@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-from conftest import at, employee, make_scenario, roster, shift
+from conftest import at, employee, load_script, make_scenario, roster, shift
 
 from scheduler.data import (
     Assignment,
@@ -22,8 +21,7 @@ from scheduler.model.construct import assign_to_targets, balance_hours, greedy_r
 from scheduler.model.options import shift_options
 from scheduler.verify import verify
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-from generate import write_contact_centre
+write_contact_centre = load_script("generate").write_contact_centre
 
 
 def greedy_assignments(scenario: Scenario) -> list[Assignment]:

@@ -15,14 +15,13 @@ from __future__ import annotations
 import dataclasses
 import os
 import signal
-import sys
 import threading
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import START, at, employee, make_scenario, pieces, shift
+from conftest import START, at, employee, load_script, make_scenario, pieces, shift
 from ortools.sat.python import cp_model
 
 import scheduler.solve as solve_module
@@ -44,8 +43,7 @@ from scheduler.model.roster import FORMULATIONS, Formulation, RosterModel
 from scheduler.solve import PHASES, Progress, Result, _Recorder, solve
 from scheduler.verify import COVERAGE_COLUMNS
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-from generate import write_contact_centre
+write_contact_centre = load_script("generate").write_contact_centre
 
 CLEAN = Weights(shortfall=100, contract=0, preference=10, surplus=1)
 DAY = shift("DAY", "09:00", "17:00")
