@@ -260,31 +260,34 @@ def test_day_level_solve_takes_a_hint() -> None:
 
 
 @pytest.mark.parametrize(
-    ("most", "share"),
+    ("most", "relaxed_most", "shares"),
     [
-        (1_000, solve_module.SMALL_WHOLE_MODEL_SHARE),
-        (0, solve_module.WHOLE_MODEL_SHARE),
+        (1_000, solve_module.RELAXED_MOST, [solve_module.SMALL_WHOLE_MODEL_SHARE]),
+        (0, solve_module.RELAXED_MOST, []),
+        (0, 0, [solve_module.WHOLE_MODEL_SHARE]),
     ],
 )
-def test_small_day_level_models_get_the_whole_model_for_most_of_the_time(
-    monkeypatch: pytest.MonkeyPatch, most: int, share: float
+def test_the_whole_day_level_model_runs_where_it_is_needed(
+    monkeypatch: pytest.MonkeyPatch, most: int, relaxed_most: int, shares: list[float]
 ) -> None:
     """Up to SMALL_MODEL_ASSIGNMENTS literals the whole model gets SMALL_WHOLE_MODEL_SHARE of
-    the time after the start, past them WHOLE_MODEL_SHARE; the roster is still the optimum."""
+    the time after the start; past them none where the LP beside gives the bound, else
+    WHOLE_MODEL_SHARE; the roster is the optimum in each case."""
     monkeypatch.setattr(solve_module, "SMALL_MODEL_ASSIGNMENTS", most)
-    shares: list[float] = []
+    monkeypatch.setattr(solve_module, "RELAXED_MOST", relaxed_most)
+    seen: list[float] = []
     run = solve_module._Search.run
 
     def recording(self: Any, built: RosterModel, seconds: float, *args: Any, **kwargs: Any) -> int:
         if kwargs.get("phase") == "whole":
-            shares.append(seconds / self.remaining())
+            seen.append(seconds / self.remaining())
         return run(self, built, seconds, *args, **kwargs)
 
     monkeypatch.setattr(solve_module._Search, "run", recording)
     result = solve(two_people(), time_limit=5.0, workers=1, seed=0)
     assert result.report is not None and result.report.ok
     assert result.objective == 0
-    assert shares == [pytest.approx(share, abs=0.01)]
+    assert seen == [pytest.approx(share, abs=0.01) for share in shares]
 
 
 def test_fixed_domains_come_back_as_they_were() -> None:
