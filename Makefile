@@ -16,7 +16,7 @@ $(VENV)/.dev-installed: $(VENV)/.installed
 	touch $@
 
 demo: $(VENV)/.installed
-	$(BIN)/scheduler solve data/sample --out out --time-limit 20 --format xlsx,html,png
+	$(BIN)/scheduler solve data/sample --out out --format xlsx,html,png
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
