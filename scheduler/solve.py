@@ -1449,6 +1449,7 @@ class _Search:
         self._complete_on(built, "neighbourhood")
         while self.best is not None and not self.out_of_time() and not self.proven():
             best, value = self.best
+            best_objective = self.best_objective
             free = hood.choose()
             whole = hood.is_whole(free)
             hood.fix(_values_for(built, best, value), free)
@@ -1462,7 +1463,7 @@ class _Search:
             built.model.clear_hints()
             if whole and code == cp_model.OPTIMAL:
                 return
-            hood.adapt(free, code == cp_model.OPTIMAL)
+            hood.adapt(free, code == cp_model.OPTIMAL, self.best_objective < best_objective)
 
     def _complete_on(self, built: RosterModel, phase: Phase) -> None:
         """Make the best roster a complete solution of ``built`` (every variable's value, for

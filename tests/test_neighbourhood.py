@@ -229,6 +229,21 @@ def test_neighbourhoods_take_turns_and_grow_and_shrink() -> None:
     assert hood.size["days"] == 2
 
 
+def test_a_neighbourhood_that_improved_keeps_its_size() -> None:
+    """A proven sub-problem that found a better roster keeps its kind's size; one that found
+    nothing grows it."""
+    built = RosterModel(scenario(days=7, employees=two_people().employees))
+    hood = Neighbourhoods(built, seed=0)
+    hood.choose()
+    days = hood.choose()
+    assert days.kind == "days" and hood.size["days"] == 7
+    hood.adapt(days, proven=False)
+    hood.adapt(days, proven=True, improved=True)
+    assert hood.size["days"] == 6
+    hood.adapt(days, proven=True)
+    assert hood.size["days"] == 7
+
+
 def test_people_neighbourhoods_free_a_window_of_a_long_horizon() -> None:
     """Over 16 weeks a people neighbourhood frees its people on 4 weeks, not the whole horizon."""
     built = RosterModel(scenario(days=112, employees=two_people().employees))
