@@ -370,9 +370,8 @@ class Neighbourhoods:
     Two kinds take turns: a few people over the whole horizon (over four weeks of one past
     twelve weeks), and everyone over a window of days. Each kind's size grows after a
     sub-problem solved to optimality that found no better roster, stays after one that did, and
-    shrinks after one cut short. The domains of the fixed
-    assignment literals are narrowed in the model itself and restored by :meth:`release`, so
-    one model serves every neighbourhood.
+    shrinks after one cut short. The domains of the fixed assignment literals are narrowed in
+    the model itself and restored by :meth:`release`, so one model serves every neighbourhood.
     """
 
     def __init__(self, built: RosterModel, seed: int = 0, kinds: tuple[str, ...] = KINDS) -> None:
