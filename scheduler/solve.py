@@ -501,7 +501,7 @@ def _solve_day_level(search: _Search, hint: list[Assignment] | None) -> Result:
         search._hint(built)
     small = len(built.x) <= SMALL_MODEL_ASSIGNMENTS
     code = int(cp_model.UNKNOWN)
-    if small or search.best is None or len(built.model.proto.variables) > RELAXED_MOST:
+    if small or search.best is None or not _relaxed_fits(len(built.model.proto.variables)):
         share = SMALL_WHOLE_MODEL_SHARE if small else WHOLE_MODEL_SHARE
         code = search.run(built, search.remaining() * share, phase="whole")
     if code == cp_model.INFEASIBLE:
@@ -538,10 +538,16 @@ weaker: CP-SAT's bound grows with the whole model's time, and once it passed 5 %
 the whole model's 29 s, where the LP gives 4,616 in under a second; optimum 4,631)."""
 
 
+def _relaxed_fits(num_variables: int) -> bool:
+    """Whether HiGHS takes a model of ``num_variables`` in time for the LP beside the
+    neighbourhoods (`RELAXED_MOST`)."""
+    return num_variables <= RELAXED_MOST
+
+
 def _relaxed_bound_pays(bound: int | None, best: int | None, num_variables: int) -> bool:
     """Whether to solve the LP relaxation beside the neighbourhoods: a model HiGHS takes in
-    time (`RELAXED_MOST`) whose bound is not yet close to the best roster (`CLOSE_BOUND`)."""
-    if num_variables > RELAXED_MOST:
+    time (`_relaxed_fits`) whose bound is not yet close to the best roster (`CLOSE_BOUND`)."""
+    if not _relaxed_fits(num_variables):
         return False
     return best is None or bound is None or bound < CLOSE_BOUND * best
 
