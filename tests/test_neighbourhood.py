@@ -7,6 +7,7 @@ import dataclasses
 import itertools
 import random
 import time
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -242,6 +243,20 @@ def test_a_neighbourhood_that_improved_keeps_its_size() -> None:
     assert hood.size["days"] == 6
     hood.adapt(days, proven=True)
     assert hood.size["days"] == 7
+
+
+def test_windows_of_days_free_every_day_as_often() -> None:
+    """A window of days wraps round from the last day to the first: each day, the horizon's
+    ends too, is free in about the same share of windows, each of the kind's size."""
+    built = RosterModel(scenario(days=14, employees=two_people().employees))
+    hood = Neighbourhoods(built, seed=0, kinds=("days",))
+    windows = [hood.choose() for _ in range(1_400)]
+    assert all(free.days is not None and len(free.days) == 7 for free in windows)
+    freed = Counter(day for free in windows for day in free.days or ())
+    assert sorted(freed) == list(range(14))
+    # Kept inside the horizon, day 0 would be free in 1 window of 8 and day 7 in 7 of 8.
+    assert min(freed.values()) > 0.8 * max(freed.values())
+    assert any({0, 13} <= (free.days or set()) for free in windows)
 
 
 def test_people_neighbourhoods_free_a_window_of_a_long_horizon() -> None:
