@@ -371,8 +371,8 @@ class Neighbourhoods:
     twelve weeks), and everyone over a window of days; windows may wrap round from the
     horizon's last day to its first. Each kind's size grows after a sub-problem solved to
     optimality that found no better roster, stays after one that did, and shrinks after one
-    cut short. The domains of the fixed assignment literals are narrowed in
-    the model itself and restored by :meth:`release`, so one model serves every neighbourhood.
+    cut short. The domains of the fixed assignment literals are narrowed in the model itself
+    and restored by :meth:`release`, so one model serves every neighbourhood.
     """
 
     def __init__(self, built: RosterModel, seed: int = 0, kinds: tuple[str, ...] = KINDS) -> None:
