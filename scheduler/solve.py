@@ -1456,9 +1456,10 @@ class _Search:
         while self.best is not None and not self.out_of_time() and not self.proven():
             best, value = self.best
             best_objective = self.best_objective
-            free = hood.choose()
+            values = _values_for(built, best, value)
+            free = hood.choose(values)
             whole = hood.is_whole(free)
-            hood.fix(_values_for(built, best, value), free)
+            hood.fix(values, free)
             self._hint(built)
             self.recorder.bound_holds = whole
             self.sideways = SIDEWAYS

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 from conftest import employee
 from ortools.sat.python import cp_model
-from test_day_level import OVER, D, L, line, person, scenario
+from test_day_level import OVER, UNDER, D, L, line, person, scenario
 
 import scheduler.solve as solve_module
-from scheduler.data import AvailabilityKind, Office, Scenario, ShiftRequest
+from scheduler.data import Assignment, AvailabilityKind, Office, Scenario, ShiftRequest
 from scheduler.io.roster import roster_frame
 from scheduler.model import neighbourhood
 from scheduler.model.neighbourhood import (
@@ -257,6 +257,48 @@ def test_windows_of_days_free_every_day_as_often() -> None:
     # Kept inside the horizon, day 0 would be free in 1 window of 8 and day 7 in 7 of 8.
     assert min(freed.values()) > 0.8 * max(freed.values())
     assert any({0, 13} <= (free.days or set()) for free in windows)
+
+
+def _ones_on(problem: Scenario, days: Sequence[int], employee_id: str = "E1") -> list[Assignment]:
+    """``employee_id`` on the scenario's first template on each of ``days``."""
+    template = problem.shifts[0]
+    return [Assignment(employee_id, day, template.shift_id, *template.span_on(day)) for day in days]
+
+
+def test_costly_neighbourhoods_free_the_days_whose_cover_costs_most() -> None:
+    """The costly kind draws the days a roster leaves short or over, with chances in proportion
+    to their cost, then random days up to a window's size; the days' costs sum to the
+    verifier's objective."""
+    problem = scenario(
+        days=7,
+        employees=(person("E1"), person("E2")),
+        shift_demand=tuple(line(d, 2 if d == 3 else 1) for d in range(7)),
+    )
+    built = RosterModel(problem)
+    roster = _ones_on(problem, [0, 1, 4]) + _ones_on(problem, [1], "E2")
+    value = roster_values(built, roster)
+    costs = built.day_cover_costs(value)
+    # Day 1 one over, days 2, 5 and 6 one short, day 3 two short.
+    assert {day: cost for day, cost in costs.items() if cost} == {
+        1: OVER,
+        2: UNDER,
+        3: 2 * UNDER,
+        5: UNDER,
+        6: UNDER,
+    }
+    assert sum(costs.values()) == verify(problem, roster_frame(problem, roster)).costs.objective
+    hood = Neighbourhoods(built, seed=0, kinds=("costly",))
+    hood.size["days"] = 6
+    chosen = hood.choose(value).days
+    assert chosen is not None and len(chosen) == 6 and {1, 2, 3, 5, 6} < chosen
+    # One day at a time: day 3 in about two fifths of the draws (200 of 501), the other short
+    # days a fifth each, the day one over hardly ever; never a day that costs nothing.
+    hood.size["days"] = 1
+    drawn = Counter(day for _ in range(600) for day in hood.choose(value).days or ())
+    assert set(drawn) <= {1, 2, 3, 5, 6}
+    assert 190 <= drawn[3] <= 290
+    assert all(80 <= drawn[day] <= 160 for day in (2, 5, 6))
+    assert drawn[1] <= 10
 
 
 def test_people_neighbourhoods_free_a_window_of_a_long_horizon() -> None:

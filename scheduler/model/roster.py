@@ -730,6 +730,17 @@ class RosterModel:
                 self.model.add(extra >= on_shift - line.required)
                 self.tier_terms["surplus"].append((extra, over_weight))
 
+    def day_cover_costs(self, value: Callable[[cp_model.IntVar], int]) -> dict[int, int]:
+        """What the day-level cover lines cost per day (short and extra, weighted) in a
+        solution given as a value per assignment literal."""
+        costs: dict[int, int] = defaultdict(int)
+        for line in self.scenario.shift_demand:
+            under, over = self.scenario.cover_weights(line)
+            on = sum(value(var) for var in self.on_shift(line.day, line.shift_id, line.skill))
+            short, extra = max(0, line.required - on), max(0, on - line.required)
+            costs[line.day] += under * short + over * extra
+        return dict(costs)
+
     def on_shift(self, day: int, shift_id: str, skill: str | None = None) -> list[cp_model.IntVar]:
         """Assignment literals of the people (with ``skill``, if given) who may work a shift on
         a day."""
