@@ -265,7 +265,7 @@ def _ones_on(problem: Scenario, days: Sequence[int], employee_id: str = "E1") ->
     return [Assignment(employee_id, day, template.shift_id, *template.span_on(day)) for day in days]
 
 
-def test_costly_neighbourhoods_free_the_days_whose_cover_costs_most() -> None:
+def test_costly_neighbourhoods_draw_days_by_their_cover_cost() -> None:
     """The costly kind draws the days a roster leaves short or over, with chances in proportion
     to their cost, then random days up to a window's size; the days' costs sum to the
     verifier's objective."""

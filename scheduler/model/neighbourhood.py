@@ -402,7 +402,7 @@ class Neighbourhoods:
         self.turn += 1
         size = self.size[_sized_as(kind)]
         if kind == "costly":
-            return Neighbourhood(kind, days=self._costliest(size, value))
+            return Neighbourhood(kind, days=self._costly_days(size, value))
         if kind == "people":
             chosen = self.random.sample(self.people, min(size, len(self.people)))
             if self.num_days <= PEOPLE_WHOLE_HORIZON_DAYS:
@@ -411,7 +411,7 @@ class Neighbourhoods:
             return Neighbourhood(kind, people=frozenset(chosen), days=window)
         return Neighbourhood(kind, days=self._window(size))
 
-    def _costliest(self, size: int, value: Callable[[Any], int] | None) -> frozenset[int]:
+    def _costly_days(self, size: int, value: Callable[[Any], int] | None) -> frozenset[int]:
         """``size`` days whose cover costs something under ``value``, drawn with chances in
         proportion to their cost, made up with random days where fewer cost anything."""
         costs = {} if value is None else self.built.day_cover_costs(value)
