@@ -313,6 +313,16 @@ def test_people_neighbourhoods_free_a_window_of_a_long_horizon() -> None:
             assert not hood.is_whole(free)
 
 
+def test_costly_kind_only_up_to_twelve_weeks() -> None:
+    """The costly kind takes its turn up to 12 weeks and is left out past them."""
+    employees = two_people().employees
+    days = PEOPLE_WHOLE_HORIZON_DAYS
+    short = Neighbourhoods(RosterModel(scenario(days=days, employees=employees)))
+    long = Neighbourhoods(RosterModel(scenario(days=days + 1, employees=employees)))
+    assert {short.choose().kind for _ in range(3)} == {"people", "days", "costly"}
+    assert {long.choose().kind for _ in range(6)} == {"people", "days"}
+
+
 def test_people_neighbourhoods_free_every_day_of_twelve_weeks() -> None:
     """Up to 12 weeks a people neighbourhood frees its people on every day of the horizon."""
     built = RosterModel(scenario(days=PEOPLE_WHOLE_HORIZON_DAYS, employees=two_people().employees))
