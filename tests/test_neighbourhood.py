@@ -230,6 +230,22 @@ def test_neighbourhoods_take_turns_and_grow_and_shrink() -> None:
     assert hood.size["days"] == 2
 
 
+def test_each_kind_grows_and_shrinks_its_own_size() -> None:
+    """A window's outcome sizes the windows alone, a costly draw's the costly kind alone."""
+    built = RosterModel(scenario(days=14, employees=two_people().employees))
+    hood = Neighbourhoods(built, seed=0)
+    kinds = [hood.choose() for _ in range(3)]
+    assert [free.kind for free in kinds] == ["people", "days", "costly"]
+    assert hood.size["days"] == hood.size["costly"] == 7
+    hood.adapt(kinds[2], proven=True)
+    hood.adapt(kinds[2], proven=True)
+    hood.adapt(kinds[1], proven=False)
+    assert (hood.size["days"], hood.size["costly"]) == (6, 9)
+    assert hood.choose().kind == "people"
+    assert len(hood.choose().days or ()) == 6
+    assert len(hood.choose().days or ()) == 9
+
+
 def test_a_neighbourhood_that_improved_keeps_its_size() -> None:
     """A proven sub-problem that found a better roster keeps its kind's size; one that found
     nothing grows it."""
@@ -267,7 +283,7 @@ def _ones_on(problem: Scenario, days: Sequence[int], employee_id: str = "E1") ->
 
 def test_costly_neighbourhoods_draw_days_by_their_cover_cost() -> None:
     """The costly kind draws the days a roster leaves short or over, with chances in proportion
-    to their cost, then random days up to a window's size; the days' costs sum to the
+    to their cost, then random days up to its size; the days' costs sum to the
     verifier's objective."""
     problem = scenario(
         days=7,
@@ -288,12 +304,12 @@ def test_costly_neighbourhoods_draw_days_by_their_cover_cost() -> None:
     }
     assert sum(costs.values()) == verify(problem, roster_frame(problem, roster)).costs.objective
     hood = Neighbourhoods(built, seed=0, kinds=("costly",))
-    hood.size["days"] = 6
+    hood.size["costly"] = 6
     chosen = hood.choose(value).days
     assert chosen is not None and len(chosen) == 6 and {1, 2, 3, 5, 6} < chosen
     # One day at a time: day 3 in about two fifths of the draws (200 of 501), the other short
     # days a fifth each, the day one over hardly ever; never a day that costs nothing.
-    hood.size["days"] = 1
+    hood.size["costly"] = 1
     drawn = Counter(day for _ in range(600) for day in hood.choose(value).days or ())
     assert set(drawn) <= {1, 2, 3, 5, 6}
     assert 190 <= drawn[3] <= 290
