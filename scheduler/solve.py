@@ -606,6 +606,9 @@ NEIGHBOURHOOD_SECONDS = 3.0
 Two neighbourhoods at a time, each on a copy of the model with one worker, did worse at 60 s
 (seeds 0 and 1; Instances 8, 10, 11, 12: 1513/1519, 4655/4655, 3552/3553, 4818/4770 against
 1421/1434, 4648/4740, 3444/3452, 4627/4907 one at a time with two workers)."""
+MIN_NEIGHBOURHOOD_SECONDS = 0.05
+"""The least time a neighbourhood's gain per second is measured over, so that a sub-problem
+proven at once does not get an unbounded rate."""
 EVALUATIONS_PER_NEIGHBOURHOOD = 4
 """A neighbourhood gets at least this many times what evaluating a fixed roster took."""
 RELAXED_SHARE = 0.7
@@ -1463,14 +1466,17 @@ class _Search:
             self._hint(built)
             self.recorder.bound_holds = whole
             self.sideways = SIDEWAYS
+            began = time.perf_counter()
             code = self.run(built, min(seconds, self.remaining()), phase="neighbourhood")
+            took = max(time.perf_counter() - began, MIN_NEIGHBOURHOOD_SECONDS)
             self.sideways = False
             self.recorder.bound_holds = True
             hood.release()
             built.model.clear_hints()
             if whole and code == cp_model.OPTIMAL:
                 return
-            hood.adapt(free, code == cp_model.OPTIMAL, self.best_objective < best_objective)
+            gain = (best_objective - self.best_objective) / max(1, best_objective)
+            hood.adapt(free, code == cp_model.OPTIMAL, gain > 0, gain / took)
 
     def _complete_on(self, built: RosterModel, phase: Phase) -> None:
         """Make the best roster a complete solution of ``built`` (every variable's value, for

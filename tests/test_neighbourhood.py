@@ -241,9 +241,24 @@ def test_each_kind_grows_and_shrinks_its_own_size() -> None:
     hood.adapt(kinds[2], proven=True)
     hood.adapt(kinds[1], proven=False)
     assert (hood.size["days"], hood.size["costly"]) == (6, 9)
-    assert hood.choose().kind == "people"
-    assert len(hood.choose().days or ()) == 6
-    assert len(hood.choose().days or ()) == 9
+    sizes = {free.kind: len(free.days or ()) for free in (hood.choose() for _ in range(30))}
+    assert (sizes["days"], sizes["costly"]) == (6, 9)
+
+
+def test_kinds_take_a_turn_each_then_are_drawn_by_their_rate() -> None:
+    """After one turn each, a kind gaining ten times as much per second is drawn about ten
+    times as often, and a kind gaining nothing still gets its floor's share."""
+    built = RosterModel(scenario(days=14, employees=two_people().employees))
+    hood = Neighbourhoods(built, seed=0)
+    first = [hood.choose() for _ in range(3)]
+    assert [free.kind for free in first] == list(neighbourhood.KINDS)
+    for free, gain_rate in zip(first, (0.01, 0.1, 0.0), strict=True):
+        hood.adapt(free, proven=False, improved=gain_rate > 0, gain_rate=gain_rate)
+    assert hood.rate == pytest.approx({"people": 0.003, "days": 0.03, "costly": 0.0})
+    drawn = Counter(hood.choose().kind for _ in range(1_200))
+    # Weights 0.003, 0.03 and the floor 0.003: 1/12, 10/12 and 1/12 of the draws.
+    assert 800 <= drawn["days"] <= 1_200 and 60 <= drawn["people"] <= 140
+    assert 60 <= drawn["costly"] <= 140
 
 
 def test_a_neighbourhood_that_improved_keeps_its_size() -> None:

@@ -39,8 +39,8 @@ __all__ = [
 ]
 
 KINDS = ("people", "days", "costly")
-"""The neighbourhood kinds, taken in turn: some people over the horizon, a window of days, and
-days drawn by what the best roster's cover costs on them (see `Neighbourhoods`).
+"""The neighbourhood kinds: some people over the horizon, a window of days, and days drawn by
+what the best roster's cover costs on them (see `Neighbourhoods`).
 
 The third kind frees together days a window does not, such as weekends a week apart (Curtois
 Instance8 at 60 s, seeds 0-11: mean gap 7.0 % against 14.3 % with the first two kinds alone;
@@ -51,6 +51,16 @@ Aiming every other one at a cover line the best roster leaves short (its day in 
 half the people able to work it) did no better at 60 s (Instances 8, 10, 11, 12, seeds 0 and 1:
 1418/1319, 4735/4750, 3648/3446, 4726/4719 against 1421/1434, 4648/4740, 3444/3452, 4627/4907).
 """
+
+RATE_KEPT = 0.7
+"""The share of a kind's rate (relative gain per second) kept at each of its outcomes; the rest
+is the outcome's. Kinds are drawn by their rate after one turn each, so that the time goes where
+it gains: on Instance12 a people sub-problem took 3 s to gain what a costly one did in 0.2 s
+(Curtois at 60 s, seeds 0-5: mean gaps on 8-12 summed 13.6 points against 19.4 with the kinds
+in turn; 8 at 1,327-1,352 against 1,332-1,431; 12 over seeds 0-11 7.6 % against 8.8 %)."""
+RATE_FLOOR = 0.1
+"""Each kind is drawn with at least this share of the best kind's rate, so that a kind whose
+last sub-problems gained nothing gets chances to gain again."""
 
 PEOPLE_WHOLE_HORIZON_DAYS = 84
 """Up to this horizon a people neighbourhood frees its people on every day: their totals over
@@ -373,14 +383,16 @@ FIXED = Neighbourhood("fixed", frozenset(), frozenset())
 class Neighbourhoods:
     """Fix a roster outside a neighbourhood on a built model, and release it again.
 
-    Three kinds take turns: a few people over the whole horizon (over four weeks of one past
-    twelve weeks), everyone over a window of days (which may wrap round from the horizon's last
-    day to its first), and everyone over some days wherever they lie, drawn with chances in
-    proportion to what the best roster's cover costs on them (up to twelve weeks; past them the
-    first two alone). Each kind has a size of its own, which grows after a sub-problem solved
-    to optimality that found no better roster, stays after one that did, and shrinks after one
-    cut short. The domains of the fixed assignment literals are narrowed in the model itself and
-    restored by :meth:`release`, so one model serves every neighbourhood.
+    Three kinds: a few people over the whole horizon (over four weeks of one past twelve weeks),
+    everyone over a window of days (which may wrap round from the horizon's last day to its
+    first), and everyone over some days wherever they lie, drawn with chances in proportion to
+    what the best roster's cover costs on them (up to twelve weeks; past them the first two
+    alone). They take one turn each, then are drawn with chances in proportion to what each has
+    lately gained per second (:data:`RATE_KEPT`). Each kind has a size of its own, which grows
+    after a sub-problem solved to optimality that found no better roster, stays after one that
+    did, and shrinks after one cut short. The domains of the fixed assignment literals are
+    narrowed in the model itself and restored by :meth:`release`, so one model serves every
+    neighbourhood.
     """
 
     def __init__(self, built: RosterModel, seed: int = 0, kinds: tuple[str, ...] = KINDS) -> None:
@@ -402,14 +414,15 @@ class Neighbourhoods:
             "costly": min(7, self.num_days),
         }
         self.turn = 0
+        self.rate = dict.fromkeys(self.kinds, 0.0)
         self._fixed: Domains = []
         self._day = {o.index: o.day for o in built.work}
 
     def choose(self, value: Callable[[Any], int] | None = None) -> Neighbourhood:
-        """The next neighbourhood: kinds in turn, random people, a window from a random day, or
-        days drawn by their cover's cost in the roster ``value`` gives (a value per assignment
-        literal)."""
-        kind = self.kinds[self.turn % len(self.kinds)]
+        """The next neighbourhood, of a kind in turn or drawn by rate: random people, a window
+        from a random day, or days drawn by their cover's cost in the roster ``value`` gives (a
+        value per assignment literal)."""
+        kind = self._next_kind()
         self.turn += 1
         size = self.size[kind]
         if kind == "costly":
@@ -421,6 +434,14 @@ class Neighbourhoods:
             window = self._window(PEOPLE_WINDOW_DAYS)
             return Neighbourhood(kind, people=frozenset(chosen), days=window)
         return Neighbourhood(kind, days=self._window(size))
+
+    def _next_kind(self) -> str:
+        """Each kind in turn once, then a kind drawn with chances in proportion to its rate,
+        none below :data:`RATE_FLOOR` of the best."""
+        if self.turn < len(self.kinds) or len(self.kinds) == 1:
+            return self.kinds[self.turn % len(self.kinds)]
+        floor = max(RATE_FLOOR * max(self.rate.values()), 1e-9)
+        return self.random.choices(self.kinds, [max(self.rate[k], floor) for k in self.kinds])[0]
 
     def _costly_days(self, size: int, value: Callable[[Any], int] | None) -> frozenset[int]:
         """``size`` days whose cover costs something under ``value``, drawn with chances in
@@ -465,10 +486,15 @@ class Neighbourhoods:
         restore_domains(self.built.model, self._fixed)
         self._fixed.clear()
 
-    def adapt(self, free: Neighbourhood, proven: bool, improved: bool = False) -> None:
+    def adapt(
+        self, free: Neighbourhood, proven: bool, improved: bool = False, gain_rate: float = 0.0
+    ) -> None:
         """Grow a kind after a sub-problem solved to optimality that found nothing better,
-        keep its size after one that did, shrink it after one cut short."""
+        keep its size after one that did, shrink it after one cut short; fold ``gain_rate``
+        (the share of the objective gained per second) into its rate."""
         kind = free.kind
+        if kind in self.rate:
+            self.rate[kind] = RATE_KEPT * self.rate[kind] + (1 - RATE_KEPT) * gain_rate
         if kind not in self.size:
             return
         # A size that still finds better rosters is kept: growing after every proven one took
