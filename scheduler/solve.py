@@ -1476,7 +1476,7 @@ class _Search:
             if whole and code == cp_model.OPTIMAL:
                 return
             gain = (best_objective - self.best_objective) / max(1, best_objective)
-            hood.adapt(free, code == cp_model.OPTIMAL, gain > 0, gain / took)
+            hood.adapt(free, code == cp_model.OPTIMAL, gain > 0, gain / took, took)
 
     def _complete_on(self, built: RosterModel, phase: Phase) -> None:
         """Make the best roster a complete solution of ``built`` (every variable's value, for

@@ -261,6 +261,25 @@ def test_kinds_take_a_turn_each_then_are_drawn_by_their_rate() -> None:
     assert 60 <= drawn["costly"] <= 140
 
 
+def test_kinds_share_the_time_not_the_draws_by_their_rate() -> None:
+    """Of two kinds gaining alike per second, one whose sub-problems take ten times as long is
+    drawn a tenth as often, so that each gets about half the time; a kind gaining nothing keeps
+    its floor's share of the time, not of the draws."""
+    built = RosterModel(scenario(days=14, employees=two_people().employees))
+    hood = Neighbourhoods(built, seed=0)
+    first = [hood.choose() for _ in range(3)]
+    for free, gain_rate, seconds in zip(first, (0.1, 0.1, 0.0), (3.0, 0.3, 3.0), strict=True):
+        hood.adapt(free, proven=False, improved=gain_rate > 0, gain_rate=gain_rate, seconds=seconds)
+    assert hood.seconds == pytest.approx({"people": 3.0, "days": 0.3, "costly": 3.0})
+    drawn = Counter(hood.choose().kind for _ in range(1_200))
+    # Weights 0.03 / 3, 0.03 / 0.3 and the floor 0.003 / 3: 10/111, 100/111 and 1/111.
+    assert 70 <= drawn["people"] <= 150 and 1_000 <= drawn["days"] <= 1_150
+    assert drawn["costly"] <= 30
+    # Folded in as the rate is: 0.7 of the old time kept.
+    hood.adapt(first[1], proven=False, seconds=1.3)
+    assert hood.seconds["days"] == pytest.approx(0.6)
+
+
 def test_a_neighbourhood_that_improved_keeps_its_size() -> None:
     """A proven sub-problem that found a better roster keeps its kind's size; one that found
     nothing grows it."""
