@@ -59,8 +59,8 @@ it gains: on Instance12 a people sub-problem took 3 s to gain what a costly one 
 (Curtois at 60 s, seeds 0-5: mean gaps on 8-12 summed 13.6 points against 19.4 with the kinds
 in turn; 8 at 1,327-1,352 against 1,332-1,431; 12 over seeds 0-11 7.6 % against 8.8 %)."""
 RATE_FLOOR = 0.1
-"""Each kind is drawn with at least this share of the best kind's rate, so that a kind whose
-last sub-problems gained nothing gets chances to gain again."""
+"""In the draw, each kind's rate counts as at least this share of the best kind's, so that a
+kind whose last sub-problems gained nothing still gets some of the time to gain again."""
 
 PEOPLE_WHOLE_HORIZON_DAYS = 84
 """Up to this horizon a people neighbourhood frees its people on every day: their totals over
