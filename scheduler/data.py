@@ -309,6 +309,11 @@ class Rules:
             template.shift_id in self.forbidden_shifts or template.tags & self.forbidden_shifts
         )
 
+    def may_work(self, template: ShiftTemplate) -> bool:
+        """Whether people under these rules may work ``template`` at all: allowed, and no
+        ``max_shifts`` entry counting it is 0."""
+        return self.allows(template) and all(limit > 0 for _, limit in self.shift_limits(template))
+
     def shift_limits(self, template: ShiftTemplate) -> list[tuple[str, int]]:
         """The ``max_shifts`` entries (id or tag, limit) that count ``template``."""
         return [

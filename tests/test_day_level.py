@@ -162,6 +162,24 @@ def test_max_shifts_counts_a_tag_too() -> None:
     assert solved(problem).objective == UNDER
 
 
+def test_a_limit_of_zero_leaves_the_template_no_literal() -> None:
+    """Under D=0 (by id or by tag) the person has no D literal at all, and E2 works both
+    days' D while E1 may not: one day short of two people wanted, objective 100; the
+    verifier catches E1 on D."""
+    tagged = dataclasses.replace(D, tags=frozenset({"day"}))
+    for limit in ("D", "day"):
+        problem = scenario(
+            shifts=(tagged,),
+            employees=(person("E1", max_shifts=((limit, 0),)), person("E2")),
+            shift_demand=(line(0, 2), line(1, 1)),
+        )
+        assert {employee_id for employee_id, _ in RosterModel(problem).x} == {"E2"}
+        result = solved(problem)
+        assert {a.employee_id for a in result.assignments} == {"E2"}
+        assert result.objective == UNDER
+        assert rules_broken(problem, ("E1", 0, "D")) == ["max-shifts"]
+
+
 def test_verifier_catches_too_many_shifts_of_a_template() -> None:
     """Three D shifts under max_shifts D=2 break max-shifts."""
     problem = scenario(employees=(person(max_shifts=(("D", 2),)),))
