@@ -447,8 +447,9 @@ class Neighbourhoods:
         # Drawn by rate alone, a kind whose sub-problems run to their cap took time in
         # proportion to their length: on Curtois Instance12 (60 s) people neighbourhoods of
         # 3 s gained 8 in 16 s at the floor's tenth of the draws, where windows of 0.7 s gained
-        # 2,610 in 17 s (8-12, seeds 0-5: mean gaps summed 11.9 points against 13.6; 12 over seeds
-        # 0-11 4.7 % against 7.6 %, every run at or under 4,393 against up to 4,703).
+        # 2,610 in 17 s. Kept for that trace: its runs (12 over seeds 0-11: 4.7 % against
+        # 7.6 %) differ by about what other random numbers alone moved 12's mean (2.7 %
+        # against 4.7 %; benchmarks/HISTORY.md, thirty-second session).
         usual = sum(self.seconds.values()) / len(self.seconds) if self.seconds else 1.0
         weights = [max(self.rate[k], floor) / self.seconds.get(k, usual) for k in self.kinds]
         return self.random.choices(self.kinds, weights)[0]
