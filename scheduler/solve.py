@@ -606,10 +606,11 @@ NEIGHBOURHOOD_SECONDS = 3.0
 Two neighbourhoods at a time, each on a copy of the model with one worker, did worse at 60 s
 (seeds 0 and 1; Instances 8, 10, 11, 12: 1513/1519, 4655/4655, 3552/3553, 4818/4770 against
 1421/1434, 4648/4740, 3444/3452, 4627/4907 one at a time with two workers). Re-measured with
-today's kinds and sizes, though one worker proves a 7-day window of Instance9 as fast as two:
-mean gaps 1.8 %, 4.1 % and 4.4 % on 8, 9 and 12 against 1.9 %, 7.2 % and 3.1 %, within the
-noise; on 14-day windows, which run to their cap, only the second worker's neighbourhood
-searches found better rosters (benchmarks/HISTORY.md, thirty-third session)."""
+the thirty-third session's kinds and sizes, since one worker proves a 7-day window of
+Instance9 as fast as two: mean gaps 1.8 %, 4.1 % and 4.4 % on 8, 9 and 12 against 1.9 %,
+7.2 % and 3.1 %, within the noise; on 14-day windows, which run to their cap, only the second
+worker's neighbourhood searches found better rosters (benchmarks/HISTORY.md, thirty-third
+session)."""
 MIN_NEIGHBOURHOOD_SECONDS = 0.05
 """The least time a neighbourhood's gain per second is measured over, so that a sub-problem
 proven at once does not get an unbounded rate."""
