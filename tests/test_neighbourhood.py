@@ -216,6 +216,39 @@ def test_fixed_neighbourhood_keeps_the_roster_and_release_restores_domains() -> 
     assert domains == {(0, 1)}
 
 
+def test_a_neighbourhood_fixed_after_another_frees_and_fixes_only_its_own() -> None:
+    """Fixing a second neighbourhood without a release frees its literals, fixes the ones the
+    first left free, and release gives every literal its 0..1 domain back."""
+    problem = two_people()
+    built = RosterModel(problem)
+    roster = person_by_person(problem, seconds_each=1.0)
+    assert roster is not None
+    value = roster_values(built, roster)
+    hood = Neighbourhoods(built)
+
+    def free_days() -> set[int]:
+        proto = built.model.proto.variables
+        return {
+            built.work[index].day
+            for (_, index), var in built.x.items()
+            if tuple(proto[var.index].domain) == (0, 1)
+        }
+
+    hood.fix(value, Neighbourhood("days", days=frozenset({0, 1})))
+    assert free_days() == {0, 1}
+    hood.fix(value, Neighbourhood("days", days=frozenset({1, 2})))
+    assert free_days() == {1, 2}
+    fixed = [
+        (tuple(built.model.proto.variables[var.index].domain), value(var))
+        for (_, index), var in built.x.items()
+        if built.work[index].day == 0
+    ]
+    assert fixed and all(domain == (on, on) for domain, on in fixed)
+    hood.release()
+    domains = {tuple(built.model.proto.variables[v.index].domain) for v in built.x.values()}
+    assert domains == {(0, 1)}
+
+
 def test_neighbourhoods_take_turns_and_grow_and_shrink() -> None:
     """People then days; a proven sub-problem grows its kind, a cut-short one shrinks it."""
     built = RosterModel(dataclasses.replace(two_people(), shifts=(D,)))

@@ -339,6 +339,12 @@ Domains = list[tuple[int, list[int]]]
 """Variables' former domains, by index, as `fix_domains` saves them."""
 
 
+def _set_domain(domain: Any, bounds: list[int]) -> None:
+    """Overwrite a variable's domain (a repeated field of its proto) with ``bounds``."""
+    domain.clear()
+    domain.extend(bounds)
+
+
 def fix_domains(model: cp_model.CpModel, values: dict[int, int]) -> Domains:
     """Narrow each variable (by index) to its value in ``model`` itself; returns their former
     domains for `restore_domains`, so one model serves many sub-problems."""
@@ -417,7 +423,10 @@ class Neighbourhoods:
         self.rate = dict.fromkeys(self.kinds, 0.0)
         # What each kind's sub-problems take, folded in as the rate is.
         self.seconds: dict[str, float] = {}
-        self._fixed: Domains = []
+        # The value each fixed literal's domain now holds, and the domain it had before: a
+        # neighbourhood rewrites only the literals whose state differs from the last one's.
+        self._fixed: dict[int, int] = {}
+        self._former: dict[int, list[int]] = {}
         self._day = {o.index: o.day for o in built.work}
 
     def choose(self, value: Callable[[Any], int] | None = None) -> Neighbourhood:
@@ -484,18 +493,34 @@ class Neighbourhoods:
         return people and (free.days is None or len(free.days) >= self.num_days)
 
     def fix(self, value: Callable[[Any], int], free: Neighbourhood = FIXED) -> None:
-        """Fix every assignment outside ``free`` to its value in a solution."""
-        fixed = {
+        """Fix every assignment outside ``free`` to its value in a solution, and free those
+        inside it that an earlier call fixed."""
+        wanted = {
             var.index: value(var)
             for (employee_id, index), var in self.built.x.items()
             if not free.frees(employee_id, self._day[index])
         }
-        self._fixed += fix_domains(self.built.model, fixed)
+        # Rewriting every literal's domain took 0.77 s a neighbourhood on Curtois Instance21
+        # (145 k literals), 42 % of the search's time; between two neighbourhoods most keep
+        # their value.
+        variables = self.built.model.proto.variables
+        for index in [index for index in self._fixed if index not in wanted]:
+            _set_domain(variables[index].domain, self._former.pop(index))
+            del self._fixed[index]
+        for index, fixed in wanted.items():
+            if self._fixed.get(index) != fixed:
+                domain = variables[index].domain
+                self._former.setdefault(index, list(domain))
+                _set_domain(domain, [fixed, fixed])
+                self._fixed[index] = fixed
 
     def release(self) -> None:
-        """Give the fixed literals their 0..1 domain back."""
-        restore_domains(self.built.model, self._fixed)
+        """Give the fixed literals their former domains back."""
+        variables = self.built.model.proto.variables
+        for index, domain in self._former.items():
+            _set_domain(variables[index].domain, domain)
         self._fixed.clear()
+        self._former.clear()
 
     def adapt(
         self,
