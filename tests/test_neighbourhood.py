@@ -425,21 +425,28 @@ def test_day_level_solve_takes_a_hint() -> None:
 
 
 @pytest.mark.parametrize(
-    ("most", "relaxed_most", "shares"),
+    ("most", "relaxed_most", "started", "shares"),
     [
-        (1_000, solve_module.RELAXED_MOST, [solve_module.SMALL_WHOLE_MODEL_SHARE]),
-        (0, solve_module.RELAXED_MOST, []),
-        (0, 0, [solve_module.WHOLE_MODEL_SHARE]),
+        (1_000, solve_module.RELAXED_MOST, True, [solve_module.SMALL_WHOLE_MODEL_SHARE]),
+        (0, solve_module.RELAXED_MOST, True, []),
+        (0, 0, True, []),
+        (0, solve_module.RELAXED_MOST, False, [solve_module.WHOLE_MODEL_SHARE]),
     ],
 )
 def test_the_whole_day_level_model_runs_where_it_is_needed(
-    monkeypatch: pytest.MonkeyPatch, most: int, relaxed_most: int, shares: list[float]
+    monkeypatch: pytest.MonkeyPatch,
+    most: int,
+    relaxed_most: int,
+    started: bool,
+    shares: list[float],
 ) -> None:
     """Up to SMALL_MODEL_ASSIGNMENTS literals the whole model gets SMALL_WHOLE_MODEL_SHARE of
-    the time after the start; past them none where the LP beside gives the bound, else
-    WHOLE_MODEL_SHARE; the roster is the optimum in each case."""
+    the time after the start; past them WHOLE_MODEL_SHARE only where there is no start, with or
+    without the LP beside; the roster is the optimum in each case."""
     monkeypatch.setattr(solve_module, "SMALL_MODEL_ASSIGNMENTS", most)
     monkeypatch.setattr(solve_module, "RELAXED_MOST", relaxed_most)
+    if not started:
+        monkeypatch.setattr(solve_module, "can_build_by_person", lambda scenario: False)
     seen: list[float] = []
     run = solve_module._Search.run
 
