@@ -353,8 +353,7 @@ def fix_domains(model: cp_model.CpModel, values: dict[int, int]) -> Domains:
     for index, value in values.items():
         domain = variables[index].domain
         saved.append((index, list(domain)))
-        domain.clear()
-        domain.extend([value, value])
+        _set_domain(domain, [value, value])
     return saved
 
 
@@ -363,8 +362,7 @@ def restore_domains(model: cp_model.CpModel, saved: Domains) -> None:
     variables = model.proto.variables
     # Last saved first: a variable fixed twice gets its first domain back.
     for index, domain in reversed(saved):
-        variables[index].domain.clear()
-        variables[index].domain.extend(domain)
+        _set_domain(variables[index].domain, domain)
 
 
 @dataclass(frozen=True)
