@@ -1473,13 +1473,16 @@ class _Search:
     def _neighbourhoods(self, built: RosterModel, hood: Neighbourhoods, seconds: float) -> None:
         """The loop of `improve_by_neighbourhoods`: each neighbourhood's literals stay fixed
         until the next one's are (`Neighbourhoods.fix`)."""
+        first = True
         while self.best is not None and not self.out_of_time() and not self.proven():
             best, value = self.best
             best_objective = self.best_objective
             values = _values_for(built, best, value)
             free = hood.choose(values)
             whole = hood.is_whole(free)
-            hood.fix(values, free)
+            # Past the first, the best roster is a solution of the last sub-problem.
+            hood.fix(values, free, same_outside=not first)
+            first = False
             self._hint(built)
             self.recorder.bound_holds = whole
             self.sideways = SIDEWAYS

@@ -249,6 +249,35 @@ def test_a_neighbourhood_fixed_after_another_frees_and_fixes_only_its_own() -> N
     assert domains == {(0, 1)}
 
 
+def test_a_fix_told_the_roster_changed_only_inside_the_last_neighbourhood_matches_a_full_one() -> (
+    None
+):
+    """With ``same_outside`` a fix visits only the last and the new neighbourhood's literals,
+    and leaves every domain as a fix of the whole model from scratch does."""
+    problem = two_people()
+    built = RosterModel(problem)
+    roster = person_by_person(problem, seconds_each=1.0)
+    assert roster is not None
+    value = roster_values(built, roster)
+    day = {var.index: built.work[index].day for (_, index), var in built.x.items()}
+
+    def changed(var: Any) -> int:
+        """The roster with every literal of days 0 and 1 flipped: a sub-problem's solution."""
+        return 1 - value(var) if day[var.index] in (0, 1) else value(var)
+
+    second = Neighbourhood("days", days=frozenset({1, 2}))
+    hood = Neighbourhoods(built)
+    hood.fix(value, Neighbourhood("days", days=frozenset({0, 1})))
+    hood.fix(changed, second, same_outside=True)
+    domains = [tuple(v.domain) for v in built.model.proto.variables]
+    hood.release()
+    fresh = Neighbourhoods(built)
+    fresh.fix(changed, second)
+    assert domains == [tuple(v.domain) for v in built.model.proto.variables]
+    assert any(d == (1, 1) for d in domains) and any(d == (0, 0) for d in domains)
+    fresh.release()
+
+
 def test_neighbourhoods_take_turns_and_grow_and_shrink() -> None:
     """People then days; a proven sub-problem grows its kind, a cut-short one shrinks it."""
     built = RosterModel(dataclasses.replace(two_people(), shifts=(D,)))
