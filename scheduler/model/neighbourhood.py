@@ -374,12 +374,6 @@ class Neighbourhood:
     people: frozenset[str] | None = None
     days: frozenset[int] | None = None
 
-    def frees(self, employee_id: str, day: int) -> bool:
-        """Whether the person's assignment on ``day`` is free."""
-        return (self.people is None or employee_id in self.people) and (
-            self.days is None or day in self.days
-        )
-
 
 FIXED = Neighbourhood("fixed", frozenset(), frozenset())
 """Nothing free: a complete roster evaluated as it is."""
