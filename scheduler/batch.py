@@ -15,7 +15,6 @@ import itertools
 import json
 import logging
 import os
-import tomllib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ import pandas as pd
 
 from scheduler.data import Scenario
 from scheduler.errors import InputError
+from scheduler.io.tables import read_toml
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -129,14 +129,7 @@ def read_grid(path: str | Path) -> Grid:
     from scheduler.io.scenario import read_scenario
 
     file = Path(path)
-    try:
-        values = tomllib.loads(file.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(file.name, f"missing file: expected {file}") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(file.name, f"cannot read the file: {error}") from None
-    except tomllib.TOMLDecodeError as error:
-        raise InputError(file.name, f"expected valid TOML: {error}") from None
+    values = read_toml(file)
     for key in values:
         if key not in ("base", "axes"):
             raise InputError(file.name, f"unknown key {key!r}; expected base, axes", column=key)

@@ -26,6 +26,8 @@ INTERVAL_CHOICES = (5, 10, 15, 30, 60)
 MAX_HORIZON_DAYS = 371
 """Longest horizon a Scenario holds (53 weeks: a year of benchmark days); scenario.toml
 allows 56."""
+START_YEARS = (1900, 2198)
+"""First and last year a horizon may start in (far inside pandas' timestamps, 1677-2262)."""
 
 
 class Office(StrEnum):
@@ -63,6 +65,9 @@ class Horizon:
             raise ValueError(f"days must lie in 1..{MAX_HORIZON_DAYS}, got {self.days}")
         if self.interval_minutes not in INTERVAL_CHOICES:
             raise ValueError(f"interval_minutes must be one of {INTERVAL_CHOICES}")
+        first, last = START_YEARS
+        if not first <= self.start.year <= last:
+            raise ValueError(f"start must lie in the years {first}..{last}, got {self.start}")
 
     @property
     def num_minutes(self) -> int:

@@ -1426,6 +1426,13 @@ def _presence(scenario: Scenario, shifts: Shifts, breaks: list[RosterRow]) -> _P
     b_person, b_start, b_end = arrays(breaks)
     s_begin, s_stop = -(-s_start // step), s_end // step  # whole intervals inside
     b_begin, b_stop = b_start // step, -(-b_end // step)  # intervals touched
+    # A day either side of the horizon holds every shift that starts in it; rows further out
+    # (a year's typo) are reported by the shift rules and must not size the arrays.
+    day = MINUTES_PER_DAY // step
+    low, high = -day, scenario.horizon.num_intervals + 2 * day
+    s_begin, s_stop, b_begin, b_stop = (
+        np.clip(a, low, high) for a in (s_begin, s_stop, b_begin, b_stop)
+    )
     first = int(np.concatenate(([0], s_begin, b_begin)).min())
     last = int(np.concatenate(([scenario.horizon.num_intervals], s_stop, b_stop)).max())
     working = _cover(len(ids), first, last, s_person, s_begin, s_stop)

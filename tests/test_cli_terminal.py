@@ -123,6 +123,17 @@ def test_diff_of_a_bad_roster_exits_2(rosters: tuple[Path, Path], tmp_path: Path
     assert result.stdout == ""
 
 
+def test_diff_of_a_far_year_exits_2(rosters: tuple[Path, Path], tmp_path: Path) -> None:
+    """A year pandas cannot hold (a typo for 2026) is one line naming the row and column."""
+    bad = tmp_path / "bad.csv"
+    text = "employee_id,activity,start,end\nE1,shift,2026-12-07T07:00,0001-12-07T15:00\n"
+    bad.write_text(text, encoding="utf-8")
+    result = run("diff", rosters[0], bad)
+    assert result.exit_code == 2, result.output
+    expected = "expected a date-time in the years 1900-2200, got '0001-12-07T15:00'"
+    assert result.stderr == f"error: {bad}, row 2, column end: {expected}\n"
+
+
 @pytest.fixture(scope="module")
 def solved(tmp_path_factory: pytest.TempPathFactory) -> tuple[Result, Path]:
     """The tiny scenario solved and written to an output folder."""

@@ -94,7 +94,8 @@ def test_read_grid_flattens_dotted_keys(tmp_path: Path) -> None:
 
 
 def test_read_grid_errors_name_the_file_and_key(tmp_path: Path) -> None:
-    """A missing base, an unknown key or a bad base folder is an InputError."""
+    """A missing base, an unknown key, a bad base folder or TOML nested too deeply for the
+    parser is an InputError."""
     path = tmp_path / "grid.toml"
     path.write_text("[axes]\ndemand_scale = [1.0]\n")
     with pytest.raises(InputError, match=r"^grid.toml, column base: expected the base"):
@@ -104,6 +105,9 @@ def test_read_grid_errors_name_the_file_and_key(tmp_path: Path) -> None:
         read_grid(path)
     path.write_text('base = "missing"\n')
     with pytest.raises(InputError, match="expected a scenario folder"):
+        read_grid(path)
+    path.write_text("base = " + "[" * 5000 + "]" * 5000)
+    with pytest.raises(InputError, match=r"^grid.toml: expected valid TOML: .* nested too deeply"):
         read_grid(path)
 
 

@@ -98,6 +98,19 @@ def test_clean_week_has_no_violations() -> None:
     assert report.summary_lines() == []
 
 
+@pytest.mark.parametrize("year", ["0001", "9999"])
+def test_a_shift_in_a_far_year_is_outside_the_horizon(year: str) -> None:
+    """A year's typo in a roster row is reported as outside the horizon, without sizing the
+    presence arrays to the millennia in between (which ran out of memory)."""
+    scenario = make_scenario()
+    frame = format_roster(roster(scenario, assign(scenario, "E1", 0, "EARLY")))
+    for column in ("start", "end"):
+        frame.loc[0, column] = year + frame.loc[0, column][4:]
+    report = verify(scenario, frame)
+    [outside] = only(report, "template")
+    assert f"starts on {year}-12-07, outside the horizon 2026-12-07" in str(outside)
+
+
 def test_single_early_shift_coverage_and_costs() -> None:
     """One person on EARLY against demand of one leaves exactly the break minutes short."""
     scenario = solo_scenario()

@@ -138,7 +138,7 @@ def _zone(name: str | None) -> tzinfo | None:
         return None
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise InputError(
             SUMMARY_FILE, f"expected an IANA time zone, got {name!r}", column="horizon.timezone"
         ) from None

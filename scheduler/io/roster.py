@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from scheduler.data import Assignment, FlexDay, Scenario
+from scheduler.data import START_YEARS, Assignment, FlexDay, Scenario
 from scheduler.errors import InputError
 from scheduler.io.escape import unescape_frame
 
@@ -202,6 +202,8 @@ def read_roster_times(path: Path) -> pd.DataFrame:
     except InputError as error:
         raise InputError(file, error.message, error.row, error.column) from None
     times: dict[str, list[datetime]] = {"start": [], "end": []}
+    # A horizon starts by START_YEARS' last year and ends at most a year and a day later.
+    first_year, last_year = START_YEARS[0], START_YEARS[1] + 2
     for offset, record in enumerate(frame.to_dict("records")):
         line = offset + 2
         for column in ("employee_id", "activity"):
@@ -218,6 +220,9 @@ def read_roster_times(path: Path) -> pd.DataFrame:
                     line,
                     column,
                 ) from None
+            if not first_year <= when.year <= last_year:
+                expected = f"expected a date-time in the years {first_year}-{last_year}"
+                raise InputError(file, f"{expected}, got {text!r}", line, column)
             times[column].append(when.replace(tzinfo=None))
         if times["end"][-1] <= times["start"][-1]:
             raise InputError(file, "expected end after start", line, "end")

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import math
 import re
-import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
@@ -29,6 +28,7 @@ import pandas as pd
 from scheduler.data import (
     INTERVAL_CHOICES,
     MINUTES_PER_DAY,
+    START_YEARS,
     WEEKDAYS,
     WORKING_WEEKDAYS,
     Anchor,
@@ -50,6 +50,7 @@ from scheduler.data import (
     Weights,
 )
 from scheduler.errors import InputError
+from scheduler.io.roster import FLEX_ACTIVITY, SHIFT_ACTIVITY
 from scheduler.io.tables import (
     excel_text,
     find_file,
@@ -57,6 +58,7 @@ from scheduler.io.tables import (
     missing_table_error,
     read_raw_table,
     read_text,
+    read_toml,
 )
 
 __all__ = [
@@ -94,7 +96,6 @@ _DECIMAL_COMMA = re.compile(r"[+-]?[0-9]*,[0-9]{1,2}")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _INTEGER = re.compile(r"([+-]?[0-9]+)(?:[.,]0*)?")
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
-_TOML_WHERE = re.compile(r"\s*\((?:at line (\d+), column (\d+)|at end of document)\)$")
 _HEADER_GAP = re.compile(r"[\s-]+")
 
 _TRUE = ("true", "yes", "1")
@@ -1049,21 +1050,6 @@ _ANCHOR_KEYS = ("team", "weekday")
 _COVER_KEYS = ("skill", "weekdays", "min")
 
 
-def _load_toml(path: Path) -> dict[str, Any]:
-    """Parse a TOML file, turning syntax errors into InputError with the line."""
-    text = _read_text(path)
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        message = str(error)
-        found = _TOML_WHERE.search(message)
-        line = None
-        if found is not None:
-            message = message[: found.start()]
-            line = int(found[1]) if found[1] else max(1, len(text.splitlines()))
-        raise InputError(path.name, f"expected valid TOML: {message}", line) from None
-
-
 def _read_horizon(keys: _Keys) -> Horizon:
     """The ``[horizon]`` table."""
     keys.only(_HORIZON_KEYS)
@@ -1076,6 +1062,9 @@ def _read_horizon(keys: _Keys) -> Horizon:
             raise keys.error("start", f"expected a valid date, got {start!r}") from None
     if isinstance(start, datetime) or not isinstance(start, date):
         raise keys.error("start", f"expected a date YYYY-MM-DD, got {_describe(start)}")
+    first, last = START_YEARS
+    if not first <= start.year <= last:
+        raise keys.error("start", f"expected a date in the years {first}-{last}, got {start}")
     days = keys.integer("days", 7, 1, 56)
     interval = keys.integer("interval_minutes", 15, 1)
     if interval not in INTERVAL_CHOICES:
@@ -1086,7 +1075,8 @@ def _read_horizon(keys: _Keys) -> Horizon:
         timezone = keys.string("timezone")
         try:
             ZoneInfo(timezone)
-        except (ZoneInfoNotFoundError, ValueError):
+        # A folder of the zone database ("Europe") or an overlong name is an OSError.
+        except (ZoneInfoNotFoundError, ValueError, OSError):
             message = f"expected an IANA time zone such as 'Europe/Berlin', got {timezone!r}"
             raise keys.error("timezone", message) from None
     horizon = Horizon(start, days, interval, timezone)
@@ -1234,6 +1224,10 @@ def _read_breaks(keys: _Keys, horizon: Horizon) -> tuple[BreakRule, ...]:
         name = table.string("name")
         if name in names:
             raise table.error("name", f"expected a unique name, got {name!r} (also {names[name]})")
+        # A roster row's activity is a break's name or one of these: a break may not take one.
+        if name.lower() in (SHIFT_ACTIVITY, FLEX_ACTIVITY):
+            reserved = f"{SHIFT_ACTIVITY!r} or {FLEX_ACTIVITY!r}"
+            raise table.error("name", f"expected a name other than {reserved}, got {name!r}")
         names[name] = table.prefix
         minutes = table.integer("minutes", None, 1)
         if minutes % grid:
@@ -1431,7 +1425,7 @@ def read_scenario(path: str | Path) -> Scenario:
     folder = Path(path)
     if not folder.is_dir():
         raise InputError(folder.name or str(folder), f"expected a scenario folder at {folder}")
-    policy = read_policy(POLICY_FILE, _load_toml(folder / POLICY_FILE))
+    policy = read_policy(POLICY_FILE, read_toml(folder / POLICY_FILE))
     # availability.csv (or its .xlsx twin) is optional.
     availability = folder / AVAILABILITY_FILE
     return _assemble(
@@ -1476,7 +1470,7 @@ def read_frames(
     """
     if isinstance(policy, str | Path):
         path = Path(policy)
-        policy_file, parsed = path.name, read_policy(path.name, _load_toml(path))
+        policy_file, parsed = path.name, read_policy(path.name, read_toml(path))
     else:
         policy_file, parsed = "policy", read_policy("policy", policy)
     return _assemble(

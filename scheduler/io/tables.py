@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -40,6 +41,7 @@ __all__ = [
     "missing_table_error",
     "read_raw_table",
     "read_text",
+    "read_toml",
     "sniff_separator",
 ]
 
@@ -47,6 +49,7 @@ EXCEL_SUFFIX = ".xlsx"
 SEPARATORS = (",", ";", "\t")
 """Separators the header line is sniffed for; on a tie the earlier wins."""
 
+_TOML_WHERE = re.compile(r"\s*\((?:at line (\d+), column (\d+)|at end of document)\)$")
 _SEP_LINE = re.compile(r"sep=(.)", re.IGNORECASE)
 _LINE_END = re.compile(r"\r\n|\r|\n")
 # A UTF-8 multi-byte character: text holding one is UTF-8, however broken elsewhere.
@@ -153,6 +156,31 @@ def read_text(path: Path) -> str:
     except OSError as error:
         raise InputError(file, f"cannot read the file: {error.strerror}") from None
     return decode(raw, file)
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """A TOML file's tables and keys.
+
+    Raises
+    ------
+    InputError
+        For an unreadable file, or TOML that does not parse (naming the line where known).
+    """
+    text = read_text(find_file(path) or path)
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        found = _TOML_WHERE.search(message)
+        line = None
+        if found is not None:
+            message = message[: found.start()]
+            line = int(found[1]) if found[1] else max(1, len(text.splitlines()))
+        raise InputError(path.name, f"expected valid TOML: {message}", line) from None
+    except RecursionError:
+        # tomllib parses nested arrays and inline tables recursively.
+        message = "expected valid TOML: arrays or inline tables nested too deeply"
+        raise InputError(path.name, message) from None
 
 
 def decode(raw: bytes, file: str) -> str:
