@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import functools
 import sys
+import warnings
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TextIO, TypeVar
 
 import click
 
 from scheduler.data import Assignment, Rules, Scenario
-from scheduler.errors import InputError
+from scheduler.errors import InputError, InputWarning
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -24,15 +25,34 @@ EXIT_NO_ROSTER_YET = 4
 
 
 def reports_bad_input(command: F) -> F:
-    """Turn an InputError into its one-line message and exit code 2."""
+    """Turn an InputError into its one-line message and exit code 2, and an InputWarning
+    into a ``warning:`` line on stderr."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except InputError as error:
-            click.echo(f"error: {error}", err=True)
-            sys.exit(EXIT_BAD_INPUT)
+        show_other = warnings.showwarning
+
+        def show(
+            message: Warning | str,
+            category: type[Warning],
+            filename: str,
+            lineno: int,
+            file: TextIO | None = None,
+            line: str | None = None,
+        ) -> None:
+            if isinstance(message, InputWarning):
+                click.echo(f"warning: {message}", err=True)
+            else:
+                show_other(message, category, filename, lineno, file, line)
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", InputWarning)
+            warnings.showwarning = show
+            try:
+                return command(*args, **kwargs)
+            except InputError as error:
+                click.echo(f"error: {error}", err=True)
+                sys.exit(EXIT_BAD_INPUT)
 
     return wrapper  # type: ignore[return-value]
 

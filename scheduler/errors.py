@@ -34,3 +34,27 @@ class InputError(Exception):
         if self.column is not None:
             where.append(f"column {self.column}")
         return f"{', '.join(where)}: {self.message}"
+
+
+class InputWarning(UserWarning):
+    """Something in a scenario the tool reads past, such as a column it does not know.
+
+    Parameters
+    ----------
+    file
+        File name as the planner knows it.
+    message
+        What was read past, and why it may matter.
+    column
+        Column or TOML key, if the warning has one.
+    """
+
+    def __init__(self, file: str, message: str, column: str | None = None) -> None:
+        self.file = file
+        self.column = column
+        self.message = message
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = self.file if self.column is None else f"{self.file}, column {self.column}"
+        return f"{where}: {self.message}"

@@ -118,6 +118,18 @@ def test_validate_prints_a_summary(scenario: Path) -> None:
     assert "skills: lead" in result.stdout
 
 
+def test_validate_warns_of_a_misspelt_column(tmp_path: Path) -> None:
+    """A misspelt optional column is a `warning:` line on stderr; the scenario still loads."""
+    header, rest = AVAILABILITY_CSV.split("\n", 1)
+    folder = write_scenario(tmp_path / "s", **{"availability.csv": f"{header}s\n{rest}"})
+    result = run("validate", folder)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "warning: availability.csv, column weights: unknown column 'weights', its cells are "
+        "ignored; did you mean 'weight'?\n"
+    )
+
+
 def test_solve_writes_outputs_that_check_accepts(scenario: Path, tmp_path: Path) -> None:
     """`solve` exits 0 with roster.csv, coverage.csv and an optimal summary.json; `check` agrees."""
     out = tmp_path / "out"

@@ -56,3 +56,23 @@ def test_missing_column_names_the_whole_path(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="column end: missing column") as caught:
         read_roster_times(path)
     assert caught.value.file == str(path)
+
+
+def test_a_bad_byte_names_its_row(tmp_path: Path) -> None:
+    """A byte that is not UTF-8 in a UTF-8 roster is reported by its line, not its offset."""
+    path = tmp_path / "roster.csv"
+    body = "Zoë,Zoë,shift,EARLY,2026-12-07T07:00,2026-12-07T15:30\n"
+    bad = b"E2,Ren\xe9,shift,LATE,2026-12-07T13:00,2026-12-07T21:30\n"
+    path.write_bytes((HEADER + body).encode() + bad)
+    with pytest.raises(InputError, match="UTF-8") as caught:
+        read_roster_times(path)
+    assert (caught.value.file, caught.value.row) == (str(path), 3)
+
+
+def test_a_windows_1252_roster_reads(tmp_path: Path) -> None:
+    """A roster saved by Excel on Windows (cp1252, no UTF-8 at all) reads as the scenario's
+    tables do."""
+    path = tmp_path / "roster.csv"
+    body = "E2,René,shift,LATE,2026-12-07T13:00,2026-12-07T21:30\n"
+    path.write_bytes((HEADER + body).encode("cp1252"))
+    assert read_roster_times(path).loc[0, "name"] == "René"

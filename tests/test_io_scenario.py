@@ -27,7 +27,7 @@ from scheduler.data import (
     ShiftTemplate,
     Weights,
 )
-from scheduler.errors import InputError
+from scheduler.errors import InputError, InputWarning
 from scheduler.io.scenario import parse_hhmm, read_scenario
 
 # 2026-12-07 is a Monday; the horizon runs two weeks, to 2026-12-20.
@@ -359,7 +359,8 @@ def test_back_office_partial_table_and_columns(tmp_path: Path) -> None:
     folder = write_scenario_files(
         tmp_path, staff_csv=staff, scenario_toml=toml, availability_csv=None
     )
-    scenario = read_scenario(folder)
+    with pytest.warns(InputWarning, match="has skill 'phone': its demand will be short"):
+        scenario = read_scenario(folder)
     assert scenario.back_office == BackOffice(daily_minutes=360)
     assert scenario.employees == (
         Employee("E1", "Ada", Office.BACK, frozenset(), 2400, team="ops"),
@@ -543,6 +544,39 @@ def test_empty_csv(tmp_path: Path, text: str, row: int, phrase: str) -> None:
     error = load_error(write_scenario_files(tmp_path, staff_csv=text))
     assert (error.file, error.row, error.column) == ("staff.csv", row, None)
     assert phrase in error.message
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "meant"),
+    [
+        ("staff_csv", "max_days", "max_day", "max_days"),
+        ("shifts_csv", "shift_id,start,end", "shift_id,start,end,weekday", "weekdays"),
+        ("demand_csv", "required", "required,skils", "skill"),
+    ],
+)
+def test_a_misspelt_column_warns(tmp_path: Path, file: str, old: str, new: str, meant: str) -> None:
+    """A column named close to a known one warns with the name meant; `notes` passes silently."""
+    texts = {"staff_csv": STAFF_CSV, "shifts_csv": SHIFTS_CSV, "demand_csv": DEMAND_CSV}
+    text = texts[file]
+    header, rest = text.split("\n", 1)
+    folder = write_scenario_files(tmp_path, **{file: header.replace(old, new, 1) + "\n" + rest})
+    with pytest.warns(InputWarning, match=f"did you mean {meant!r}") as caught:
+        read_scenario(folder)
+    [warning] = caught
+    assert str(warning.message).startswith(file.replace("_", ".") + ", column ")
+
+
+def test_a_demand_skill_no_one_has_warns(tmp_path: Path) -> None:
+    """Demand for a skill no front-office person holds warns once, naming it; it still loads."""
+    demand = DEMAND_CSV.replace(",phone\n", ",phnoe\n")
+    assert demand != DEMAND_CSV
+    with pytest.warns(InputWarning) as caught:
+        scenario = read_scenario(write_scenario_files(tmp_path, demand_csv=demand))
+    assert [str(w.message) for w in caught] == [
+        "demand.csv, column skill: no one in staff.csv who works in the front office has skill "
+        "'phnoe': its demand will be short"
+    ]
+    assert {d.skill for d in scenario.demand} >= {"phnoe"}
 
 
 def test_header_only_csv_is_an_empty_table(tmp_path: Path) -> None:
@@ -858,6 +892,8 @@ def _names(days: set[int]) -> list[str]:
 
 @PROPERTY_SETTINGS
 @given(staff_rows())
+# The demand's skills are the fixture's; the generated staff need not hold them.
+@pytest.mark.filterwarnings("ignore:demand.csv, column skill:scheduler.errors.InputWarning")
 def test_property_staff_round_trip(table: tuple[str, list[Employee]]) -> None:
     """Random valid staff tables load into exactly the employees they describe."""
     text, employees = table
@@ -877,6 +913,8 @@ def test_property_staff_round_trip(table: tuple[str, list[Employee]]) -> None:
         st.sampled_from(["", "-1", "1e9", "nan", "24:00", "7:5", "mon;xyz", '"', ",", "\n", "E1"]),
     ),
 )
+# A corrupt header or skill cell may warn (a misspelt column, a skill no one has): it loads.
+@pytest.mark.filterwarnings("ignore::scheduler.errors.InputWarning")
 def test_property_corrupt_cell_loads_or_raises_input_error(
     file: str, back_office: bool, line: int, column: int, cell: str
 ) -> None:

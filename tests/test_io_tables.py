@@ -386,6 +386,16 @@ def test_missing_table_names_look_alikes(folder: Path) -> None:
     assert "staff.csv or staff.xlsx" in error.message and "staff.xls " in error.message
 
 
+@pytest.mark.parametrize("name", ["availability.csv", "Availability.xlsx", "staff.csv"])
+def test_a_folder_named_as_a_table_is_an_error(folder: Path, name: str) -> None:
+    """A folder named as a table, even the optional one, is an error, not a skipped table."""
+    (folder / Path(name).with_suffix(".csv").name.lower()).unlink()
+    (folder / name).mkdir()
+    error = load_error(folder)
+    assert error.file == name
+    assert error.message.startswith("expected a file, got a folder at ")
+
+
 def test_availability_xlsx_alone_is_read(folder: Path) -> None:
     """The optional availability table is read from an .xlsx too, not skipped."""
     csv_as_xlsx(folder, "availability.csv")

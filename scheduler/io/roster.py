@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,6 +13,7 @@ import pandas as pd
 from scheduler.data import START_YEARS, Assignment, FlexDay, Scenario
 from scheduler.errors import InputError
 from scheduler.io.escape import unescape_frame
+from scheduler.io.tables import read_text
 
 ROSTER_COLUMNS = [
     "employee_id",
@@ -126,9 +128,11 @@ def read_roster(path: Path) -> pd.DataFrame:
     """
     if not path.is_file():
         raise InputError(path.name, "file not found")
+    # Decoded as the scenario's tables are, so a bad byte is reported by its line.
+    text = read_text(path).removeprefix("\ufeff")
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise InputError(path.name, f"not a readable CSV file ({exc})") from None
     frame.columns = [str(c).strip() for c in frame.columns]
     for column in REQUIRED_COLUMNS:

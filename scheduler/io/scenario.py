@@ -11,8 +11,10 @@ an error. :func:`read_frames` puts DataFrames shaped like the CSV tables through
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
@@ -49,7 +51,7 @@ from scheduler.data import (
     ShiftTemplate,
     Weights,
 )
-from scheduler.errors import InputError
+from scheduler.errors import InputError, InputWarning
 from scheduler.io.roster import FLEX_ACTIVITY, SHIFT_ACTIVITY
 from scheduler.io.tables import (
     excel_text,
@@ -447,10 +449,24 @@ def _make_table(
     return _Table(file, columns, tuple(table_rows), header_row)
 
 
+def _warn_of_misspelt_columns(table: _Table, known: Sequence[str]) -> None:
+    """Warn of each unknown column whose name is close to a known one: a typo in an optional
+    column's name (``remote_okay``) would otherwise leave its cells unread without a word.
+    Other unknown columns (``notes``) are the planner's own and pass in silence."""
+    for name in table.columns:
+        if not name or name in known:
+            continue
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.75)
+        if close:
+            message = f"unknown column {name!r}, its cells are ignored; did you mean {close[0]!r}?"
+            warnings.warn(InputWarning(table.file, message, name), stacklevel=3)
+
+
 def _read_staff(source: Source, shifts: Sequence[ShiftTemplate] = ()) -> tuple[Employee, ...]:
     """Employees from ``staff.csv``; ``preferred_shifts`` name ids or tags of ``shifts``."""
     known_shifts = {s.shift_id for s in shifts} | {tag for s in shifts for tag in s.tags}
     table = _table(source, ("employee_id", "name", "office", "skills", "contract_hours"))
+    _warn_of_misspelt_columns(table, (*STAFF_COLUMNS, *PERSON_RULE_COLUMNS))
     table_rows: dict[str, int] = {}
     employees = []
     for cells in table.rows:
@@ -522,6 +538,37 @@ PERSON_RULE_COLUMNS = (
 )
 """Optional staff.csv columns that set a person's own value of a rule key (blank: the rule
 book's)."""
+STAFF_COLUMNS = (
+    "employee_id",
+    "name",
+    "office",
+    "skills",
+    "contract_hours",
+    "min_hours",
+    "max_hours",
+    "max_days",
+    "remote_ok",
+    "team",
+    "remote_days",
+    "prefers",
+    "group",
+    "preferred_shifts",
+)
+SHIFTS_COLUMNS = ("shift_id", "start", "end", "weekdays", "tags", "not_followed_by")
+DEMAND_COLUMNS = (
+    "date",
+    "weekday",
+    "start",
+    "end",
+    "required",
+    "skill",
+    "shift_id",
+    "under_weight",
+    "over_weight",
+)
+AVAILABILITY_COLUMNS = ("employee_id", "date", "start", "end", "kind", "weight", "shift_id")
+"""The columns each table's reader knows (staff.csv also `PERSON_RULE_COLUMNS`); see
+:func:`_warn_of_misspelt_columns` for others."""
 
 
 def _person_rules(cells: _Cells, known_shifts: set[str]) -> tuple[tuple[str, Any], ...]:
@@ -602,6 +649,7 @@ def _read_preference(cells: _Cells, office: Office) -> Office | None:
 def _read_shifts(source: Source, horizon: Horizon) -> tuple[ShiftTemplate, ...]:
     """Shift templates from ``shifts.csv``; start == end means a 24-hour shift."""
     table = _table(source, ("shift_id", "start", "end"))
+    _warn_of_misspelt_columns(table, SHIFTS_COLUMNS)
     table_rows: dict[str, int] = {}
     shifts = []
     grid = horizon.interval_minutes
@@ -674,6 +722,7 @@ def _read_demand(
     probe = _table(source, ("required",))
     day_level = "shift_id" in probe.columns
     table = probe if day_level else _table(source, ("start", "end", "required"))
+    _warn_of_misspelt_columns(table, DEMAND_COLUMNS)
     keys = tuple(c for c in ("date", "weekday") if c in table.columns)
     if not keys:
         message = "missing required column: expected a 'date' or a 'weekday' column (or both)"
@@ -757,6 +806,7 @@ def _read_availability(
     cells and then dropped; the employee must be known only for rows that are kept.
     """
     table = _table(source, ("employee_id", "date", "kind"))
+    _warn_of_misspelt_columns(table, AVAILABILITY_COLUMNS)
     for column, other in (("start", "end"), ("end", "start")):
         if other in table.columns and column not in table.columns:
             message = f"missing column {column!r}: expected both start and end columns, or neither"
@@ -1483,6 +1533,26 @@ def read_frames(
     )
 
 
+def _warn_of_unstaffed_skills(
+    demand: Source,
+    spans: Sequence[DemandSpan],
+    lines: Sequence[ShiftDemand],
+    employees: Sequence[Employee],
+) -> None:
+    """Warn of each skill demand asks for that no front-office person has: its demand can
+    only be short, which is more likely a typo in one of the tables than the plan."""
+    held = {skill for e in employees if e.works_front for skill in e.skills}
+    asked = {d.skill for d in spans if d.skill is not None}
+    asked |= {line.skill for line in lines if line.skill is not None}
+    file = demand.name if isinstance(demand, Path) else demand[0]
+    for skill in sorted(asked - held):
+        message = (
+            f"no one in staff.csv who works in the front office has skill {skill!r}: "
+            "its demand will be short"
+        )
+        warnings.warn(InputWarning(file, message, "skill"), stacklevel=3)
+
+
 def _assemble(
     named_policy: tuple[str, Policy],
     staff: Source,
@@ -1499,6 +1569,7 @@ def _assemble(
     known = {employee.employee_id for employee in employees}
     _check_rule_names(policy_file, policy.rule_overrides, policy.rules, employees, templates)
     spans, lines = _read_demand(demand, policy.horizon, policy.holiday_demand, templates)
+    _warn_of_unstaffed_skills(demand, spans, lines, employees)
     shift_ids = {t.shift_id for t in templates}
     spans_off, requests = (
         ((), ())

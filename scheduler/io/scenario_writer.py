@@ -26,27 +26,12 @@ from scheduler.io.scenario import (
     PERSON_RULE_COLUMNS,
     POLICY_FILE,
     SHIFTS_FILE,
+    STAFF_COLUMNS,
     STAFF_FILE,
 )
 
 __all__ = ["policy_toml", "policy_values", "scenario_tables", "write_scenario"]
 
-STAFF_COLUMNS = [
-    "employee_id",
-    "name",
-    "office",
-    "skills",
-    "contract_hours",
-    "min_hours",
-    "max_hours",
-    "max_days",
-    "remote_ok",
-    "team",
-    "remote_days",
-    "prefers",
-    "group",
-    "preferred_shifts",
-]
 SHIFT_COLUMNS = ["shift_id", "start", "end", "weekdays", "tags"]
 DEMAND_COLUMNS = ["date", "start", "end", "required", "skill"]
 AVAILABILITY_COLUMNS = ["employee_id", "date", "start", "end", "kind", "weight"]
@@ -121,7 +106,7 @@ def scenario_tables(scenario: Scenario) -> dict[str, pd.DataFrame]:
         }
         for e in scenario.employees
     ]
-    staff_columns = STAFF_COLUMNS + [
+    staff_columns = list(STAFF_COLUMNS) + [
         c for c in PERSON_RULE_COLUMNS if any(row.get(c, "") != "" for row in staff)
     ]
     shifts = []

@@ -83,13 +83,18 @@ def find_file(path: Path) -> Path | None:
     Raises
     ------
     InputError
-        When two files differ only in case (``Staff.csv`` and ``staff.csv``).
+        When two files differ only in case (``Staff.csv`` and ``staff.csv``), or the name is a
+        folder's (an optional table there would otherwise be skipped without a word).
     """
     folder = path.parent
     if not folder.is_dir():
         return None
     wanted = path.name.lower()
-    matches = sorted(p for p in folder.iterdir() if p.name.lower() == wanted and p.is_file())
+    matches = sorted(p for p in folder.iterdir() if p.name.lower() == wanted)
+    for match in matches:
+        if not match.is_file():
+            kind = "a folder" if match.is_dir() else "no readable file"
+            raise InputError(match.name, f"expected a file, got {kind} at {match}")
     if len(matches) > 1:
         names = " and ".join(p.name for p in matches)
         raise InputError(path.name, f"expected one file named {path.name}, found {names}")
