@@ -7,6 +7,7 @@ why, where they are absent.
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from pathlib import Path
@@ -16,7 +17,7 @@ import pytest
 from conftest import load_script
 
 from scheduler.io.curtois import read_curtois
-from scheduler.solve import solve
+from scheduler.solve import Progress, solve
 
 DATA = Path(os.environ.get("CURTOIS_QU", "/work/shared/benchmarks/curtois-qu"))
 
@@ -64,6 +65,7 @@ def test_benchmark_summary_gives_each_instance_its_spread_over_seeds() -> None:
             "objective": [1_430, 1_365, 450, 451, 561],
             "best_known": [1_300, 1_300, 439, 439, 439],
             "gap_pct": [10.0, 5.0, 2.51, 2.73, 27.79],
+            "to_1pct_s": [None, None, 30.5, 41.5, None],
         }
     )
     summary = benchmark.summarise(table)
@@ -73,6 +75,19 @@ def test_benchmark_summary_gives_each_instance_its_spread_over_seeds() -> None:
     assert summary["most"].tolist() == [1_430, 561]
     assert summary["mean"].tolist() == [1_397.5, 487.3]
     assert summary["mean_gap_pct"].tolist() == [7.5, 11.01]
+    assert summary["within_1pct"].tolist() == [0, 2]
+    assert summary["mean_to_1pct_s"].tolist()[1] == 36.0
+    assert math.isnan(summary["mean_to_1pct_s"].tolist()[0])
+
+
+def test_benchmark_times_the_first_roster_within_the_target_gap() -> None:
+    """The first roster within 1 % of the best known is timed; none within it gives None."""
+    benchmark = load_script("curtois")
+    history = [Progress(2.0, 1_400, 0), Progress(9.04, 1_313, 0), Progress(20.0, 1_300, 0)]
+    assert benchmark.seconds_to_within(history, 1_300, 0.01) == 9.0
+    assert benchmark.seconds_to_within(history, 1_300, 0.0) == 20.0
+    assert benchmark.seconds_to_within(history[:1], 1_300, 0.01) is None
+    assert benchmark.seconds_to_within(history, None, 0.01) is None
 
 
 def test_benchmark_parses_ranges_of_instances_and_seeds() -> None:
@@ -106,5 +121,8 @@ def test_benchmark_runs_each_instance_once_per_seed(
             "mean": 607.0,
             "most": 607,
             "mean_gap_pct": 0.0,
+            "within_1pct": 2,
+            "mean_to_1pct_s": runs["to_1pct_s"].mean().round(1),
         }
     ]
+    assert (runs["to_1pct_s"] <= runs["seconds"]).all()
