@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
+import time
 
 import pytest
 from conftest import at, employee, make_scenario, roster, shift
@@ -214,3 +215,29 @@ def test_whole_groups_stop_at_once_when_interrupted() -> None:
     group = {"E2": "g", "E3": "g"}
     handed = rehand_whole_groups(scenario, start, group, float("inf"), 2, 0, stopped=lambda: True)
     assert set(handed) == set(start)
+
+
+def test_hand_out_exactly_leaves_a_group_whose_missed_count_no_re_hand_meets(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Eleven people, twelve asked for Monday's LATE: once re-hands without gain have chosen
+    everyone `STALLED_MISSING` times over, the group is left to the search, long before the
+    deadline."""
+    people = tuple(employee(f"E{i:02}") for i in range(11))
+    scenario = make_scenario(
+        horizon=Horizon(make_scenario().horizon.start, days=1), employees=people, breaks=()
+    )
+    index = next(o.index for o in shift_options(scenario) if o.template.shift_id == "LATE")
+    start = [shift_on(scenario, e.employee_id, 0, "LATE") for e in people]
+    calls: list[int] = []
+
+    def no_gain(*args: object) -> tuple[int, None]:
+        calls.append(1)
+        return 0, None
+
+    monkeypatch.setattr(handout, "_re_hand", no_gain)
+    group_of = {e.employee_id: "g" for e in people}
+    deadline = time.perf_counter() + 5
+    handed = hand_out_exactly(scenario, start, {(index, "g"): 12}, group_of, deadline, 2, 0)
+    assert len(calls) == handout.STALLED_MISSING * handout.STALLED_RE_HANDS
+    assert set(handed) == set(start) and len(handed) == len(start)
