@@ -241,3 +241,21 @@ def test_hand_out_exactly_leaves_a_group_whose_missed_count_no_re_hand_meets(
     handed = hand_out_exactly(scenario, start, {(index, "g"): 12}, group_of, deadline, 2, 0)
     assert len(calls) == handout.STALLED_MISSING * handout.STALLED_RE_HANDS
     assert set(handed) == set(start) and len(handed) == len(start)
+
+
+def test_choose_takes_those_under_their_contract_beside_those_over() -> None:
+    """Eight people over their contract (with room for more) and four under it: a re-hand of
+    ten takes all four under it, so the hours of those over have somewhere to go."""
+    over = [employee(f"O{i}", contract_hours=8, max_minutes=40 * 60) for i in range(8)]
+    under = [employee(f"U{i}") for i in range(4)]
+    scenario = make_scenario(employees=(*over, *under), breaks=())
+    by_person = {e.employee_id: [shift_on(scenario, e.employee_id, 0, "EARLY")] for e in under}
+    for e in over:
+        by_person[e.employee_id] = [shift_on(scenario, e.employee_id, d, "LATE") for d in (0, 2)]
+    option_at = {(o.day, o.template.shift_id): o for o in shift_options(scenario)}
+    for seed in range(5):
+        chosen = handout._choose(
+            scenario, [*over, *under], {}, by_person, option_at, random.Random(seed), {}
+        )
+        assert len(chosen) == handout.HAND_OUT_PEOPLE
+        assert set(under) <= set(chosen)
