@@ -259,3 +259,19 @@ def test_choose_takes_those_under_their_contract_beside_those_over() -> None:
         )
         assert len(chosen) == handout.HAND_OUT_PEOPLE
         assert set(under) <= set(chosen)
+
+
+def test_choose_takes_someone_refused_an_avoid_span(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ten people at their contract (one EARLY of 8.5 h), one of them on a shift they asked to
+    avoid: a re-hand of three always takes that one, so the request can be granted."""
+    monkeypatch.setattr(handout, "HAND_OUT_PEOPLE", 3)
+    people = [employee(f"E{i}", contract_hours=8.5) for i in range(10)]
+    avoid = AvailabilitySpan("E7", at(0, "06:00"), at(0, "12:00"), AvailabilityKind.AVOID)
+    scenario = make_scenario(employees=tuple(people), availability=(avoid,), breaks=())
+    by_person = {e.employee_id: [shift_on(scenario, e.employee_id, 0, "EARLY")] for e in people}
+    option_at = {(o.day, o.template.shift_id): o for o in shift_options(scenario)}
+    for seed in range(5):
+        chosen = handout._choose(
+            scenario, people, {}, by_person, option_at, random.Random(seed), {}
+        )
+        assert "E7" in {e.employee_id for e in chosen}
