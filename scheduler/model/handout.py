@@ -332,8 +332,8 @@ def _choose(
     of 280 (N=400 with a back office, solver seeds 0-5) from 153,000 to 3,000-11,100, against
     8,700-23,100 without it. Without the refused spans among the costly, a refused request was
     granted only when chance chose its person (N=400 with a back office, generator seed 2, 60 s:
-    1-5 refused spans in six runs, 86,495-88,955; with them none in fourteen of fifteen runs,
-    and the median run 86,075 against 87,500).
+    six runs at 86,495-88,955, 11-15 requests refused; with them no span refused in fourteen of
+    fifteen runs, and the median run 86,075 against 87,500).
     """
     if len(group) <= HAND_OUT_PEOPLE:
         return group
