@@ -359,17 +359,8 @@ def _choose(
         return False
 
     def costly(employee: Employee) -> bool:
-        """Front-office only and paid more or less than the contract in some 7-day block, or
-        cross-trained and refused their office wish; or off their weekend range, or refused a
-        prefer or avoid span."""
-        mine = shifts[employee.employee_id]
-        if _off_weekend_range(scenario, employee, mine, weekend) > 0:
-            return True
-        if _refused_spans(scenario, employee, mine) > 0:
-            return True
-        if employee.works_back:
-            return _refused_office(scenario, employee, mine) > 0
-        return _off_contract(scenario, employee, mine) > 0
+        """With a cost of their own in the group's cost (see `_own_cost`)."""
+        return _own_cost(scenario, employee, shifts[employee.employee_id], weekend) > 0
 
     def under(employee: Employee) -> bool:
         """Front-office only and paid less than the contract in some 7-day block."""
@@ -403,30 +394,35 @@ def _cost(
     shifts: Mapping[str, list[Assignment]],
     weekend: Mapping[str, tuple[int, int]],
 ) -> tuple[int, int]:
-    """Paid minutes of the counted shifts a group's people miss, and, weighted as in the
-    objective, the contract deviation of those who work only the front office, the weekend
-    loads outside their range, the prefer and avoid spans refused and the office wishes the
-    cross-trained are refused."""
+    """Paid minutes of the counted shifts a group's people miss, and the sum of its people's
+    own costs (`_own_cost`)."""
     held: dict[int, int] = defaultdict(int)
-    deviation = refused = outside = spans = 0
+    own = 0
     for employee in group:
         mine = [option_at[a.day, a.shift_id] for a in shifts.get(employee.employee_id, [])]
         for option in mine:
             held[option.index] += 1
-        outside += _off_weekend_range(scenario, employee, mine, weekend)
-        spans += _refused_spans(scenario, employee, mine)
-        if not employee.works_back:
-            deviation += _off_contract(scenario, employee, mine)
-        else:
-            refused += _refused_office(scenario, employee, mine)
+        own += _own_cost(scenario, employee, mine, weekend)
     minutes = {o.index: o.paid_minutes for o in option_at.values()}
     missed = sum(max(0, wanted - held[index]) * minutes[index] for index, wanted in counts.items())
+    return missed, own
+
+
+def _own_cost(
+    scenario: Scenario,
+    employee: Employee,
+    shifts: list[ShiftOption],
+    weekend: Mapping[str, tuple[int, int]],
+) -> int:
+    """The person's part of a group's cost under these shifts, weighted as in the objective:
+    contract deviation (front office only), weekend load outside their range, prefer and avoid
+    spans refused and, for the cross-trained, office wishes refused."""
     weights = scenario.weights
-    return missed, (
-        weights.contract * deviation
-        + weights.fairness * outside
-        + weights.preference * (refused + spans)
-    )
+    cost = weights.fairness * _off_weekend_range(scenario, employee, shifts, weekend)
+    cost += weights.preference * _refused_spans(scenario, employee, shifts)
+    if employee.works_back:
+        return cost + weights.preference * _refused_office(scenario, employee, shifts)
+    return cost + weights.contract * _off_contract(scenario, employee, shifts)
 
 
 def _refused_spans(scenario: Scenario, employee: Employee, shifts: list[ShiftOption]) -> int:
