@@ -690,7 +690,17 @@ each.
 Whole, CP-SAT stalled far from the held optimum (N=100, 16 s, seeds 0-2: 108,705, 104,595 and
 139,905 against 90,885; N=200, 9 s: one run of six at 193,545 against 175,920); a day at a time
 reached the optimum in 7-10 s at N=100 and 4-5 s at N=200 in every run.
+
+A window is solved without CP-SAT's presolve, which took most of its time: replayed from a dumped
+held model with a back office (N=100, seed 1, the polish's 7.5 s) the windows took 0.07-0.19 s
+against 0.30-0.43 s, and the polish reached 25,500 at 3.0 s against 7.0 s.
 """
+HELD_FIRST_GAP = 0.9
+"""The held staffing model's whole phase goes on past `HELD_WHOLE_SHARE` until counts within this
+share of its bound (under ten times it): a first dive that left most of the demand short
+(N=100 with a back office, seed 1: 11-14 M against a bound of 25,410, in about one run of six)
+was more than the polish could mend in its time (28,680-36,030 where the others reached
+25,470-25,560), and CP-SAT's next counts came within half a second."""
 MOST_DAYS_POLISHED = 1
 """The widest window of days `_Search.polish_by_days` re-solves without a back office: a round
 of windows of one day reached the held optimum at N=100, 200, 400 and 800, where windows of two
@@ -1139,7 +1149,11 @@ class _Search:
         `prove_held`."""
         seconds = until - time.perf_counter()
         held = self._solve_counts(
-            staffing, seconds, first_after=seconds * HELD_WHOLE_SHARE, linear=self.linear_held
+            staffing,
+            seconds,
+            first_after=seconds * HELD_WHOLE_SHARE,
+            gap=HELD_FIRST_GAP,
+            linear=self.linear_held,
         )
         if held is None:
             return None, {}
@@ -1288,7 +1302,7 @@ class _Search:
             saved = fix_domains(staffing.model, fixed)
             staffing.hint_solution(solution)
             seconds = min(DAY_WINDOW_SECONDS, until - time.perf_counter())
-            solver = self._quiet_solve(staffing, seconds)
+            solver = self._quiet_solve(staffing, seconds, presolve=False)
             restore_domains(staffing.model, saved)
             if self.recorder.interrupted:
                 break
@@ -1366,6 +1380,7 @@ class _Search:
         gap: float = math.inf,
         workers: int | None = None,
         proven: list[LinearSolution | None] | None = None,
+        presolve: bool = True,
     ) -> cp_model.CpSolver | None:
         """Solve a model whose solutions are not rosters; with ``first_after``, stop at that
         time if a solution (within ``gap`` of the bound) was found by then, else at the first
@@ -1374,12 +1389,15 @@ class _Search:
         ``for_bound``: with CP-SAT's full linear relaxation, which proved the held optimum
         from the polished counts in 7.8 s against 11.8 s at N=100, 3.4 s against 6.7 s at
         N=400; with a back office led by its LP-heaviest worker (see
-        `BACK_OFFICE_BOUND_SUBSOLVERS`).
+        `BACK_OFFICE_BOUND_SUBSOLVERS`). ``presolve=False`` skips CP-SAT's presolve.
         """
         if self.recorder.interrupted:
             return None
         solver = cp_model.CpSolver()
         configure(solver, max(seconds, 0.1), workers or self.workers, self.seed)
+        # A window of days has every other day fixed: presolving the whole model again for it
+        # took most of each window's time (see `DAY_WINDOW_SECONDS`).
+        solver.parameters.cp_model_presolve = presolve
         if for_bound:
             solver.parameters.linearization_level = 2
             if _has_back_office(self.scenario):

@@ -178,6 +178,22 @@ def test_first_after_stops_at_its_time_with_a_solution() -> None:
     assert time.perf_counter() - began < 1.5
 
 
+def test_first_after_waits_past_its_time_for_a_solution_within_its_gap() -> None:
+    """With a gap no solution meets (the largest set cannot be proven), a solve with a
+    solution at 0.2 s goes on to its patience (1 s more) rather than stopping at 0.2 s."""
+    built = _SlowModel(two_people())
+    # Minimised, so that a solution's gap to the bound is positive.
+    built.model.minimize(-sum(built.nodes))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    until = FirstAfter(solver, 0.2, 1.0, gap=0.0)
+    began = time.perf_counter()
+    code = solver.solve(built.model, until)
+    until.cancel()
+    assert code == cp_model.FEASIBLE
+    assert time.perf_counter() - began > 1.0
+
+
 def test_person_by_person_gives_up_on_impossible_rules() -> None:
     """Someone who must work 24 h in a 2-day horizon has no schedule: None."""
     problem = scenario(days=2, employees=(person("E1", min_total_minutes=24 * 60),))
