@@ -699,8 +699,8 @@ HELD_FIRST_GAP = 0.9
 """The held staffing model's whole phase goes on past `HELD_WHOLE_SHARE` until counts within this
 share of its bound (under ten times it): a first dive that left most of the demand short
 (N=100 with a back office, seed 1: 11-14 M against a bound of 25,410, in about one run of six)
-was more than the polish could mend in its time (28,680-36,030 where the others reached
-25,470-25,560), and CP-SAT's next counts came within half a second."""
+was more than the polish could mend in its time (replayed: 28,680 to 1.5 M where the others
+reached 25,470-26,505), and CP-SAT's next counts came within half a second."""
 MOST_DAYS_POLISHED = 1
 """The widest window of days `_Search.polish_by_days` re-solves without a back office: a round
 of windows of one day reached the held optimum at N=100, 200, 400 and 800, where windows of two
