@@ -1302,6 +1302,8 @@ class _Search:
             saved = fix_domains(staffing.model, fixed)
             staffing.hint_solution(solution)
             seconds = min(DAY_WINDOW_SECONDS, until - time.perf_counter())
+            # Every other day is fixed: presolving the whole model again for the window took
+            # most of its time (see `DAY_WINDOW_SECONDS`).
             solver = self._quiet_solve(staffing, seconds, presolve=False)
             restore_domains(staffing.model, saved)
             if self.recorder.interrupted:
@@ -1395,8 +1397,6 @@ class _Search:
             return None
         solver = cp_model.CpSolver()
         configure(solver, max(seconds, 0.1), workers or self.workers, self.seed)
-        # A window of days has every other day fixed: presolving the whole model again for it
-        # took most of each window's time (see `DAY_WINDOW_SECONDS`).
         solver.parameters.cp_model_presolve = presolve
         if for_bound:
             solver.parameters.linearization_level = 2
