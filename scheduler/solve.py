@@ -448,7 +448,7 @@ def _solve_in_phases(search: _Search, hint: list[Assignment] | None) -> Result:
         if search.decomposed:
             search.improve_by_neighbourhoods(
                 exact,
-                ("people",),
+                ("people", "costly_people"),
                 NEIGHBOURHOOD_PEOPLE,
                 DECOMPOSED_NEIGHBOURHOOD_SECONDS,
             )
@@ -1481,7 +1481,7 @@ class _Search:
         # On a year's model (Instance24) evaluating a fixed roster took 2.5 s: 3 s found nothing.
         seconds = max(seconds, EVALUATIONS_PER_NEIGHBOURHOOD * self.evaluation_seconds)
         if people is not None:
-            hood.size["people"] = people
+            hood.size["people"] = hood.size["costly_people"] = people
         self._complete_on(built, "neighbourhood")
         try:
             self._neighbourhoods(built, hood, seconds)
@@ -1496,7 +1496,7 @@ class _Search:
             best, value = self.best
             best_objective = self.best_objective
             values = _values_for(built, best, value)
-            free = hood.choose(values)
+            free = hood.choose(values, complete=best is built)
             whole = hood.is_whole(free)
             # Past the first, the best roster is a solution of the last sub-problem.
             hood.fix(values, free, same_outside=not first)

@@ -429,6 +429,66 @@ def test_costly_neighbourhoods_draw_days_by_their_cover_cost() -> None:
     assert drawn[1] <= 10
 
 
+def _own_cost_roster() -> tuple[Scenario, RosterModel, Any]:
+    """E1 asked day 2 off (weight 3) and works it, E2 asked for day 5 (weight 2) and works day
+    1, both on their 8 h contracts; E3 has a 2 h contract and works nothing, E4 none and works
+    nothing. Solved with that roster fixed: the built model and a value per variable."""
+    eight = [dataclasses.replace(person(e), contract_minutes=480) for e in ("E1", "E2")]
+    problem = scenario(
+        days=7,
+        employees=(*eight, employee("E3", 2), employee("E4", 0)),
+        shift_demand=tuple(line(d, 1) for d in range(7)),
+        shift_requests=(
+            ShiftRequest("E1", 2, "D", AvailabilityKind.AVOID, 3),
+            ShiftRequest("E2", 5, "D", AvailabilityKind.PREFER, 2),
+        ),
+        weights=dataclasses.replace(scenario().weights, contract=1),
+    )
+    built = RosterModel(problem)
+    roster = _ones_on(problem, [2]) + _ones_on(problem, [1], "E2")
+    fix_domains(built.model, {var.index: value for var, value in _fixed(built, roster)})
+    solver = cp_model.CpSolver()
+    assert solver.solve(built.model) == cp_model.OPTIMAL
+    values = list(solver.response_proto.solution)
+    return problem, built, lambda var: values[var.index]
+
+
+def _fixed(built: RosterModel, roster: list[Assignment]) -> list[tuple[Any, int]]:
+    """Every assignment literal of ``built`` and its value in ``roster``."""
+    value = roster_values(built, roster)
+    return [(var, value(var)) for var in built.x.values()]
+
+
+def test_own_costs_are_each_persons_part_of_the_objective() -> None:
+    """Each person's refused requests and time off contract, weighted; with the days' cover
+    costs they sum to the verifier's objective."""
+    problem, built, value = _own_cost_roster()
+    own = built.own_costs(value)
+    assert own == {"E1": 3, "E2": 2, "E3": 120, "E4": 0}
+    roster = built.assignments(value)
+    objective = verify(problem, roster_frame(problem, roster)).costs.objective
+    assert sum(own.values()) + sum(built.day_cover_costs(value).values()) == objective
+
+
+def test_costly_people_neighbourhoods_draw_half_by_own_cost() -> None:
+    """Half a costly-people neighbourhood is drawn from the people with an own cost, with
+    chances in proportion to it, the rest at random; without a whole solution, all at random."""
+    _, built, value = _own_cost_roster()
+    hood = Neighbourhoods(built, seed=0, kinds=("costly_people",))
+    hood.size["costly_people"] = 1
+    drawn = Counter(p for _ in range(500) for p in hood.choose(value, complete=True).people or ())
+    # E3 costs 120 of 125: nearly always; never E4, who costs nothing.
+    assert drawn["E3"] >= 470 and drawn["E4"] == 0
+    hood.size["costly_people"] = 4
+    free = hood.choose(value, complete=True)
+    assert free.kind == "costly_people" and free.people == {"E1", "E2", "E3", "E4"}
+    hood.size["costly_people"] = 2
+    halves = Counter(p for _ in range(400) for p in hood.choose(value, complete=True).people or ())
+    assert halves["E3"] >= 390 and 50 <= halves["E4"] <= 220
+    guessed = Counter(p for _ in range(400) for p in hood.choose(value).people or ())
+    assert all(150 <= guessed[p] <= 250 for p in ("E1", "E2", "E3", "E4"))
+
+
 def test_people_neighbourhoods_free_a_window_of_a_long_horizon() -> None:
     """Over 16 weeks a people neighbourhood frees its people on 4 weeks, not the whole horizon."""
     built = RosterModel(scenario(days=112, employees=two_people().employees))

@@ -15,10 +15,10 @@ import random
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from ortools.sat.python import cp_model
 
@@ -38,6 +38,8 @@ __all__ = [
     "restore_domains",
     "roster_values",
 ]
+
+T = TypeVar("T")
 
 KINDS = ("people", "days", "costly")
 """The neighbourhood kinds: some people over the horizon, a window of days, and days drawn by
@@ -409,6 +411,7 @@ class Neighbourhoods:
         # 10.5 % against 15.5 %).
         self.size = {
             "people": max(2, len(self.people) // 6),
+            "costly_people": max(2, len(self.people) // 6),
             "days": min(7, self.num_days),
             "costly": min(7, self.num_days),
         }
@@ -430,17 +433,23 @@ class Neighbourhoods:
             self._by_person[employee_id].append((day[index], var.index))
             self._by_day[day[index]].append(var.index)
 
-    def choose(self, value: Callable[[Any], int] | None = None) -> Neighbourhood:
-        """The next neighbourhood, of a kind in turn or drawn by rate: random people, a window
-        from a random day, or days drawn by their cover's cost in the roster ``value`` gives (a
-        value per assignment literal)."""
+    def choose(
+        self, value: Callable[[Any], int] | None = None, complete: bool = False
+    ) -> Neighbourhood:
+        """The next neighbourhood, of a kind in turn or drawn by rate: random people, people
+        drawn by their own cost, a window from a random day, or days drawn by their cover's
+        cost in the roster ``value`` gives (a value per assignment literal, and per variable
+        if ``complete``)."""
         kind = self._next_kind()
         self.turn += 1
         size = self.size[kind]
         if kind == "costly":
             return Neighbourhood(kind, days=self._costly_days(size, value))
-        if kind == "people":
-            chosen = self.random.sample(self.people, min(size, len(self.people)))
+        if kind in ("people", "costly_people"):
+            own = {}
+            if kind == "costly_people" and value is not None and complete:
+                own = self.built.own_costs(value)
+            chosen = self._people_by_cost(size, own)
             if self.num_days <= PEOPLE_WHOLE_HORIZON_DAYS:
                 return Neighbourhood(kind, people=frozenset(chosen))
             window = self._window(PEOPLE_WINDOW_DAYS)
@@ -468,16 +477,28 @@ class Neighbourhoods:
         """``size`` days whose cover costs something under ``value``, drawn with chances in
         proportion to their cost, made up with random days where fewer cost anything."""
         costs = {} if value is None else self.built.day_cover_costs(value)
-        costly = [day for day, cost in costs.items() if cost > 0]
+        return frozenset(self._draw_by_cost(list(range(self.num_days)), costs, size, size))
+
+    def _people_by_cost(self, size: int, costs: Mapping[str, int]) -> list[str]:
+        """``size`` people, up to half of them drawn from those with an own cost in ``costs``
+        with chances in proportion to it, the rest at random."""
+        return self._draw_by_cost(self.people, costs, (size + 1) // 2, size)
+
+    def _draw_by_cost(
+        self, items: list[T], costs: Mapping[T, int], most: int, size: int
+    ) -> list[T]:
+        """``size`` of ``items``: up to ``most`` drawn from those costing something in
+        ``costs``, with chances in proportion to their cost, then random ones."""
+        costly = [item for item, cost in costs.items() if cost > 0]
         # Drawn rather than the costliest first, so that a draw proven to hold nothing better
-        # is not drawn again (a key u ** (1 / cost) per day: the largest keys are a weighted
+        # is not drawn again (a key u ** (1 / cost) per item: the largest keys are a weighted
         # draw without replacement).
-        keys = {day: self.random.random() ** (1 / costs[day]) for day in costly}
-        costly.sort(key=lambda day: -keys[day])
-        chosen = set(costly[:size])
-        rest = [day for day in range(self.num_days) if day not in chosen]
-        chosen.update(self.random.sample(rest, max(0, min(len(rest), size - len(chosen)))))
-        return frozenset(chosen)
+        keys = {item: self.random.random() ** (1 / costs[item]) for item in costly}
+        costly.sort(key=lambda item: -keys[item])
+        chosen = costly[:most]
+        taken = set(chosen)
+        rest = [item for item in items if item not in taken]
+        return chosen + self.random.sample(rest, max(0, min(len(rest), size - len(chosen))))
 
     def _window(self, size: int) -> frozenset[int]:
         """``size`` days in a row from a random day, wrapping round from the horizon's last day

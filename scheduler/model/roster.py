@@ -242,6 +242,9 @@ class RosterModel:
             tier: [] for tier in TIERS
         }
         self.tier_offset: dict[str, int] = dict.fromkeys(TIERS, 0)
+        # Each person's own part of those terms and constants (see `own_costs`).
+        self.own_terms: dict[str, list[tuple[cp_model.LinearExprT, int]]] = defaultdict(list)
+        self.own_offset: dict[str, int] = defaultdict(int)
         self.on_floor: dict[tuple[Line, int], cp_model.LinearExpr] = {}
 
         self.add_assignments()
@@ -451,7 +454,7 @@ class RosterModel:
 
     def add_hours(self) -> None:
         """Paid minutes per block lie in [min, max]; days <= max_days; soft: near the contract."""
-        horizon = self.scenario.horizon
+        horizon, weights = self.scenario.horizon, self.scenario.weights
         for employee in self.people:
             days = self._by_day(employee)
             for block, (first_day, num_days) in enumerate(horizon.blocks()):
@@ -473,14 +476,14 @@ class RosterModel:
                     self.model.add(
                         cp_model.LinearExpr.sum([v for _, v in pairs]) <= max_days
                     ).only_enforce_if(self._guard("max_days", employee, label))
-                if self.scenario.weights.contract == 0:
+                if weights.contract == 0:
                     continue  # no cost to model: the benchmark reads give no contract
                 target = horizon.scale(employee.contract_minutes, first_day, num_days)
                 bound = max(target, sum(o.paid_minutes for o, _ in pairs))
                 deviation = self.model.new_int_var(0, bound, f"dev_{employee.employee_id}_{block}")
                 self.model.add(deviation >= paid - target)
                 self.model.add(deviation >= target - paid)
-                self.tier_terms["contract"].append((deviation, self.scenario.weights.contract))
+                self._add_own("contract", employee.employee_id, weights.contract, deviation)
 
     def add_preferences(self) -> None:
         """Soft: work in a `prefer` span, stay out of an `avoid` span, weighted per request."""
@@ -496,13 +499,16 @@ class RosterModel:
                             for var in touching:
                                 # Linear, so that a staffing model stays a linear program.
                                 self.model.add(var <= refused)
-                            self.tier_terms["preference"].append((refused, weight * span.weight))
+                            self._add_own(
+                                "preference", span.employee_id, weight * span.weight, refused
+                            )
                     else:
-                        self.tier_offset["preference"] += weight * span.weight
+                        self._add_own("preference", span.employee_id, weight * span.weight)
                         if touching:
                             granted = self.model.new_bool_var("prefer_granted")
                             self.model.add(granted <= sum(touching))
-                            self.tier_terms["preference"].append((granted, -weight * span.weight))
+                            cost = -weight * span.weight
+                            self._add_own("preference", span.employee_id, cost, granted)
 
     def add_preferred_shifts(self) -> None:
         """Soft: people who list preferred_shifts work those; each other shift is refused."""
@@ -510,7 +516,7 @@ class RosterModel:
         for employee in self.people:
             for option, var in self._person_options(employee):
                 if isinstance(option, ShiftOption) and not is_preferred(employee, option.template):
-                    self.tier_terms["preference"].append((var, weight))
+                    self._add_own("preference", employee.employee_id, weight, var)
 
     def add_fairness(self) -> None:
         """Soft: weekend days, tagged shifts and unwanted shifts spread evenly within each group
@@ -709,11 +715,11 @@ class RosterModel:
             option = self._option_at.get((request.day, request.shift_id))
             var = None if option is None else self.x.get((request.employee_id, option.index))
             if request.kind == AvailabilityKind.PREFER:
-                self.tier_offset["preference"] += cost
+                self._add_own("preference", request.employee_id, cost)
                 if var is not None:
-                    self.tier_terms["preference"].append((var, -cost))
+                    self._add_own("preference", request.employee_id, -cost, var)
             elif var is not None:
-                self.tier_terms["preference"].append((var, cost))
+                self._add_own("preference", request.employee_id, cost, var)
 
     def add_day_cover(self) -> None:
         """Soft: day-level lines of required people per shift and day, short and extra weighted."""
@@ -856,7 +862,7 @@ class RosterModel:
                 if employee.office == Office.BOTH and employee.prefers is not None:
                     refused += int((employee.prefers == Office.FRONT) == in_back)
                 if refused:
-                    self.tier_terms["preference"].append((var, weight * refused))
+                    self._add_own("preference", employee.employee_id, weight * refused, var)
 
     def _add_break_order(
         self, slots: list[list[tuple[int, cp_model.IntVar]]], option: ShiftOption, per_person: bool
@@ -1068,6 +1074,27 @@ class RosterModel:
                 self.tier_terms["surplus"].append((short, weights.surplus * minutes))
         self.tier_offset["surplus"] -= weights.surplus * minutes * sum(self.required[None])
         self._minimize()
+
+    def _add_own(
+        self, tier: str, employee_id: str, weight: int, expr: cp_model.LinearExprT | None = None
+    ) -> None:
+        """Add ``weight`` times ``expr`` (a constant ``weight`` where None) to a tier of the
+        objective, as part of one person's own cost."""
+        if expr is None:
+            self.tier_offset[tier] += weight
+            self.own_offset[employee_id] += weight
+            return
+        self.tier_terms[tier].append((expr, weight))
+        self.own_terms[employee_id].append((expr, weight))
+
+    def own_costs(self, value: Callable[[cp_model.LinearExprT], int]) -> dict[str, int]:
+        """What each person's own terms of the objective (contract, requests, wishes) cost in
+        a solution, by person; coverage, fairness and the rules between people left out."""
+        return {
+            e.employee_id: self.own_offset.get(e.employee_id, 0)
+            + sum(weight * value(expr) for expr, weight in self.own_terms.get(e.employee_id, ()))
+            for e in self.people
+        }
 
     def tier(self, name: str) -> cp_model.LinearExprT:
         """One tier of the objective as a linear expression."""
