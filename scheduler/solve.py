@@ -35,6 +35,7 @@ from scheduler.model.neighbourhood import (
     KINDS,
     FirstAfter,
     Neighbourhoods,
+    StopOnStalledBound,
     can_build_by_person,
     fix_domains,
     person_by_person,
@@ -724,6 +725,11 @@ BACK_OFFICE_BOUND_SHARE = 0.2
 the weekend spread into the bound (N=200: 42,225 -> 42,640-42,670, the held optimum with the
 spread being 42,670; N=400: 98,205 -> 98,567 proven in 5-9 s; N=100: 29,430 -> 29,792
 unproven), and every second of it is one the roster search does not get."""
+BACK_OFFICE_BOUND_PATIENCE = 0.07
+"""With a back office the held proof ends once its bound has not risen for this share of the
+limit (4.2 s at 60 s): its bound stopped rising after 3.8-8.3 s of its 12 s at N = 100-400,
+all but 1-2 of it after at most 2.9 s without a rise, and the rest of the time is the
+roster's (`prove_held`)."""
 BACK_OFFICE_BOUND_SUBSOLVERS = ("max_lp", "default_lp")
 """The proof's workers with a back office, LP-heaviest first: at 60 s seed 0 the bound came to
 29,792 at N=100 (29,630 with CP-SAT's default workers, in 12 s and in 21 s), to 42,670 at
@@ -1178,7 +1184,8 @@ class _Search:
         """Solve the held staffing model whole again, from its polished counts and with the
         weekend spread priced, for its bound (recorded up to its guard): until proven, or
         `BOUND_SHARE` of the limit (`BACK_OFFICE_BOUND_SHARE` with a back office, where only
-        the bound is kept and only if some spread is priced). Where it priced the spread and
+        the bound is kept, only if some spread is priced, and only till the bound stalls:
+        `BACK_OFFICE_BOUND_PATIENCE`). Where it priced the spread and
         small groups re-solved one by one (`_exact_small_groups`) give counts cheaper than the
         best roster, those are handed out too, each person toward the weekend loads they
         priced, and ``first`` starts from the roster if it is the best.
@@ -1199,7 +1206,10 @@ class _Search:
         staffing.hint_solution(solution)
         share = BACK_OFFICE_BOUND_SHARE if back else BOUND_SHARE
         seconds = min(self.remaining(), share * self.time_limit)
-        again = self._solve_counts(staffing, seconds, for_bound=True, linear=self.linear_held)
+        stall = BACK_OFFICE_BOUND_PATIENCE * self.time_limit if back else None
+        again = self._solve_counts(
+            staffing, seconds, for_bound=True, linear=self.linear_held, stall=stall
+        )
         if again is None:
             return
         self.recorder.on_bound(again.bound if guard is None else min(again.bound, guard))
@@ -1329,6 +1339,7 @@ class _Search:
         gap: float = math.inf,
         linear: bool = True,
         linear_seconds: float | None = None,
+        stall: float | None = None,
     ) -> LinearSolution | None:
         """Solve a staffing model for at most ``seconds``: as a linear program with HiGHS on
         one core and with CP-SAT (see `_quiet_solve` for the arguments) on the others, side
@@ -1355,7 +1366,14 @@ class _Search:
             mip.start()
             workers = max(1, workers - 1)
         solver = self._quiet_solve(
-            staffing, seconds, first_after, for_bound, gap, workers=workers, proven=found
+            staffing,
+            seconds,
+            first_after,
+            for_bound,
+            gap,
+            workers=workers,
+            proven=found,
+            stall=stall,
         )
         while mip is not None and mip.is_alive() and not self.recorder.interrupted:
             mip.join(0.1)
@@ -1383,6 +1401,7 @@ class _Search:
         workers: int | None = None,
         proven: list[LinearSolution | None] | None = None,
         presolve: bool = True,
+        stall: float | None = None,
     ) -> cp_model.CpSolver | None:
         """Solve a model whose solutions are not rosters; with ``first_after``, stop at that
         time if a solution (within ``gap`` of the bound) was found by then, else at the first
@@ -1391,7 +1410,8 @@ class _Search:
         ``for_bound``: with CP-SAT's full linear relaxation, which proved the held optimum
         from the polished counts in 7.8 s against 11.8 s at N=100, 3.4 s against 6.7 s at
         N=400; with a back office led by its LP-heaviest worker (see
-        `BACK_OFFICE_BOUND_SUBSOLVERS`). ``presolve=False`` skips CP-SAT's presolve.
+        `BACK_OFFICE_BOUND_SUBSOLVERS`). ``presolve=False`` skips CP-SAT's presolve. With
+        ``stall``, the solve ends once its bound has not risen for that many seconds.
         """
         if self.recorder.interrupted:
             return None
@@ -1409,11 +1429,14 @@ class _Search:
         until = None
         if first_after is not None:
             until = FirstAfter(solver, first_after, max(seconds - first_after, 0.0), gap)
+        stalled = None if stall is None else StopOnStalledBound(solver, stall)
         try:
             code = _solve_interruptibly(solver, built.model, until)
         finally:
             if until is not None:
                 until.cancel()
+            if stalled is not None:
+                stalled.cancel()
         self.solver = None
         return solver if code in _FOUND else None
 

@@ -26,6 +26,7 @@ from scheduler.model.neighbourhood import (
     FirstAfter,
     Neighbourhood,
     Neighbourhoods,
+    StopOnStalledBound,
     can_build_by_person,
     fix_domains,
     person_by_person,
@@ -192,6 +193,36 @@ def test_first_after_waits_past_its_time_for_a_solution_within_its_gap() -> None
     until.cancel()
     assert code == cp_model.FEASIBLE
     assert time.perf_counter() - began > 1.0
+
+
+class _Stoppable:
+    """Stands in for a solver: counts the stops asked of it."""
+
+    best_bound_callback: Any = None
+
+    def __init__(self) -> None:
+        self.stops = 0
+
+    def stop_search(self) -> None:
+        self.stops += 1
+
+
+def test_a_stalled_bound_stops_the_solve_and_a_rising_one_does_not() -> None:
+    """The solve is stopped once its bound has not risen for the patience, not while it
+    rises, and not after the watch is cancelled."""
+    solver = _Stoppable()
+    watch = StopOnStalledBound(solver, patience=0.5)  # type: ignore[arg-type]
+    for bound in range(8):
+        solver.best_bound_callback(bound)
+        time.sleep(0.1)
+    assert solver.stops == 0
+    time.sleep(0.8)
+    assert solver.stops == 1
+    cancelled = _Stoppable()
+    StopOnStalledBound(cancelled, patience=0.3).cancel()  # type: ignore[arg-type]
+    time.sleep(0.5)
+    assert cancelled.stops == 0
+    watch.cancel()
 
 
 def test_person_by_person_gives_up_on_impossible_rules() -> None:

@@ -32,6 +32,7 @@ __all__ = [
     "FirstAfter",
     "Neighbourhood",
     "Neighbourhoods",
+    "StopOnStalledBound",
     "can_build_by_person",
     "fix_domains",
     "person_by_person",
@@ -295,6 +296,40 @@ class FirstAfter(cp_model.CpSolverSolutionCallback):
     def cancel(self) -> None:
         """Stop the timer (the solve ended on its own)."""
         self.timer.cancel()
+
+
+class StopOnStalledBound:
+    """Ends a solve once its best bound has not risen for ``patience`` seconds."""
+
+    def __init__(self, solver: cp_model.CpSolver, patience: float) -> None:
+        self.solver = solver
+        self.patience = patience
+        self.bound = -math.inf
+        self.risen = time.perf_counter()
+        self.done = threading.Event()
+        solver.best_bound_callback = self.on_bound
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+        self.thread.start()
+
+    def on_bound(self, bound: float) -> None:
+        """Note a new best bound."""
+        if bound > self.bound:
+            self.bound = bound
+            self.risen = time.perf_counter()
+
+    def _watch(self) -> None:
+        while not self.done.wait(STALL_CHECK_SECONDS):
+            if time.perf_counter() - self.risen > self.patience:
+                self.solver.stop_search()
+                return
+
+    def cancel(self) -> None:
+        """Stop watching (the solve ended)."""
+        self.done.set()
+
+
+STALL_CHECK_SECONDS = 0.1
+"""How often `StopOnStalledBound` looks at the bound's age."""
 
 
 def _person_solver(seed: int) -> cp_model.CpSolver:
