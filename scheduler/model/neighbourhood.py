@@ -419,16 +419,18 @@ FIXED = Neighbourhood("fixed", frozenset(), frozenset())
 class Neighbourhoods:
     """Fix a roster outside a neighbourhood on a built model, and release it again.
 
-    Three kinds: a few people over the whole horizon (over four weeks of one past twelve weeks),
-    everyone over a window of days (which may wrap round from the horizon's last day to its
-    first), and everyone over some days wherever they lie, drawn with chances in proportion to
-    what the best roster's cover costs on them (up to twelve weeks; past them the first two
-    alone). They take one turn each, then are drawn so that each kind's share of the time
-    follows what it has lately gained per second (:data:`RATE_KEPT`). Each kind has a size of
-    its own, which grows after a sub-problem solved to optimality that found no better roster,
-    stays after one that did, and shrinks after one cut short. The domains of the fixed
-    assignment literals are narrowed in the model itself and restored by :meth:`release`, so
-    one model serves every neighbourhood.
+    Three kinds by default (`KINDS`): a few people over the whole horizon (over four weeks of
+    one past twelve weeks), everyone over a window of days (which may wrap round from the
+    horizon's last day to its first), and everyone over some days wherever they lie, drawn with
+    chances in proportion to what the best roster's cover costs on them (up to twelve weeks;
+    past them the first two alone). A fourth, ``costly_people``, is people of whom half are
+    drawn with chances in proportion to their own cost in the best roster
+    (`RosterModel.own_costs`). They take one turn each, then are drawn so that each kind's
+    share of the time follows what it has lately gained per second (:data:`RATE_KEPT`). Each
+    kind has a size of its own, which grows after a sub-problem solved to optimality that found
+    no better roster, stays after one that did, and shrinks after one cut short. The domains of
+    the fixed assignment literals are narrowed in the model itself and restored by
+    :meth:`release`, so one model serves every neighbourhood.
     """
 
     def __init__(self, built: RosterModel, seed: int = 0, kinds: tuple[str, ...] = KINDS) -> None:
