@@ -520,6 +520,25 @@ def test_costly_people_neighbourhoods_draw_half_by_own_cost() -> None:
     assert all(150 <= guessed[p] <= 250 for p in ("E1", "E2", "E3", "E4"))
 
 
+def test_costly_people_join_the_decomposed_search_only_where_nothing_is_short() -> None:
+    """The decomposed search adds costly people to its people neighbourhoods where the best
+    roster meets every cover line, and keeps to random people where one is short."""
+    _, built, value = _own_cost_roster()
+    search = solve_module._Search(built.scenario, "aggregated", 1.0, 1, 0, 0.0)
+    assert solve_module._people_kinds(search) == ("people",)
+    search.best = (built, value)
+    assert solve_module._people_kinds(search) == ("people",)  # five days short
+    problem = built.scenario
+    covered = RosterModel(problem)
+    roster = _ones_on(problem, range(7))
+    fix_domains(covered.model, {var.index: v for var, v in _fixed(covered, roster)})
+    solver = cp_model.CpSolver()
+    assert solver.solve(covered.model) == cp_model.OPTIMAL
+    values = list(solver.response_proto.solution)
+    search.best = (covered, lambda var: values[var.index])
+    assert solve_module._people_kinds(search) == ("people", "costly_people")
+
+
 def test_people_neighbourhoods_free_a_window_of_a_long_horizon() -> None:
     """Over 16 weeks a people neighbourhood frees its people on 4 weeks, not the whole horizon."""
     built = RosterModel(scenario(days=112, employees=two_people().employees))
