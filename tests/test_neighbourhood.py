@@ -537,6 +537,8 @@ def test_costly_people_join_the_decomposed_search_only_where_nothing_is_short() 
     values = list(solver.response_proto.solution)
     search.best = (covered, lambda var: values[var.index])
     assert solve_module._people_kinds(search) == ("people", "costly_people")
+    report = verify(problem, roster_frame(problem, covered.assignments(search.best[1])))
+    assert report.ok and report.costs.day_short == 0
 
 
 def test_people_neighbourhoods_free_a_window_of_a_long_horizon() -> None:
