@@ -446,9 +446,10 @@ class Neighbourhoods:
         # second and grew the size the windows shared, to windows cut short (Curtois at 60 s,
         # seeds 0-5: Instance10 within 1 % in six runs of six against two, 12 mean gap
         # 10.5 % against 15.5 %).
+        people = max(2, len(self.people) // 6)
         self.size = {
-            "people": max(2, len(self.people) // 6),
-            "costly_people": max(2, len(self.people) // 6),
+            "people": people,
+            "costly_people": people,
             "days": min(7, self.num_days),
             "costly": min(7, self.num_days),
         }
