@@ -181,6 +181,38 @@ def test_solve_through_the_staffing_warm_start_is_verified(
     assert result.history and result.history[0].phase == "start"
 
 
+def test_the_decomposed_search_with_a_back_office_skips_the_relaxed_phase(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a back office the decomposed search re-places the start's breaks and back-office
+    days around its shifts and goes on to people neighbourhoods, with no relaxed phase between;
+    the roster still verifies."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from generate import write_contact_centre
+
+    from scheduler.io.scenario import read_scenario
+
+    monkeypatch.setattr(solve_module, "DECOMPOSE_FROM", 1)
+    phases: list[str] = []
+    run = solve_module._Search.run
+
+    def watched(search: solve_module._Search, *args: Any, **kwargs: Any) -> int:
+        phases.append(kwargs.get("phase", "whole"))
+        return run(search, *args, **kwargs)
+
+    monkeypatch.setattr(solve_module._Search, "run", watched)
+    write_contact_centre(tmp_path, 20, seed=2, back_share=0.4, cross_share=0.1)
+    result = solve(read_scenario(tmp_path), time_limit=8.0, workers=2, seed=0)
+    assert result.report is not None and result.report.ok
+    assert result.objective == result.report.costs.objective
+    assert "relaxed" not in phases
+    after_start = phases[phases.index("repair") :]
+    assert set(phases[: phases.index("repair")]) == {"start"}
+    assert "neighbourhood" in after_start
+
+
 @pytest.mark.parametrize("days", [3, 7])
 def test_staffing_optimum_bounds_the_roster_optimum(days: int) -> None:
     """Without a back office the staffing model relaxes the roster model, with day cuts and
