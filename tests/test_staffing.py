@@ -181,6 +181,19 @@ def test_solve_through_the_staffing_warm_start_is_verified(
     assert result.history and result.history[0].phase == "start"
 
 
+def watch_phases(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The phases every solve runs from now on, in order (see `solve_module.PHASES`)."""
+    phases: list[str] = []
+    run = solve_module._Search.run
+
+    def watched(search: solve_module._Search, *args: Any, **kwargs: Any) -> int:
+        phases.append(kwargs.get("phase", "whole"))
+        return run(search, *args, **kwargs)
+
+    monkeypatch.setattr(solve_module._Search, "run", watched)
+    return phases
+
+
 def test_the_decomposed_search_with_a_back_office_skips_the_relaxed_phase(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -195,14 +208,7 @@ def test_the_decomposed_search_with_a_back_office_skips_the_relaxed_phase(
     from scheduler.io.scenario import read_scenario
 
     monkeypatch.setattr(solve_module, "DECOMPOSE_FROM", 1)
-    phases: list[str] = []
-    run = solve_module._Search.run
-
-    def watched(search: solve_module._Search, *args: Any, **kwargs: Any) -> int:
-        phases.append(kwargs.get("phase", "whole"))
-        return run(search, *args, **kwargs)
-
-    monkeypatch.setattr(solve_module._Search, "run", watched)
+    phases = watch_phases(monkeypatch)
     write_contact_centre(tmp_path, 20, seed=2, back_share=0.4, cross_share=0.1)
     result = solve(read_scenario(tmp_path), time_limit=8.0, workers=2, seed=0)
     assert result.report is not None and result.report.ok
@@ -618,14 +624,7 @@ def test_counts_first_ends_once_a_roster_meets_the_bound(monkeypatch: pytest.Mon
     """Through the counts-first start the roster of the spread-priced counts meets their bound
     (1,000), so the search ends there: no phase after the start runs."""
     monkeypatch.setattr(solve_module, "DECOMPOSE_FROM", 1)
-    phases: list[str] = []
-    run = solve_module._Search.run
-
-    def watched(search: solve_module._Search, *args: Any, **kwargs: Any) -> int:
-        phases.append(kwargs.get("phase", "whole"))
-        return run(search, *args, **kwargs)
-
-    monkeypatch.setattr(solve_module._Search, "run", watched)
+    phases = watch_phases(monkeypatch)
     result = solve(weekend_of_three(), time_limit=10.0, workers=2, seed=0)
     assert (result.status, result.objective, result.best_bound) == ("optimal", 1000, 1000)
     assert result.report is not None and result.report.ok
