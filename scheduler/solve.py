@@ -432,11 +432,13 @@ def _solve_in_phases(search: _Search, hint: list[Assignment] | None) -> Result:
         # From the counts-first start the relaxed search found nothing in fifteen runs of
         # fifteen (N=100-400, 60 s: 4-9 s each); what paid after it was re-placing the
         # breaks and back-office days around the start's shifts (up to 1,710 at N=100), so
-        # that is done at once and the time goes to the people neighbourhoods.
-        built, value = search.best
-        search.place_breaks(built, value, max(search.remaining(), MIN_REPAIR_SECONDS))
+        # that is done at once, on the exact model the neighbourhoods then use, and the time
+        # goes to them.
+        exact = RosterModel(scenario, formulation)
+        search.repair(exact)
         code = int(cp_model.UNKNOWN)
     else:
+        exact = None
         code = search.run(
             first,
             search.remaining() * share,
@@ -457,7 +459,8 @@ def _solve_in_phases(search: _Search, hint: list[Assignment] | None) -> Result:
         # A day-window large-neighbourhood search here was measured and dropped: N=100
         # 330k and N=200 9.0M against 233k-295k and 8.6M for the plain exact model. From
         # the counts-first start, people neighbourhoods pay (see DECOMPOSED_RELAXED_SHARE).
-        exact = RosterModel(scenario, formulation)
+        if exact is None:
+            exact = RosterModel(scenario, formulation)
         if search.decomposed:
             search.improve_by_neighbourhoods(
                 exact,
@@ -1565,10 +1568,16 @@ class _Search:
             gain = (best_objective - self.best_objective) / max(1, best_objective)
             hood.adapt(free, code == cp_model.OPTIMAL, gain > 0, gain / took, took)
 
-    def _complete_on(self, built: RosterModel, phase: Phase) -> None:
+    def repair(self, built: RosterModel) -> None:
+        """Keep the best roster's shifts and re-place its breaks and back-office days on
+        ``built`` (the `repair` phase; ``built`` stays as it was), which leaves the best roster
+        a complete solution of ``built``."""
+        self._complete_on(built, "repair", shifts_only=True)
+
+    def _complete_on(self, built: RosterModel, phase: Phase, shifts_only: bool = False) -> None:
         """Make the best roster a complete solution of ``built`` (every variable's value, for
-        `_hint`) by solving ``built`` with the roster's assignments and breaks fixed, unless
-        it already is one.
+        `_hint`) by solving ``built`` with the roster's assignments and breaks fixed (with
+        ``shifts_only``, its shifts alone), unless it already is one.
 
         Hinted with the assignments and breaks alone, CP-SAT searched from scratch (N=100
         with a back office: the relaxed phase's first roster 1.6 M against a start of 36 k,
@@ -1577,8 +1586,11 @@ class _Search:
             return
         best, value = self.best
         mine = _values_for(built, best, value)
-        fixed = {var.index: mine(var) for var, _ in built.twins(best)}
+        pairs = built.shift_twins(best) if shifts_only else built.twins(best)
+        fixed = {var.index: mine(var) for var, _ in pairs}
         saved = fix_domains(built.model, fixed)
+        if shifts_only:
+            built.hint_from(best, value)
         # The same roster scores the same objective: it stays the best, solved on ``built``.
         self.sideways = True
         self.recorder.bound_holds = False
@@ -1587,6 +1599,8 @@ class _Search:
         self.recorder.bound_holds = True
         self.sideways = False
         restore_domains(built.model, saved)
+        if shifts_only:
+            built.model.clear_hints()
 
     def _hint(self, built: RosterModel) -> None:
         """Hint ``built`` with the best roster: every variable where it is a solution of

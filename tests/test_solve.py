@@ -31,6 +31,7 @@ from scheduler.data import (
     BreakRule,
     DemandSpan,
     Horizon,
+    Location,
     Office,
     Rules,
     Scenario,
@@ -670,6 +671,45 @@ def test_a_bound_below_zero_is_recorded_as_zero() -> None:
     assert recorder.bound == 0
     recorder.on_bound(42.4)
     assert recorder.bound == 42
+
+
+def test_the_repair_keeps_the_shifts_and_re_places_the_back_office_days() -> None:
+    """A start with B1 on site all week against five telework wishes (3,000) and F1 on the
+    Monday shift: the repair on the exact model keeps F1's shift, sends B1 home (0), leaves the
+    best roster a complete solution of that model and the model as it was; verified."""
+    day = shift("DAY", "09:00", "17:00")
+    people = (
+        employee("F1", 8),
+        employee("B1", 40, office=Office.BACK, remote_ok=True, remote_days=frozenset(range(5))),
+    )
+    scenario = make_scenario(
+        employees=people,
+        shifts=(day,),
+        breaks=(),
+        demand=(DemandSpan(at(0, "09:00"), at(0, "17:00"), 1),),
+    )
+    start = RosterModel(scenario)
+    for (employee_id, index), var in start.x.items():
+        option = start.work[index]
+        if employee_id == "B1" and getattr(option, "location", None) == Location.REMOTE:
+            start.model.add(var == 0)
+    search = solve_module._Search(scenario, "aggregated", 10.0, 2, 0, 0.0)
+    search.run(start, 5.0, phase="start")
+    assert search.best_objective == 3000
+    exact = RosterModel(scenario)
+    domains = [list(v.domain) for v in exact.model.proto.variables]
+    search.repair(exact)
+    assert search.best_solution is not None and search.best_solution[0] is exact
+    assert search.best_objective == 0
+    assert [list(v.domain) for v in exact.model.proto.variables] == domains
+    assert not exact.model.proto.solution_hint.vars
+    result = solve_module._best_result(search, exact)
+    assert result.report is not None and result.report.ok, result.report
+    assert result.objective == 0
+    assert [(a.employee_id, a.day, a.shift_id) for a in result.assignments] == [("F1", 0, "DAY")]
+    assert {(f.day, f.location) for f in result.flex_days} == {
+        (d, Location.REMOTE) for d in range(5)
+    }
 
 
 def test_the_best_roster_becomes_a_complete_hint_for_the_next_model() -> None:

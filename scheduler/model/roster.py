@@ -1239,6 +1239,11 @@ class RosterModel:
             for (_, var), (_, theirs) in zip(slots, other.break_vars[slot_key], strict=True):
                 yield var, theirs
 
+    def shift_twins(self, other: RosterModel) -> Iterator[tuple[cp_model.IntVar, cp_model.IntVar]]:
+        """Each shift literal (no flex day, no break) with its twin in ``other`` (see `twins`)."""
+        for employee_id, option, var in self._shift_vars():
+            yield var, other.x[employee_id, option.index]
+
     def hint_from(self, other: RosterModel, value: Callable[[cp_model.IntVar], int]) -> None:
         """Start from another model's solution (built on the same scenario and formulation)."""
         for var, theirs in self.twins(other):
