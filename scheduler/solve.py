@@ -428,12 +428,14 @@ def _solve_in_phases(search: _Search, hint: list[Assignment] | None) -> Result:
         share = BACK_OFFICE_RELAXED_SHARE if back else DECOMPOSED_RELAXED_SHARE
     if not staggered:
         share = 1
-    if staggered and search.decomposed and back and search.best is not None:
-        # From the counts-first start the relaxed search found nothing in fifteen runs of
-        # fifteen (N=100-400, 60 s: 4-9 s each); what paid after it was re-placing the
-        # breaks and back-office days around the start's shifts (up to 1,710 at N=100), so
-        # that is done at once, on the exact model the neighbourhoods then use, and the time
-        # goes to them.
+    if staggered and search.decomposed and back and not _leaves_demand_short(search):
+        # Where the start leaves nothing short the relaxed search recorded nothing in fifteen
+        # runs of fifteen (N=100-400, 60 s: 4-9 s each), and its rosters that broke the exact
+        # cap, repaired, gained in two runs of eight (150 and 1,710 at N=100); the start's
+        # breaks and back-office days are re-placed at once instead, on the exact model the
+        # neighbourhoods then use, and the time goes to them. On a short floor (the sample
+        # week, three runs) the repaired relaxed rosters gained 188, 149,544 and 262,073, so it
+        # keeps the relaxed phase.
         exact = RosterModel(scenario, formulation)
         search.repair(exact)
         code = int(cp_model.UNKNOWN)
@@ -478,11 +480,17 @@ def _people_kinds(search: _Search) -> tuple[str, ...]:
 
     On a short floor coverage is the cost, not people's own: the sample week (3.5 h short) ended
     at 252,797-343,195 with the costly kind, against 221,942 without, at seeds 0-2."""
-    if search.best is None:
+    if _leaves_demand_short(search):
         return ("people",)
+    return ("people", "costly_people")
+
+
+def _leaves_demand_short(search: _Search) -> bool:
+    """Whether the best roster leaves some demand short (True where there is none yet)."""
+    if search.best is None:
+        return True
     built, value = search.best
-    short = any(value(var) for var, _ in built.tier_terms["shortfall"])
-    return ("people",) if short else ("people", "costly_people")
+    return any(value(var) for var, _ in built.tier_terms["shortfall"])
 
 
 def _best_result(search: _Search, first: RosterModel) -> Result:
@@ -691,8 +699,8 @@ BACK_OFFICE_RELAXED_SHARE = 0.35
 94 k and 355 k against 153 k and 437 k with 0.3 and 0.1). The back office once had 10 % for
 its staffing model, when that model left the cross-trained people's weeks to the roster
 search; since their patterns hold flex days it takes `STAFFING_SHARE` too (N=100: 106-138 k
-with 10 %, 51-66 k with 20-30 %). Since the counts-first start has come to leave the relaxed
-search nothing to find, it runs only where that start found no roster (see
+with 10 %, 51-66 k with 20-30 %). From a counts-first start that leaves nothing short it
+found nothing, so it runs only where that start found no roster or leaves demand short (see
 `_solve_in_phases`)."""
 HOLD_ABOVE = 1.25
 """The second staffing solve holds the real staggering cap only at intervals where too few

@@ -194,12 +194,14 @@ def watch_phases(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return phases
 
 
+@pytest.mark.parametrize("short", [False, True])
 def test_the_decomposed_search_with_a_back_office_skips_the_relaxed_phase(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, short: bool
 ) -> None:
-    """With a back office the decomposed search re-places the start's breaks and back-office
-    days around its shifts and goes on to people neighbourhoods, with no relaxed phase between;
-    the roster still verifies."""
+    """With a back office and a start that leaves nothing short, the decomposed search
+    re-places the start's breaks and back-office days around its shifts and goes on to people
+    neighbourhoods, with no relaxed phase between; with demand short the relaxed phase runs
+    after the start; the roster verifies either way."""
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -208,11 +210,15 @@ def test_the_decomposed_search_with_a_back_office_skips_the_relaxed_phase(
     from scheduler.io.scenario import read_scenario
 
     monkeypatch.setattr(solve_module, "DECOMPOSE_FROM", 1)
+    monkeypatch.setattr(solve_module, "_leaves_demand_short", lambda search: short)
     phases = watch_phases(monkeypatch)
     write_contact_centre(tmp_path, 20, seed=2, back_share=0.4, cross_share=0.1)
     result = solve(read_scenario(tmp_path), time_limit=8.0, workers=2, seed=0)
     assert result.report is not None and result.report.ok
     assert result.objective == result.report.costs.objective
+    if short:
+        assert phases[phases.index("relaxed") - 1] == "start"
+        return
     assert "relaxed" not in phases
     after_start = phases[phases.index("repair") :]
     assert set(phases[: phases.index("repair")]) == {"start"}
