@@ -486,7 +486,7 @@ def _people_kinds(search: _Search) -> tuple[str, ...]:
 
 
 def _leaves_demand_short(search: _Search) -> bool:
-    """Whether the best roster leaves some demand short (True where there is none yet)."""
+    """Whether the best roster leaves some demand short (True while there is no roster)."""
     if search.best is None:
         return True
     built, value = search.best
