@@ -455,7 +455,8 @@ def _solve_in_phases(search: _Search, hint: list[Assignment] | None) -> Result:
     relaxed = search.last if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
     relaxed_valid = search.last_valid
     if relaxed is not None and not relaxed_valid:
-        search.place_breaks(first, relaxed, max(search.remaining(), MIN_REPAIR_SECONDS))
+        exact = RosterModel(scenario, formulation)
+        search.repair(exact, (first, relaxed))
     solved_exactly = code == cp_model.OPTIMAL and relaxed_valid
     if staggered and not solved_exactly:
         # A day-window large-neighbourhood search here was measured and dropped: N=100
@@ -1478,15 +1479,6 @@ class _Search:
         self.solver = None
         return solver if code in _FOUND else None
 
-    def place_breaks(
-        self, relaxed: RosterModel, values: Callable[[Any], int], seconds: float
-    ) -> None:
-        """Keep a relaxed roster's shifts and re-place its breaks under the exact cap."""
-        repair = RosterModel(self.scenario, self.formulation)
-        repair.fix_shifts(relaxed.assignments(values))
-        repair.hint_from(relaxed, values)
-        self._place(repair, seconds, phase="repair")
-
     def _place(
         self,
         fixed: RosterModel,
@@ -1576,31 +1568,48 @@ class _Search:
             gain = (best_objective - self.best_objective) / max(1, best_objective)
             hood.adapt(free, code == cp_model.OPTIMAL, gain > 0, gain / took, took)
 
-    def repair(self, built: RosterModel) -> None:
-        """Keep the best roster's shifts and re-place its breaks and back-office days on
-        ``built`` (the `repair` phase; ``built`` stays as it was), which leaves the best roster
-        a complete solution of ``built``."""
-        self._complete_on(built, "repair", shifts_only=True)
+    def repair(
+        self,
+        built: RosterModel,
+        roster: tuple[RosterModel, Callable[[Any], int]] | None = None,
+    ) -> None:
+        """Keep a roster's shifts (by default the best roster's; else a solution of another
+        model, such as the relaxed phase's, which may break the exact cap) and re-place its
+        breaks and back-office days on ``built`` (the `repair` phase; ``built`` stays as it
+        was). The best roster's repair leaves it a complete solution of ``built``."""
+        self._complete_on(built, "repair", shifts_only=True, roster=roster)
 
-    def _complete_on(self, built: RosterModel, phase: Phase, shifts_only: bool = False) -> None:
-        """Make the best roster a complete solution of ``built`` (every variable's value, for
-        `_hint`) by solving ``built`` with the roster's assignments and breaks fixed (with
-        ``shifts_only``, its shifts alone), unless it already is one.
+    def _complete_on(
+        self,
+        built: RosterModel,
+        phase: Phase,
+        shifts_only: bool = False,
+        roster: tuple[RosterModel, Callable[[Any], int]] | None = None,
+    ) -> None:
+        """Make the best roster (or ``roster``) a complete solution of ``built`` (every
+        variable's value, for `_hint`) by solving ``built`` with its assignments and breaks
+        fixed (with ``shifts_only``, its shifts alone), unless it already is one.
 
         Hinted with the assignments and breaks alone, CP-SAT searched from scratch (N=100
         with a back office: the relaxed phase's first roster 1.6 M against a start of 36 k,
         and the people neighbourhoods rarely got back to the start in their 2 s)."""
-        if self.best is None or (self.best_solution is not None and self.best_solution[0] is built):
-            return
-        best, value = self.best
-        mine = _values_for(built, best, value)
-        pairs = built.shift_twins(best) if shifts_only else built.twins(best)
+        best = roster is None
+        if roster is None:
+            if self.best is None:
+                return
+            if self.best_solution is not None and self.best_solution[0] is built:
+                return
+            roster = self.best
+        source, value = roster
+        mine = _values_for(built, source, value)
+        pairs = built.shift_twins(source) if shifts_only else built.twins(source)
         fixed = {var.index: mine(var) for var, _ in pairs}
         saved = fix_domains(built.model, fixed)
         if shifts_only:
-            built.hint_from(best, value)
-        # The same roster scores the same objective: it stays the best, solved on ``built``.
-        self.sideways = True
+            built.hint_from(source, value)
+        # The best roster scores the same objective: it stays the best, solved on ``built``.
+        # Another roster is kept only if it is better.
+        self.sideways = best
         self.recorder.bound_holds = False
         seconds = min(max(self.remaining(), MIN_REPAIR_SECONDS), REPAIR_SECONDS)
         self.run(built, seconds, check=built.relax_break_cap, essential=True, phase=phase)

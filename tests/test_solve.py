@@ -712,6 +712,42 @@ def test_the_repair_keeps_the_shifts_and_re_places_the_back_office_days() -> Non
     }
 
 
+def test_the_repair_of_a_relaxed_roster_staggers_its_breaks_on_the_exact_model() -> None:
+    """A relaxed roster with F1's and F2's breaks at the same time (over the exact cap of one,
+    so not recorded, and 15 minutes short) is repaired on the exact model: the same two
+    shifts, the breaks apart, nothing short (objective 450, the surplus); verified."""
+    day = shift("DAY", "09:00", "17:00")
+    scenario = make_scenario(
+        employees=(employee("F1", 8), employee("F2", 8)),
+        shifts=(day,),
+        breaks=(BreakRule("break1", 15, 90, 150, min_shift_minutes=360, paid=True),),
+        demand=(DemandSpan(at(0, "09:00"), at(0, "17:00"), 1),),
+        rules=Rules(max_on_break=Fraction(1, 2)),
+    )
+    relaxed = RosterModel(scenario, relax_break_cap=True)
+    together = at(0, "11:00") // 15
+    relaxed.model.add(sum(var for var, _ in relaxed.break_terms[together]) == 2)
+    search = solve_module._Search(scenario, "aggregated", 10.0, 2, 0, 0.0)
+    search.run(relaxed, 5.0, check=True, phase="relaxed")
+    assert search.best is None and not search.last_valid
+    exact = RosterModel(scenario)
+    domains = [list(v.domain) for v in exact.model.proto.variables]
+    search.repair(exact, (relaxed, search.last))
+    assert search.best_solution is not None and search.best_solution[0] is exact
+    assert [list(v.domain) for v in exact.model.proto.variables] == domains
+    assert not exact.model.proto.solution_hint.vars
+    result = solve_module._best_result(search, exact)
+    assert result.report is not None and result.report.ok, result.report
+    assert result.objective == 450
+    assert result.report.costs.shortfall_minutes == 0
+    assert sorted((a.employee_id, a.shift_id) for a in result.assignments) == [
+        ("F1", "DAY"),
+        ("F2", "DAY"),
+    ]
+    starts = {a.employee_id: [b.start for b in a.breaks] for a in result.assignments}
+    assert starts["F1"] != starts["F2"]
+
+
 def test_the_best_roster_becomes_a_complete_hint_for_the_next_model() -> None:
     """A roster found on the relaxed model is solved again on the exact one with its
     assignments and breaks fixed: every variable then has a hinted value, CP-SAT held to the
