@@ -1593,7 +1593,7 @@ class _Search:
         Hinted with the assignments and breaks alone, CP-SAT searched from scratch (N=100
         with a back office: the relaxed phase's first roster 1.6 M against a start of 36 k,
         and the people neighbourhoods rarely got back to the start in their 2 s)."""
-        best = roster is None
+        is_best = roster is None
         if roster is None:
             if self.best is None:
                 return
@@ -1609,7 +1609,7 @@ class _Search:
             built.hint_from(source, value)
         # The best roster scores the same objective: it stays the best, solved on ``built``.
         # Another roster is kept only if it is better.
-        self.sideways = best
+        self.sideways = is_best
         self.recorder.bound_holds = False
         seconds = min(max(self.remaining(), MIN_REPAIR_SECONDS), REPAIR_SECONDS)
         self.run(built, seconds, check=built.relax_break_cap, essential=True, phase=phase)
