@@ -28,6 +28,7 @@ from scheduler.model.neighbourhood import (
     Neighbourhoods,
     StopOnStalledBound,
     can_build_by_person,
+    completed_hint,
     fix_domains,
     person_by_person,
     restore_domains,
@@ -261,6 +262,31 @@ def test_fixed_neighbourhood_keeps_the_roster_and_release_restores_domains() -> 
     hood.release()
     domains = {tuple(built.model.proto.variables[v.index].domain) for v in built.x.values()}
     assert domains == {(0, 1)}
+
+
+def test_completed_hint_gives_every_value_with_the_hinted_ones_held_and_restores_domains() -> None:
+    """x hinted 1 forces y = 1 - x and the cheapest z >= 3x; domains come back as they were."""
+    model = cp_model.CpModel()
+    x, y = model.new_bool_var("x"), model.new_bool_var("y")
+    z = model.new_int_var(0, 10, "z")
+    model.add(x + y == 1)
+    model.add(z >= 3 * x)
+    model.minimize(z - 5 * x)
+    model.add_hint(x, 1)
+    assert completed_hint(model, 5.0, 1, 0) == [1, 0, 3]
+    assert [list(v.domain) for v in model.proto.variables] == [[0, 1], [0, 1], [0, 10]]
+    assert list(model.proto.solution_hint.vars) == [x.index]
+
+
+def test_completed_hint_is_none_where_the_hinted_values_break_the_model() -> None:
+    """Two variables hinted 1 under an at-most-one leave no solution to complete."""
+    model = cp_model.CpModel()
+    x, y = model.new_bool_var("x"), model.new_bool_var("y")
+    model.add_at_most_one(x, y)
+    model.add_hint(x, 1)
+    model.add_hint(y, 1)
+    assert completed_hint(model, 5.0, 1, 0) is None
+    assert [list(v.domain) for v in model.proto.variables] == [[0, 1], [0, 1]]
 
 
 def test_a_neighbourhood_fixed_after_another_frees_and_fixes_only_its_own() -> None:

@@ -24,6 +24,7 @@ from ortools.sat.python import cp_model
 
 from scheduler.data import Assignment, Scenario
 from scheduler.model.options import ShiftOption
+from scheduler.model.params import configure
 from scheduler.model.roster import RosterModel
 
 __all__ = [
@@ -393,6 +394,22 @@ def fix_domains(model: cp_model.CpModel, values: dict[int, int]) -> Domains:
         saved.append((index, list(domain)))
         _set_domain(domain, [value, value])
     return saved
+
+
+def completed_hint(
+    model: cp_model.CpModel, seconds: float, workers: int | None, seed: int
+) -> list[int] | None:
+    """Every variable's value in a solution of ``model`` with its hinted variables held to
+    their hints, found within ``seconds`` (None if none was)."""
+    hint = model.proto.solution_hint
+    saved = fix_domains(model, dict(zip(hint.vars, hint.values, strict=True)))
+    solver = cp_model.CpSolver()
+    configure(solver, seconds, workers, seed)
+    code = solver.solve(model)
+    restore_domains(model, saved)
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return [int(v) for v in solver.response_proto.solution]
 
 
 def restore_domains(model: cp_model.CpModel, saved: Domains) -> None:
