@@ -35,6 +35,7 @@ __all__ = [
     "Neighbourhoods",
     "StopOnStalledBound",
     "can_build_by_person",
+    "completed_hint",
     "fix_domains",
     "person_by_person",
     "restore_domains",
