@@ -42,6 +42,7 @@ from scheduler.model.neighbourhood import (
     restore_domains,
     roster_values,
 )
+from scheduler.model.options import shift_options
 from scheduler.model.params import configure
 from scheduler.model.params import default_workers as default_workers  # public: benchmarks
 from scheduler.model.roster import BreakPlan, Formulation, Guard, RosterModel
@@ -975,10 +976,15 @@ class _Search:
         share = BACK_OFFICE_START_SHARE if back else WARM_START_SHARE
         seconds = max(share * self.time_limit, MIN_REPAIR_SECONDS)
         # Held to their shifts, the cross-trained cannot raise the staggering cap by working:
-        # on a small floor the breaks of the settled shifts then had no room (20 people).
-        for held in (capped, set()) if capped else (set(),):
+        # on a small floor the breaks of the settled shifts then had no room (20 people). The
+        # settled shifts alone may leave them none too (30 people, the greedy hand-out's
+        # roster after Ctrl-C), and then every shift is only a hint.
+        tries = [(settled, capped), (settled, set())] if capped else [(settled, set())]
+        if settled:
+            tries.append((set(), set()))
+        for kept, held in tries:
             start = RosterModel(self.scenario, self.formulation)
-            start.fix_shifts(roster, only=settled, capped=held)
+            start.fix_shifts(roster, only=kept, capped=held)
             if breaks is not None:
                 start.hint_breaks(breaks)
             found = self._place(start, seconds, most=seconds if back else None, phase="start")
@@ -1657,9 +1663,16 @@ def _settled(scenario: Scenario, roster: list[Assignment]) -> set[str]:
     Their shifts can be kept as they are; cross-trained people may be needed by anchors and
     cover, and people short of min_hours need more shifts.
     """
+    # A shift whose breaks are not placed yet is paid as its option is, less its unpaid breaks:
+    # counted whole, people short of min_hours were kept to their shifts and the start model
+    # was infeasible (30 people, Ctrl-C before the re-hands: no roster at all).
+    unpaid = {(o.day, o.template.shift_id): o.unpaid_minutes for o in shift_options(scenario)}
     paid: dict[tuple[str, int], int] = defaultdict(int)
     for a in roster:
-        paid[a.employee_id, a.day // 7] += a.paid_minutes
+        placed = (
+            a.paid_minutes if a.breaks else a.end - a.start - unpaid.get((a.day, a.shift_id), 0)
+        )
+        paid[a.employee_id, a.day // 7] += placed
     return {
         e.employee_id
         for e in scenario.employees

@@ -26,6 +26,7 @@ from ortools.sat.python import cp_model
 
 import scheduler.solve as solve_module
 from scheduler.data import (
+    Assignment,
     AvailabilityKind,
     AvailabilitySpan,
     BreakRule,
@@ -41,7 +42,7 @@ from scheduler.io.roster import ROSTER_COLUMNS
 from scheduler.io.scenario import read_scenario
 from scheduler.model.linear import Relaxation
 from scheduler.model.roster import FORMULATIONS, Formulation, RosterModel
-from scheduler.solve import PHASES, Progress, Result, _Recorder, solve
+from scheduler.solve import PHASES, Progress, Result, _Recorder, _settled, solve
 from scheduler.verify import COVERAGE_COLUMNS
 
 write_contact_centre = load_script("generate").write_contact_centre
@@ -799,3 +800,12 @@ def test_the_integer_bound_follows_the_lp_beside_a_long_search() -> None:
     assert search.recorder.bound == 8
     search.result(RosterModel(make_scenario()), "unknown")
     assert search.finished.is_set()
+
+
+def test_settled_pays_a_shift_without_breaks_less_its_unpaid_lunch() -> None:
+    """Monday's EARLY (8.5 h with a 30-minute unpaid lunch) pays 8 h: it settles E2 with
+    min_hours of 8 h, not with 8 h 15 min, whose shift the start must leave open."""
+    for min_minutes, settled in ((480, {"E2"}), (495, set())):
+        scenario = make_scenario(employees=(employee("E2", min_minutes=min_minutes),))
+        early = Assignment("E2", 0, "EARLY", at(0, "07:00"), at(0, "15:30"))
+        assert _settled(scenario, [early]) == settled
