@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from conftest import at, employee, load_script, make_scenario, roster, shift
@@ -186,3 +187,49 @@ def test_hand_out_gives_a_shift_to_whoever_prefers_it() -> None:
     """E2 and E3 fit the shift alike; whoever asked for it gets it."""
     assert hand_out_monday_early(AvailabilityKind.PREFER, "E2") == "E2"
     assert hand_out_monday_early(AvailabilityKind.PREFER, "E3") == "E3"
+
+
+def test_hand_out_gives_a_days_counts_together() -> None:
+    """E1 is free all Monday, E2 only until 16:00: E1 takes the LATE so that E2 can take the
+    EARLY, though the EARLY is handed out first and E1 is listed first."""
+    scenario = make_scenario(
+        horizon=Horizon(make_scenario().horizon.start, days=1),
+        employees=(employee("E1"), employee("E2")),
+        availability=(
+            AvailabilitySpan("E2", at(0, "16:00"), at(1, "00:00"), AvailabilityKind.UNAVAILABLE),
+        ),
+        breaks=(),
+    )
+    options = shift_options(scenario)
+    index = {(o.day, o.template.shift_id): o.index for o in options}
+    targets = {(index[0, "EARLY"], "g"): 1, (index[0, "LATE"], "g"): 1}
+    handed = assign_to_targets(
+        scenario, options, targets, {"E1": "g", "E2": "g"}, deadline=time.perf_counter()
+    )
+    assert sorted((a.employee_id, a.shift_id) for a in handed) == [("E1", "LATE"), ("E2", "EARLY")]
+
+
+def test_hand_out_keeps_room_for_the_weekly_rest() -> None:
+    """E3 works Monday to Saturday but Thursday, Wednesday's LATE to 22:00 and Saturday's LATE:
+    of Friday's two shifts they take the LATE, whose start keeps 35 h of weekly rest from
+    Wednesday, and so can still work Saturday."""
+    scenario = make_scenario(employees=(employee("E3", 42.5, max_minutes=2550),), breaks=())
+    options = shift_options(scenario)
+    index = {(o.day, o.template.shift_id): o.index for o in options}
+    wanted = [(0, "EARLY"), (1, "EARLY"), (2, "LATE"), (4, "EARLY"), (4, "LATE"), (5, "LATE")]
+    handed = assign_to_targets(
+        scenario,
+        options,
+        {(index[day, shift_id], "g"): 1 for day, shift_id in wanted},
+        {"E3": "g"},
+        patterns={("g", 0): [{510: 5}]},
+        masks={("g", 0): [(0, 1, 2, 4, 5)]},
+    )
+    assert sorted((a.day, a.shift_id) for a in handed) == [
+        (0, "EARLY"),
+        (1, "EARLY"),
+        (2, "LATE"),
+        (4, "LATE"),
+        (5, "LATE"),
+    ]
+    assert verify(scenario, roster(scenario, *handed)).violations == ()
