@@ -198,9 +198,9 @@ def assign_to_targets(
 
     Each day's counts of a group go out together (`_hand_out_day`), each to a person of the
     group who may take it under every per-person rule, in `_hand_out_order`. Counts that
-    cannot be met are left short; a missed count is looked
-    after (`_hand_out_misses`) until ``deadline`` (a `time.perf_counter` value), if given.
-    With ``balance``, shifts then move toward people's contracts (`_balance_hours`).
+    cannot be met are left short; a missed count is looked after (`_hand_out_misses`) until
+    ``deadline`` (a `time.perf_counter` value), if given. With ``balance``, shifts then move
+    toward people's contracts (`_balance_hours`).
     """
     people = _front_people(scenario, options)
     days_open = {p.employee.employee_id: {options[i].day for i in p.allowed} for p in people}
