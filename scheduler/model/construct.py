@@ -614,22 +614,17 @@ def _may_rest(scenario: Scenario, person: _Person, option: ShiftOption) -> bool:
     The pass fixes the weekdays first: Wednesday's shift to 22:00 and Friday's from 08:00
     leave 34 h, under a weekly rest of 35 h, once the Saturday in the set is worked too.
     """
-    first_day = option.day - option.day % 7
     days = person.days.get(option.day // 7)
     if days is None or scenario.horizon.blocks()[option.day // 7][1] < 7:
         return True
-    begin, finish = first_day * MINUTES_PER_DAY, (first_day + 7) * MINUTES_PER_DAY
     held = [(s.day, s.start, s.end) for s in person.shifts] + person.anchored
     held.append((option.day, option.start, option.end))
-    worked = [(start, end) for _, start, end in held if start < finish and begin < end]
+    worked = [(start, end) for _, start, end in held]
     taken = {day for day, _, _ in held}
+    # A day still to work counts as (latest start, earliest end): its two gaps at their longest.
     worked += [person.reach[d] for d in days if d not in taken and d in person.reach]
-    edge, longest = begin, 0
-    for start, end in sorted(worked):
-        longest = max(longest, start - edge)
-        edge = max(edge, end)
-    longest = max(longest, finish - edge)
-    return longest >= scenario.rules_for(person.employee).weekly_rest_minutes
+    rest = scenario.rules_for(person.employee).weekly_rest_minutes
+    return _has_weekly_rest(rest, worked, option.day - option.day % 7)
 
 
 def _below_contract(scenario: Scenario, person: _Person, day: int) -> int:
