@@ -764,7 +764,12 @@ BACK_OFFICE_BOUND_SHARE = 0.2
 """The same with a back office, where only CP-SAT proves it: at 60 s seed 0 the proof priced
 the weekend spread into the bound (N=200: 42,225 -> 42,640-42,670, the held optimum with the
 spread being 42,670; N=400: 98,205 -> 98,567 proven in 5-9 s; N=100: 29,430 -> 29,792
-unproven), and every second of it is one the roster search does not get."""
+unproven), and every second of it is one the roster search does not get. Its counts are
+handed out too where they are cheaper than the roster (forty-seventh session: at 60 s, N=100
+seeds 0-2 29,884, 25,894 and 28,742 against 29,914, 26,194 and 29,210 in the same hour;
+N=200 seed 1 44,374 and 44,404 against 44,674-44,854 in every earlier run; N=400 seed 0
+99,005 against 99,485; none worse in nine runs; the seventeenth session's hand-out, before
+it went day by day, had given no better roster and run 11 s past the limit)."""
 BACK_OFFICE_BOUND_PATIENCE = 0.07
 """With a back office the held proof ends once its bound has not risen for this share of the
 limit (4.2 s at 60 s): its bound stopped rising after 3.8-8.3 s of its 12 s at N = 100-400,
@@ -1230,12 +1235,12 @@ class _Search:
     def prove_held(self, first: RosterModel) -> None:
         """Solve the held staffing model whole again, from its polished counts and with the
         weekend spread priced, for its bound (recorded up to its guard): until proven, or
-        `BOUND_SHARE` of the limit (`BACK_OFFICE_BOUND_SHARE` with a back office, where only
-        the bound is kept, only if some spread is priced, and only till the bound stalls:
-        `BACK_OFFICE_BOUND_PATIENCE`). Where it priced the spread and
-        small groups re-solved one by one (`_exact_small_groups`) give counts cheaper than the
-        best roster, those are handed out too, each person toward the weekend loads they
-        priced, and ``first`` starts from the roster if it is the best.
+        `BOUND_SHARE` of the limit (`BACK_OFFICE_BOUND_SHARE` with a back office, where it
+        runs only if some spread is priced, and only till the bound stalls:
+        `BACK_OFFICE_BOUND_PATIENCE`). Where it priced the spread and its counts (without a
+        back office, those of small groups re-solved one by one: `_exact_small_groups`) are
+        cheaper than the best roster, they are handed out too, each person toward the weekend
+        loads they priced, and ``first`` starts from the roster if it is the best.
 
         The spread stays out of the first counts handed out: with it, N=800's start at 120 s
         was 711,425 against 674,225 (the hand-out followed its sets of days less well), and
@@ -1260,18 +1265,20 @@ class _Search:
         if again is None:
             return
         self.recorder.on_bound(again.bound if guard is None else min(again.bound, guard))
-        # With a back office only the bound is kept: the second hand-out gave no better
-        # roster and ran 11 s past the limit (N=200, seventeenth session).
-        if back or self.recorder.interrupted or not priced or self.best is None:
+        if self.recorder.interrupted or not priced or self.best is None:
             return
         if again.objective >= self.best_objective:
             return
-        # Without small groups re-solved, the priced counts' hand-out repeats the first one's
-        # losses (N=800: a start of 711,425 against 674,225 from the unpriced counts).
-        exact = self._exact_small_groups(staffing, again)
-        if exact is None or exact[1].objective >= self.best_objective:
-            return
-        staffing, again = exact
+        if not back:
+            # Without small groups re-solved, the priced counts' hand-out repeats the first
+            # one's losses (N=800: a start of 711,425 against 674,225 from the unpriced counts).
+            # With a back office, whose groups it keeps as they are, the re-solve made the
+            # counts dearer (N=200: 61,024 against 44,014) and the roster too (45,064 against
+            # 44,404), so there the priced counts go out as they are.
+            exact = self._exact_small_groups(staffing, again)
+            if exact is None or exact[1].objective >= self.best_objective:
+                return
+            staffing, again = exact
         value = _solution_lookup(again.values)
         until = time.perf_counter() + HAND_OUT_SHARE * self.time_limit
         weekend = staffing.weekend_ranges(value)

@@ -608,6 +608,42 @@ def test_the_held_proof_prices_the_weekend_spread_with_a_back_office(
     assert search.recorder.bound == optimum
 
 
+def test_the_held_proof_hands_out_its_priced_counts_with_a_back_office(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With X cross-trained beside weekend_of_three, the spread-priced counts (500, the
+    optimum) are handed out where the best roster so far costs more, each person toward the
+    weekend load they priced, and the roster they give is the best and verified."""
+    monkeypatch.setattr(solve_module, "DECOMPOSE_FROM", 1)
+    base = weekend_of_three()
+    person = employee("X", 16, office=Office.BOTH, max_minutes=960)
+    scenario = dataclasses.replace(
+        base,
+        employees=(*base.employees, person),
+        back_office=dataclasses.replace(base.back_office, weekdays=frozenset(range(7))),
+    )
+    search = solve_module._Search(scenario, "aggregated", 10.0, 2, 0, 0.0)
+    first = RosterModel(scenario)
+    search.warm_start(first, None)
+    assert search.best is not None
+    # As if the first counts' hand-out had left a dearer roster than the priced counts.
+    search.best_objective = 10**6
+    weekends: list[object] = []
+    hand_out = solve_module._Search._hand_out
+
+    def watched(self: solve_module._Search, *args: Any, **kwargs: Any) -> Any:
+        weekends.append(args[4] if len(args) > 4 else kwargs.get("weekend"))
+        return hand_out(self, *args, **kwargs)
+
+    monkeypatch.setattr(solve_module._Search, "_hand_out", watched)
+    search.prove_held(first)
+    assert len(weekends) == 1 and weekends[0]
+    assert search.best_objective == 500
+    result = solve_module._best_result(search, first)
+    assert result.report is not None and result.report.ok
+    assert (result.status, result.objective) == ("optimal", 500)
+
+
 @pytest.mark.parametrize(("back_office", "solves"), [(False, 1), (True, 0)])
 def test_the_held_proof_needs_a_spread_to_price_with_a_back_office(
     monkeypatch: pytest.MonkeyPatch, back_office: bool, solves: int
