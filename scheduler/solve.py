@@ -1238,8 +1238,9 @@ class _Search:
         `BOUND_SHARE` of the limit (`BACK_OFFICE_BOUND_SHARE` with a back office, where it
         runs only if some spread is priced, and only till the bound stalls:
         `BACK_OFFICE_BOUND_PATIENCE`). Where it priced the spread and its counts (without a
-        back office, those of small groups re-solved one by one: `_exact_small_groups`) are
-        cheaper than the best roster, they are handed out too, each person toward the weekend
+        back office, those of small groups re-solved one by one: `_exact_small_groups`; with
+        one, only if the best roster leaves no demand short) are cheaper than the best
+        roster, they are handed out too, each person toward the weekend
         loads they priced, and ``first`` starts from the roster if it is the best.
 
         The spread stays out of the first counts handed out: with it, N=800's start at 120 s
@@ -1268,6 +1269,12 @@ class _Search:
         if self.recorder.interrupted or not priced or self.best is None:
             return
         if again.objective >= self.best_objective:
+            return
+        if back and _leaves_demand_short(self):
+            # A short floor keeps its relaxed phase after the start (see `_solve_in_phases`),
+            # which does more with the time: on the sample week (seeds 0-3) the priced
+            # counts' roster, though better at once (314,500 -> 266,785), ended each run
+            # worse (223,247-241,367 against 221,942-224,927).
             return
         if not back:
             # Without small groups re-solved, the priced counts' hand-out repeats the first

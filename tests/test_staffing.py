@@ -608,12 +608,14 @@ def test_the_held_proof_prices_the_weekend_spread_with_a_back_office(
     assert search.recorder.bound == optimum
 
 
+@pytest.mark.parametrize("short", [False, True])
 def test_the_held_proof_hands_out_its_priced_counts_with_a_back_office(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, short: bool
 ) -> None:
     """With X cross-trained beside weekend_of_three, the spread-priced counts (500, the
     optimum) are handed out where the best roster so far costs more, each person toward the
-    weekend load they priced, and the roster they give is the best and verified."""
+    weekend load they priced, and the roster they give is the best and verified; not where
+    the best roster leaves demand short (its relaxed phase gets the time)."""
     monkeypatch.setattr(solve_module, "DECOMPOSE_FROM", 1)
     base = weekend_of_three()
     person = employee("X", 16, office=Office.BOTH, max_minutes=960)
@@ -636,7 +638,12 @@ def test_the_held_proof_hands_out_its_priced_counts_with_a_back_office(
         return hand_out(self, *args, **kwargs)
 
     monkeypatch.setattr(solve_module._Search, "_hand_out", watched)
+    if short:
+        monkeypatch.setattr(solve_module, "_leaves_demand_short", lambda _: True)
     search.prove_held(first)
+    if short:
+        assert (weekends, search.best_objective) == ([], 10**6)
+        return
     assert len(weekends) == 1 and weekends[0]
     assert search.best_objective == 500
     result = solve_module._best_result(search, first)
