@@ -765,11 +765,12 @@ BACK_OFFICE_BOUND_SHARE = 0.2
 the weekend spread into the bound (N=200: 42,225 -> 42,640-42,670, the held optimum with the
 spread being 42,670; N=400: 98,205 -> 98,567 proven in 5-9 s; N=100: 29,430 -> 29,792
 unproven), and every second of it is one the roster search does not get. Its counts are
-handed out too where they are cheaper than the roster (forty-seventh session: at 60 s, N=100
-seeds 0-2 29,884, 25,894 and 28,742 against 29,914, 26,194 and 29,210 in the same hour;
-N=200 seed 1 44,374 and 44,404 against 44,674-44,854 in every earlier run; N=400 seed 0
-99,005 against 99,485; none worse in nine runs; the seventeenth session's hand-out, before
-it went day by day, had given no better roster and run 11 s past the limit)."""
+handed out too where they are cheaper than a roster that leaves no demand short (forty-seventh
+session: at 60 s, N=100 seeds 0-2 29,884, 25,894 and 28,742 against 29,914, 26,194 and 29,210
+in the same hour; N=200 seed 1 44,374 and 44,404 against 44,674-44,854 in every earlier run;
+N=400 seed 0 99,005 against 99,485; none worse in nine runs; the seventeenth session's
+hand-out, before it went day by day, had given no better roster and run 11 s past the
+limit)."""
 BACK_OFFICE_BOUND_PATIENCE = 0.07
 """With a back office the held proof ends once its bound has not risen for this share of the
 limit (4.2 s at 60 s): its bound stopped rising after 3.8-8.3 s of its 12 s at N = 100-400,
@@ -1240,8 +1241,8 @@ class _Search:
         `BACK_OFFICE_BOUND_PATIENCE`). Where it priced the spread and its counts (without a
         back office, those of small groups re-solved one by one: `_exact_small_groups`; with
         one, only if the best roster leaves no demand short) are cheaper than the best
-        roster, they are handed out too, each person toward the weekend
-        loads they priced, and ``first`` starts from the roster if it is the best.
+        roster, they are handed out too, each person toward the weekend loads they priced,
+        and ``first`` starts from the roster if it is the best.
 
         The spread stays out of the first counts handed out: with it, N=800's start at 120 s
         was 711,425 against 674,225 (the hand-out followed its sets of days less well), and
