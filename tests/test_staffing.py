@@ -558,6 +558,28 @@ def test_counts_first_proves_the_held_counts_as_a_linear_program(
     assert search.recorder.bound is not None and search.recorder.bound <= 145_500
 
 
+@pytest.mark.parametrize("inside", [True, False])
+def test_staffing_prices_a_prefer_span_inside_an_avoid_span(inside: bool) -> None:
+    """A prefers Monday's afternoon but avoids all Monday (or only its small hours): every
+    roster refuses one of the two (10) where the prefer span lies inside the avoid span, and
+    the counts, which model no one person's shifts, price exactly that; otherwise nothing."""
+    avoid_end = at(1, "00:00") if inside else at(0, "06:00")
+    spans = (
+        AvailabilitySpan("A", at(0, "13:00"), at(0, "17:00"), AvailabilityKind.PREFER),
+        AvailabilitySpan("A", at(0, "00:00"), avoid_end, AvailabilityKind.AVOID),
+    )
+    scenario = without_breaks(
+        2,
+        (employee("A", 8, max_minutes=480), employee("B", 8, max_minutes=480)),
+        tuple(DemandSpan(at(d, "09:00"), at(d, "17:00"), 1) for d in (0, 1)),
+        shifts=(shift("DAY", "09:00", "17:00"),),
+        availability=spans,
+    )
+    expected = 10 if inside else 0
+    assert optimal_roster(scenario).objective == expected
+    assert round(solved(StaffingModel(scenario).model).objective_value) == expected
+
+
 def weekend_of_three() -> Scenario:
     """Three 8-hour people, one 8-hour shift wanted on Monday, Tuesday and Saturday."""
     people = tuple(employee(e, 8, max_minutes=480) for e in ("A", "B", "C"))

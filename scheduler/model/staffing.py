@@ -17,6 +17,7 @@ from ortools.sat.python import cp_model
 
 from scheduler.data import (
     MINUTES_PER_DAY,
+    AvailabilityKind,
     Employee,
     Location,
     Office,
@@ -118,6 +119,17 @@ class StaffingModel(RosterModel):
             self.count[option_index, skill_class] = self.model.new_int_var(
                 0, len(ids), f"n_{option_index}_{sorted(skill_class)}"
             )
+
+    def add_preferences(self) -> None:
+        """Soft: prefer and avoid spans, per span for the people modelled one by one; for the
+        others, the weight every roster refuses them (see `_forced_refusals`)."""
+        super().add_preferences()
+        own = {e.employee_id for e in self.people}
+        self.tier_offset["preference"] += self.scenario.weights.preference * sum(
+            _forced_refusals(self.scenario, e.employee_id)
+            for e in self.scenario.employees
+            if e.employee_id not in own
+        )
 
     def add_one_shift_per_day(self) -> None:
         """A class works at most as many shifts a day as it has people available that day, and
@@ -707,6 +719,22 @@ class StaffingModel(RosterModel):
 
     def add_fairness(self) -> None:
         """Left to `add_weekend_fairness`, once the sets of days are there."""
+
+
+def _forced_refusals(scenario: Scenario, employee_id: str) -> int:
+    """The least weight of a person's prefer and avoid spans refused in every roster: work
+    touching a prefer span inside an avoid span touches that too, so one of the two is refused
+    (each span counted in one such pair at most)."""
+    avoids = scenario.spans_of(employee_id, AvailabilityKind.AVOID)
+    paired: set[int] = set()
+    total = 0
+    for prefer in scenario.spans_of(employee_id, AvailabilityKind.PREFER):
+        for index, avoid in enumerate(avoids):
+            if index not in paired and avoid.start <= prefer.start < prefer.end <= avoid.end:
+                paired.add(index)
+                total += min(prefer.weight, avoid.weight)
+                break
+    return total
 
 
 def _whole_days_off_contract(scenario: Scenario, employee: Employee) -> int:
