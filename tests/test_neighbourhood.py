@@ -14,10 +14,17 @@ from typing import Any
 import pytest
 from conftest import employee
 from ortools.sat.python import cp_model
-from test_day_level import OVER, UNDER, D, L, line, person, scenario
+from test_day_level import DAY_WEIGHTS, OVER, UNDER, D, L, line, person, scenario
 
 import scheduler.solve as solve_module
-from scheduler.data import Assignment, AvailabilityKind, Office, Scenario, ShiftRequest
+from scheduler.data import (
+    Assignment,
+    AvailabilityKind,
+    Office,
+    Scenario,
+    ShiftRequest,
+    fairness_factor,
+)
 from scheduler.io.roster import roster_frame
 from scheduler.model import neighbourhood
 from scheduler.model.neighbourhood import (
@@ -527,6 +534,24 @@ def test_own_costs_are_each_persons_part_of_the_objective() -> None:
     roster = built.assignments(value)
     objective = verify(problem, roster_frame(problem, roster)).costs.objective
     assert sum(own.values()) + sum(built.day_cover_costs(value).values()) == objective
+
+
+def test_own_costs_charge_the_top_of_a_fairness_group() -> None:
+    """Each person at the top of a group's weekend loads is charged what the spread would lose
+    were the top brought down to the next load; no one else is, and one load charges no one."""
+    eight = tuple(dataclasses.replace(person(e), contract_minutes=480) for e in ("E1", "E2", "E3"))
+    problem = scenario(
+        days=7, employees=eight, weights=dataclasses.replace(DAY_WEIGHTS, fairness=3)
+    )
+    saturday, sunday = sorted(problem.horizon.weekend_days())
+    load = fairness_factor(eight[0])
+    both_days = _ones_on(problem, [saturday, sunday])
+    built, value = _solved_with(problem, both_days + _ones_on(problem, [saturday], "E2"))
+    assert built.own_costs(value) == {"E1": 3 * load, "E2": 0, "E3": 0}
+    built, value = _solved_with(problem, both_days + _ones_on(problem, [saturday, sunday], "E2"))
+    assert built.own_costs(value) == {"E1": 6 * load, "E2": 6 * load, "E3": 0}
+    built, value = _solved_with(problem, [])
+    assert built.own_costs(value) == {"E1": 0, "E2": 0, "E3": 0}
 
 
 def test_costly_people_neighbourhoods_draw_half_by_own_cost() -> None:

@@ -245,6 +245,9 @@ class RosterModel:
         # Each person's own part of those terms and constants (see `own_costs`).
         self.own_terms: dict[str, list[tuple[cp_model.LinearExprT, int]]] = defaultdict(list)
         self.own_offset: dict[str, int] = defaultdict(int)
+        # Each fairness group's weight and its members' loads (see `own_costs`).
+        # A load is a factor and the literals it counts.
+        self.fairness_loads: list[tuple[int, list[tuple[str, int, list[cp_model.IntVar]]]]] = []
         self.on_floor: dict[tuple[Line, int], cp_model.LinearExpr] = {}
 
         self.add_assignments()
@@ -534,19 +537,20 @@ class RosterModel:
             for name, members in groups.items():
                 if len(members) < 2:
                     continue
-                loads = []
+                counts = []
                 for employee in members:
                     counted = [
                         var
                         for option, var in self._person_options(employee)
                         if _counts_in(category, employee, option, weekend)
                     ]
-                    factor = fairness_factor(employee)
-                    loads.append((factor * cp_model.LinearExpr.sum(counted), factor * len(counted)))
-                top = max(most for _, most in loads)
+                    counts.append((employee.employee_id, fairness_factor(employee), counted))
+                self.fairness_loads.append((weight, counts))
+                top = max(factor * len(counted) for _, factor, counted in counts)
                 high = self.model.new_int_var(0, top, f"fair_hi_{category}_{name}")
                 low = self.model.new_int_var(0, top, f"fair_lo_{category}_{name}")
-                for load, _ in loads:
+                for _, factor, counted in counts:
+                    load = factor * cp_model.LinearExpr.sum(counted)
                     self.model.add(high >= load)
                     self.model.add(low <= load)
                 self.tier_terms["fairness"].append((high - low, weight))
@@ -1089,12 +1093,29 @@ class RosterModel:
 
     def own_costs(self, value: Callable[[cp_model.LinearExprT], int]) -> dict[str, int]:
         """What each person's own terms of the objective (contract, requests, wishes) cost in
-        a solution, by person; coverage, fairness and the rules between people left out."""
-        return {
+        a solution, by person, and for each person at the top of a fairness group's loads what
+        the group's spread would lose were the top brought down to the next load; coverage and
+        the rules between people left out."""
+        costs = {
             e.employee_id: self.own_offset.get(e.employee_id, 0)
             + sum(weight * value(expr) for expr, weight in self.own_terms.get(e.employee_id, ()))
             for e in self.people
         }
+        # Only the top: the people at the bottom are often there by their availability (13 of
+        # them with no weekend day on a generated floor of 100), and would crowd the draw.
+        for weight, members in self.fairness_loads:
+            loads = {
+                employee_id: factor * sum(value(var) for var in counted)
+                for employee_id, factor, counted in members
+            }
+            levels = sorted(set(loads.values()))
+            if len(levels) < 2:
+                continue
+            drop = weight * (levels[-1] - levels[-2])
+            for employee_id, load in loads.items():
+                if load == levels[-1]:
+                    costs[employee_id] += drop
+        return costs
 
     def tier(self, name: str) -> cp_model.LinearExprT:
         """One tier of the objective as a linear expression."""
