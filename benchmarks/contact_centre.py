@@ -126,10 +126,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--in-process", action="store_true", help="no process per run")
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results")
     args = parser.parse_args(argv)
-    seeds = parse_numbers(args.seeds) if args.seeds else [args.seed]
+    try:
+        seeds = parse_numbers(args.seeds) if args.seeds else [args.seed]
+        sizes = parse_sizes(args.sizes, args.time_limit)
+    except ValueError:
+        parser.error(f"expected --sizes like 100,800:120, got {args.sizes!r} (--seeds like 0-2)")
     rows = []
     for seed in seeds:
-        for size, time_limit in parse_sizes(args.sizes, args.time_limit):
+        for size, time_limit in sizes:
             for formulation in args.formulations.split(","):
                 measured = run(
                     size,

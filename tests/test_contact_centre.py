@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from conftest import ROOT, load_script
 
 benchmark = load_script("contact_centre")
@@ -15,6 +16,16 @@ benchmark = load_script("contact_centre")
 def test_sizes_take_the_default_limit_or_their_own() -> None:
     """``100,800:120`` gives 100 the default limit and 800 its own 120 s."""
     assert benchmark.parse_sizes("100, 800:120", 60.0) == [(100, 60.0), (800, 120.0)]
+
+
+def test_a_size_that_is_no_number_stops_with_a_usage_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``--sizes 100:x`` exits 2 with one line naming what was expected, before any solve."""
+    with pytest.raises(SystemExit) as stopped:
+        benchmark.main(["--sizes", "100:x"])
+    assert stopped.value.code == 2
+    assert "expected --sizes like 100,800:120, got '100:x'" in capsys.readouterr().err
 
 
 def test_runs_by_seed_give_one_column_per_seed() -> None:
