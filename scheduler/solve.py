@@ -1207,12 +1207,25 @@ class _Search:
         none costing at most ``worst``). The model and its polished counts are kept for
         `prove_held`."""
         seconds = until - time.perf_counter()
+
+        def polished(
+            counts: LinearSolution, workers: int, stop: Callable[[], bool]
+        ) -> LinearSolution:
+            values, objective = self.polish_by_days(
+                staffing, counts.values, counts.objective, counts.bound, until, workers, stop
+            )
+            return replace(counts, values=values, objective=round(objective))
+
+        # The polish runs beside HiGHS, not after it: on two weeks and more HiGHS did not solve
+        # the held counts in their time, and waiting for it left the polish none (N=100, 14
+        # days, 120 s: the held counts at 348,900 against a bound of 172,515).
         held = self._solve_counts(
             staffing,
             seconds,
             first_after=seconds * HELD_WHOLE_SHARE,
             gap=HELD_FIRST_GAP,
             linear=self.linear_held,
+            then=polished,
         )
         if held is None:
             return None, {}
@@ -1220,10 +1233,6 @@ class _Search:
         # costs at least the guard.
         self.recorder.on_bound(held.bound if guard is None else min(held.bound, guard))
         solution, objective = held.values, float(held.objective)
-        if not held.optimal:
-            solution, objective = self.polish_by_days(
-                staffing, solution, objective, held.bound, until
-            )
         # Proven, with the weekend spread, once the starting roster is there.
         self.held_proof = (staffing, solution, guard, held.optimal)
         if objective > worst:
@@ -1344,11 +1353,14 @@ class _Search:
         objective: float,
         bound: float,
         until: float,
+        workers: int | None = None,
+        stop: Callable[[], bool] = lambda: False,
     ) -> tuple[list[int], float]:
         """Re-solve the held counts of ``solution`` (a value per variable) a window of days at a
-        time, the other days fixed, until they meet ``bound`` or ``until``, or no window of
-        `MOST_DAYS_POLISHED` days (`BACK_OFFICE_MOST_DAYS_POLISHED` with a back office)
-        pays; the best solution and its objective.
+        time, the other days fixed, until they meet ``bound`` or ``until``, ``stop()`` says so,
+        or no window of `MOST_DAYS_POLISHED` days (`BACK_OFFICE_MOST_DAYS_POLISHED` with a
+        back office) pays; the best solution and its objective. ``workers``: CP-SAT's (default
+        the search's).
 
         Coverage and breaks are per day, so a day's counts and breaks are a small problem
         CP-SAT solves at once, where the whole model stalled (see `HELD_WHOLE_SHARE`). A
@@ -1362,7 +1374,7 @@ class _Search:
         if _has_back_office(self.scenario):
             widest = BACK_OFFICE_MOST_DAYS_POLISHED
         most = min(widest, len(days) - 1)
-        while width <= most and objective > bound and time.perf_counter() < until:
+        while width <= most and objective > bound and time.perf_counter() < until and not stop():
             free = {days[(first + i) % len(days)] for i in range(width)}
             first = (first + 1) % len(days)
             fixed = {
@@ -1376,7 +1388,7 @@ class _Search:
             seconds = min(DAY_WINDOW_SECONDS, until - time.perf_counter())
             # Every other day is fixed: presolving the whole model again for the window took
             # most of its time (see `DAY_WINDOW_SECONDS`).
-            solver = self._quiet_solve(staffing, seconds, presolve=False)
+            solver = self._quiet_solve(staffing, seconds, presolve=False, workers=workers)
             restore_domains(staffing.model, saved)
             if self.recorder.interrupted:
                 break
@@ -1402,10 +1414,13 @@ class _Search:
         linear: bool = True,
         linear_seconds: float | None = None,
         stall: float | None = None,
+        then: Callable[[LinearSolution, int, Callable[[], bool]], LinearSolution] | None = None,
     ) -> LinearSolution | None:
         """Solve a staffing model for at most ``seconds``: as a linear program with HiGHS on
         one core and with CP-SAT (see `_quiet_solve` for the arguments) on the others, side
-        by side; the better counts, with the better bound.
+        by side; the better counts, with the better bound. ``then`` goes on from CP-SAT's
+        counts on CP-SAT's cores while HiGHS solves (its arguments: the counts, the workers,
+        and whether HiGHS has proven its own, when it should stop).
 
         HiGHS proved the held counts' optimum where CP-SAT's search stalled (N=100: 90,885 in
         11 s; N=400: 6 s; N=800: 6 s); CP-SAT finds counts where HiGHS finds none in time (the
@@ -1417,8 +1432,12 @@ class _Search:
         workers = self.workers or default_workers()
         if linear and is_linear(staffing.model) and not self.recorder.interrupted:
 
+            # HiGHS reads and checks its own copy: the polish beside it (``then``) fixes and
+            # restores the model's domains window by window.
+            program = staffing.model.clone()
+
             def run_mip() -> None:
-                solution = solve_linear(staffing.model, min(seconds, linear_seconds or seconds))
+                solution = solve_linear(program, min(seconds, linear_seconds or seconds))
                 found.append(solution)
                 if solution is not None and solution.optimal and self.solver is not None:
                     # Proven: CP-SAT has nothing to add.
@@ -1437,17 +1456,20 @@ class _Search:
             proven=found,
             stall=stall,
         )
+        mine = None
+        if solver is not None:
+            mine = LinearSolution(
+                list(solver.response_proto.solution),
+                round(solver.objective_value),
+                math.ceil(solver.best_objective_bound),
+            )
+            if then is not None and not (found and found[0] is not None and found[0].optimal):
+                mine = then(mine, workers, lambda: bool(found and found[0] and found[0].optimal))
         while mip is not None and mip.is_alive() and not self.recorder.interrupted:
             mip.join(0.1)
         candidates = [s for s in found if s is not None]
-        if solver is not None:
-            candidates.append(
-                LinearSolution(
-                    list(solver.response_proto.solution),
-                    round(solver.objective_value),
-                    math.ceil(solver.best_objective_bound),
-                )
-            )
+        if mine is not None:
+            candidates.append(mine)
         if not candidates:
             return None
         best = min(candidates, key=lambda s: s.objective)

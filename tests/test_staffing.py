@@ -968,8 +968,42 @@ def test_polishing_with_a_back_office_widens_to_two_days(back_office: bool, left
     assert objective == left
 
 
+def test_polishing_stops_when_told() -> None:
+    """The polish beside HiGHS stops once HiGHS has proven its counts: told to stop at once, it
+    leaves the 8 h surplus of all three people on Monday as it was."""
+    scenario = two_day_scenario()
+    staffing = StaffingModel(scenario)
+    monday = staffing.day_decisions()[0]
+    fixed = {var.index: 3 for var in monday}
+    start, _, objective = polish_from(scenario, staffing, fixed, stop=lambda: True)
+    assert objective == start == 8 * 60
+
+
+@pytest.mark.parametrize(("linear", "workers"), [(False, 2), (True, 1)])
+def test_solving_counts_goes_on_from_cp_sat_beside_highs(linear: bool, workers: int) -> None:
+    """``then`` gets CP-SAT's counts and CP-SAT's workers (one fewer while HiGHS solves on a
+    copy of the model), and what it returns is among the counts compared."""
+    scenario = two_day_scenario()
+    staffing = StaffingModel(scenario)
+    search = solve_module._Search(scenario, "aggregated", 10.0, 2, 0, 0.0)
+    calls: list[tuple[int, int]] = []
+
+    def then(counts: LinearSolution, given: int, stop: Callable[[], bool]) -> LinearSolution:
+        calls.append((counts.objective, given))
+        assert isinstance(stop(), bool)
+        return counts
+
+    found = search._solve_counts(staffing, 5.0, linear=linear, then=then)
+    assert found is not None and found.objective == 0
+    # HiGHS may prove the counts before CP-SAT has any; then there is nothing to go on from.
+    assert calls in ([(0, workers)], []) if linear else calls == [(0, workers)]
+
+
 def polish_from(
-    scenario: Scenario, staffing: StaffingModel, fixed: dict[int, int]
+    scenario: Scenario,
+    staffing: StaffingModel,
+    fixed: dict[int, int],
+    stop: Callable[[], bool] = lambda: False,
 ) -> tuple[float, list[int], float]:
     """Solve the staffing model with ``fixed`` variable values, then polish that solution by
     days with the fixing lifted: the start's objective, the polished solution and objective."""
@@ -983,5 +1017,6 @@ def polish_from(
         start.objective_value,
         bound=0,
         until=time.perf_counter() + 10,
+        stop=stop,
     )
     return start.objective_value, solution, objective
