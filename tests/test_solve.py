@@ -809,3 +809,22 @@ def test_settled_pays_a_shift_without_breaks_less_its_unpaid_lunch() -> None:
         scenario = make_scenario(employees=(employee("E2", min_minutes=min_minutes),))
         early = Assignment("E2", 0, "EARLY", at(0, "07:00"), at(0, "15:30"))
         assert _settled(scenario, [early]) == settled
+
+
+@pytest.mark.parametrize(("days", "weeks"), [(7, 1), (14, 2), (15, 3)])
+def test_the_start_places_breaks_for_longer_on_longer_horizons(
+    days: int, weeks: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Placing the starting roster's breaks gets `REPAIR_SECONDS` per started week: one CP-SAT
+    solve over four weeks needs far more than one over a week."""
+    scenario = make_scenario(horizon=Horizon(START, days=days, interval_minutes=15))
+    search = solve_module._Search(scenario, "aggregated", 1000.0, 2, 0, 0.0)
+    given: list[float | None] = []
+
+    def place(fixed: RosterModel, seconds: float, most: float | None = None, **_: Any) -> Any:
+        given.append(most)
+        return lambda var: 0
+
+    monkeypatch.setattr(search, "_place", place)
+    search._start_from([])
+    assert given == [solve_module.REPAIR_SECONDS * weeks]
