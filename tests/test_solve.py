@@ -42,6 +42,7 @@ from scheduler.io.roster import ROSTER_COLUMNS
 from scheduler.io.scenario import read_scenario
 from scheduler.model.linear import Relaxation
 from scheduler.model.roster import FORMULATIONS, Formulation, RosterModel
+from scheduler.model.staffing import StaffingModel
 from scheduler.solve import PHASES, Progress, Result, _Recorder, _settled, solve
 from scheduler.verify import COVERAGE_COLUMNS
 
@@ -828,3 +829,29 @@ def test_the_start_places_breaks_for_longer_on_longer_horizons(
     monkeypatch.setattr(search, "_place", place)
     search._start_from([])
     assert given == [solve_module.REPAIR_SECONDS * weeks]
+
+
+@pytest.mark.parametrize("proven", [True, False])
+def test_the_proof_of_unproven_held_counts_goes_without_highs_and_ends_on_a_stall(
+    proven: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Held counts HiGHS did not prove in their time get a proof without it, ended once its
+    bound stalls for `UNPROVEN_BOUND_PATIENCE` of the limit; proven ones keep both as they were."""
+    scenario = make_scenario()
+    staffing = StaffingModel(scenario, relax_break_cap=True)
+    search = solve_module._Search(scenario, "aggregated", 100.0, 2, 0, 0.0)
+    search.linear_held = True
+    search.held_proof = (staffing, [0] * len(staffing.model.proto.variables), None, proven)
+    asked: list[dict[str, Any]] = []
+
+    def solve_counts(*_: Any, **given: Any) -> None:
+        asked.append(given)
+
+    monkeypatch.setattr(search, "_solve_counts", solve_counts)
+    # As if some weekend spread were priced: else proven counts are not proven again.
+    monkeypatch.setattr(staffing, "add_weekend_fairness", lambda: True)
+    search.prove_held(RosterModel(scenario))
+    patience = solve_module.UNPROVEN_BOUND_PATIENCE * 100.0
+    assert (asked[0]["linear"], asked[0]["stall"]) == (
+        (True, None) if proven else (False, patience)
+    )
