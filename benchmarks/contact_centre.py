@@ -139,6 +139,8 @@ def main(argv: list[str] | None = None) -> None:
         sizes = parse_sizes(args.sizes, args.time_limit)
     except ValueError:
         parser.error(f"expected --sizes like 100,800:120, got {args.sizes!r} (--seeds like 0-2)")
+    if not 1 <= args.days <= 56:
+        parser.error(f"expected --days from 1 to 56, got {args.days}")
     rows = []
     for seed in seeds:
         for size, time_limit in sizes:

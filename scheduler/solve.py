@@ -1441,6 +1441,10 @@ class _Search:
         cannot be interrupted: after Ctrl-C its solve is left to end on its own time limit.
         """
         found: list[LinearSolution | None] = []
+
+        def highs_proved() -> bool:
+            return bool(found) and found[0] is not None and found[0].optimal
+
         mip = None
         workers = self.workers or default_workers()
         if linear and is_linear(staffing.model) and not self.recorder.interrupted:
@@ -1475,8 +1479,8 @@ class _Search:
                 round(solver.objective_value),
                 math.ceil(solver.best_objective_bound),
             )
-            if then is not None and not (found and found[0] is not None and found[0].optimal):
-                mine = then(mine, workers, lambda: bool(found and found[0] and found[0].optimal))
+            if then is not None and not highs_proved():
+                mine = then(mine, workers, highs_proved)
         while mip is not None and mip.is_alive() and not self.recorder.interrupted:
             mip.join(0.1)
         candidates = [s for s in found if s is not None]

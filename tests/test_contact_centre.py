@@ -28,6 +28,16 @@ def test_a_size_that_is_no_number_stops_with_a_usage_error(
     assert "expected --sizes like 100,800:120, got '100:x'" in capsys.readouterr().err
 
 
+def test_a_horizon_out_of_range_stops_with_a_usage_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``--days 0`` exits 2 with one line naming the range, before any solve."""
+    with pytest.raises(SystemExit) as stopped:
+        benchmark.main(["--days", "0"])
+    assert stopped.value.code == 2
+    assert "expected --days from 1 to 56, got 0" in capsys.readouterr().err
+
+
 def test_runs_by_seed_give_one_column_per_seed() -> None:
     """Objective / bound (gap) per size and seed; a run without a roster says so."""
     table = pd.DataFrame(
