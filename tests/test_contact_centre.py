@@ -18,24 +18,22 @@ def test_sizes_take_the_default_limit_or_their_own() -> None:
     assert benchmark.parse_sizes("100, 800:120", 60.0) == [(100, 60.0), (800, 120.0)]
 
 
-def test_a_size_that_is_no_number_stops_with_a_usage_error(
-    capsys: pytest.CaptureFixture[str],
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["--sizes", "100:x"], "expected --sizes like 100,800:120, got '100:x'"),
+        (["--days", "0"], "expected --days from 1 to 56, got 0"),
+    ],
+)
+def test_a_malformed_option_stops_with_a_usage_error(
+    argv: list[str], expected: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """``--sizes 100:x`` exits 2 with one line naming what was expected, before any solve."""
+    """A size that is no number or a horizon out of range exits 2 with one line naming what
+    was expected, before any solve."""
     with pytest.raises(SystemExit) as stopped:
-        benchmark.main(["--sizes", "100:x"])
+        benchmark.main(argv)
     assert stopped.value.code == 2
-    assert "expected --sizes like 100,800:120, got '100:x'" in capsys.readouterr().err
-
-
-def test_a_horizon_out_of_range_stops_with_a_usage_error(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    """``--days 0`` exits 2 with one line naming the range, before any solve."""
-    with pytest.raises(SystemExit) as stopped:
-        benchmark.main(["--days", "0"])
-    assert stopped.value.code == 2
-    assert "expected --days from 1 to 56, got 0" in capsys.readouterr().err
+    assert expected in capsys.readouterr().err
 
 
 def test_runs_by_seed_give_one_column_per_seed() -> None:
