@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 import types
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -34,6 +34,7 @@ from scheduler.model.linear import LinearSolution, Relaxation, is_linear, solve_
 from scheduler.model.neighbourhood import (
     KINDS,
     FirstAfter,
+    Neighbourhood,
     Neighbourhoods,
     StopOnStalledBound,
     can_build_by_person,
@@ -781,7 +782,9 @@ UNPROVEN_BOUND_PATIENCE = 0.07
 there without HiGHS: on four weeks (N=100, 120 s) HiGHS held the proof for its 44 s, the bound
 rising by 0.3 %, and with the patience the proof ended at 28 s and the roster came to 1.91 M
 against 2.19 M; on two weeks and at N=1600 the bound kept rising and the proof ran as before
-(14 days: 179,985 against 178,995 with HiGHS)."""
+(14 days: 179,985 against 178,995 with HiGHS). Only a bound above the one already recorded
+counts as a rise: on four weeks the proof's bound climbed from below it for 20 s, ending 60
+above it (346,200 against 346,140), and stopped on the patience it ended after 8.5 s."""
 BACK_OFFICE_BOUND_SUBSOLVERS = ("max_lp", "default_lp")
 """The proof's workers with a back office, LP-heaviest first: at 60 s seed 0 the bound came to
 29,792 at N=100 (29,630 with CP-SAT's default workers, in 12 s and in 21 s), to 42,670 at
@@ -913,9 +916,10 @@ class _Search:
         check: bool = False,
         essential: bool = False,
         phase: Phase = "whole",
+        presolve: bool = True,
     ) -> int:
         """Solve one phase (named in `PHASES`); keep its roster if it is valid and the best so
-        far.
+        far. ``presolve=False`` skips CP-SAT's presolve.
 
         After Ctrl-C only ``essential`` phases run: those that turn a roster into a valid one.
         """
@@ -926,6 +930,7 @@ class _Search:
         solver = cp_model.CpSolver()
         configure(solver, max(seconds, 0.1), self.workers, self.seed)
         solver.parameters.relative_gap_limit = self.relative_gap_limit
+        solver.parameters.cp_model_presolve = presolve
         if self.day_level:
             _tune_for_day_level(solver)
         self.recorder.check = built if check else None
@@ -1002,13 +1007,43 @@ class _Search:
             if breaks is not None:
                 start.hint_breaks(breaks)
             # The shifts fixed, placing the breaks is a problem per day, but one CP-SAT solve
-            # over four weeks took far longer than four over one (N=100, 28 days: still 6,570
-            # minutes short after 3 s, 2,250 after 12 s).
-            weeks = math.ceil(self.scenario.horizon.days / 7)
-            most = seconds if back else REPAIR_SECONDS * weeks
+            # over four weeks stalled (N=100, 28 days: 2.8 M and 2,475 minutes short after 12
+            # s); one day at a time after its first 3 s reached 821,925 and 495 minutes short
+            # in 12 s more.
+            most = seconds if back else REPAIR_SECONDS
             found = self._place(start, seconds, most=most, phase="start")
             if found is not None:
+                if not back and self.scenario.horizon.days > 7:
+                    self._place_by_days(start, time.perf_counter() + seconds)
                 return
+
+    def _place_by_days(self, start: RosterModel, until: float) -> None:
+        """Place the breaks of the best roster, a solution of ``start``, again a day at a time,
+        every other day fixed, until ``until`` or each day's placement is proven optimal."""
+        if self.best_solution is None or self.best_solution[0] is not start:
+            return
+        hood = Neighbourhoods(start, self.seed, ("days",), breaks=True)
+        num_days = self.scenario.horizon.days
+        first = random.Random(self.seed).randrange(num_days)
+        # The shifts fixed, a day's breaks meet other days' only in overnight shifts and the
+        # unsettled people's weekly hours: a day proven once is not placed again.
+        pending = deque((first + offset) % num_days for offset in range(num_days))
+        self.recorder.bound_holds = False
+        try:
+            while pending and time.perf_counter() < until and not self.recorder.interrupted:
+                day = pending.popleft()
+                solution = self.best_solution[1]
+                free = Neighbourhood("days", days=frozenset({day}))
+                hood.fix(_solution_lookup(solution), free, same_outside=True)
+                start.hint_solution(solution)
+                seconds = min(DAY_WINDOW_SECONDS, until - time.perf_counter())
+                code = self.run(start, seconds, essential=True, phase="start", presolve=False)
+                start.model.clear_hints()
+                if code != cp_model.OPTIMAL:
+                    pending.append(day)
+        finally:
+            self.recorder.bound_holds = True
+            hood.release()
 
     def _staged_start(
         self,
@@ -1281,11 +1316,17 @@ class _Search:
         share = BACK_OFFICE_BOUND_SHARE if back else BOUND_SHARE
         seconds = min(self.remaining(), share * self.time_limit)
         stall = BACK_OFFICE_BOUND_PATIENCE * self.time_limit if back else None
-        linear = self.linear_held
+        linear, known = self.linear_held, -math.inf
         if not proven:
             # HiGHS did not prove these counts in their time, so it gets no proof of them.
             linear, stall = False, UNPROVEN_BOUND_PATIENCE * self.time_limit
-        again = self._solve_counts(staffing, seconds, for_bound=True, linear=linear, stall=stall)
+            if not back and self.recorder.bound is not None:
+                # A bound that climbs back to the held solve's is no progress (see
+                # `UNPROVEN_BOUND_PATIENCE`).
+                known = self.recorder.bound
+        again = self._solve_counts(
+            staffing, seconds, for_bound=True, linear=linear, stall=stall, stall_above=known
+        )
         if again is None:
             return
         self.recorder.on_bound(again.bound if guard is None else min(again.bound, guard))
@@ -1427,6 +1468,7 @@ class _Search:
         linear: bool = True,
         linear_seconds: float | None = None,
         stall: float | None = None,
+        stall_above: float = -math.inf,
         then: Callable[[LinearSolution, int, Callable[[], bool]], LinearSolution] | None = None,
     ) -> LinearSolution | None:
         """Solve a staffing model for at most ``seconds``: as a linear program with HiGHS on
@@ -1471,6 +1513,7 @@ class _Search:
             workers=workers,
             proven=found,
             stall=stall,
+            stall_above=stall_above,
         )
         mine = None
         if solver is not None:
@@ -1502,6 +1545,7 @@ class _Search:
         proven: list[LinearSolution | None] | None = None,
         presolve: bool = True,
         stall: float | None = None,
+        stall_above: float = -math.inf,
     ) -> cp_model.CpSolver | None:
         """Solve a model whose solutions are not rosters; with ``first_after``, stop at that
         time if a solution (within ``gap`` of the bound) was found by then, else at the first
@@ -1511,7 +1555,8 @@ class _Search:
         from the polished counts in 7.8 s against 11.8 s at N=100, 3.4 s against 6.7 s at
         N=400; with a back office led by its LP-heaviest worker (see
         `BACK_OFFICE_BOUND_SUBSOLVERS`). ``presolve=False`` skips CP-SAT's presolve. With
-        ``stall``, the solve ends once its bound has not risen for that many seconds.
+        ``stall``, the solve ends once its bound has not risen for that many seconds (above
+        ``stall_above`` and its own best).
         """
         if self.recorder.interrupted:
             return None
@@ -1529,7 +1574,7 @@ class _Search:
         until = None
         if first_after is not None:
             until = FirstAfter(solver, first_after, max(seconds - first_after, 0.0), gap)
-        stalled = None if stall is None else StopOnStalledBound(solver, stall)
+        stalled = None if stall is None else StopOnStalledBound(solver, stall, stall_above)
         try:
             code = _solve_interruptibly(solver, built.model, until)
         finally:
@@ -1591,7 +1636,7 @@ class _Search:
         time is left. A neighbourhood that frees everything is the whole model: solved to
         optimality, it proves the roster optimal. ``people`` sets the first size of a people
         neighbourhood."""
-        hood = Neighbourhoods(built, self.seed, kinds)
+        hood = Neighbourhoods(built, self.seed, kinds, breaks=True)
         # On a year's model (Instance24) evaluating a fixed roster took 2.5 s: 3 s found nothing.
         seconds = max(seconds, EVALUATIONS_PER_NEIGHBOURHOOD * self.evaluation_seconds)
         if people is not None:

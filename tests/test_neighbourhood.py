@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import pytest
-from conftest import employee
+from conftest import START, employee, make_scenario
 from ortools.sat.python import cp_model
 from test_day_level import DAY_WEIGHTS, OVER, UNDER, D, L, line, person, scenario
 
@@ -20,6 +20,7 @@ import scheduler.solve as solve_module
 from scheduler.data import (
     Assignment,
     AvailabilityKind,
+    Horizon,
     Office,
     Scenario,
     ShiftRequest,
@@ -230,6 +231,18 @@ def test_a_stalled_bound_stops_the_solve_and_a_rising_one_does_not() -> None:
     StopOnStalledBound(cancelled, patience=0.3).cancel()  # type: ignore[arg-type]
     time.sleep(0.5)
     assert cancelled.stops == 0
+    watch.cancel()
+
+
+def test_a_bound_below_the_known_one_does_not_count_as_a_rise() -> None:
+    """A bound climbing back to one already known (``above``) does not hold the stop off."""
+    solver = _Stoppable()
+    watch = StopOnStalledBound(solver, patience=0.5, above=100)  # type: ignore[arg-type]
+    for bound in range(8):
+        solver.best_bound_callback(bound)
+        time.sleep(0.1)
+    time.sleep(0.3)
+    assert solver.stops == 1
     watch.cancel()
 
 
@@ -597,6 +610,44 @@ def test_people_neighbourhoods_free_a_window_of_a_long_horizon() -> None:
             assert free.days is not None and len(free.days) == PEOPLE_WINDOW_DAYS
             assert max(free.days) < 112
             assert not hood.is_whole(free)
+
+
+def _solved(built: RosterModel) -> Any:
+    """A solution of ``built`` as a value per variable."""
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    assert solver.solve(built.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    return lambda var: int(solver.value(var))
+
+
+@pytest.mark.parametrize("breaks", [True, False])
+def test_neighbourhoods_fix_the_breaks_of_the_days_they_fix_if_told(breaks: bool) -> None:
+    """With ``breaks``, a window of days fixes every break variable of the other days to its
+    value and leaves its own free; without, every break stays free; release frees them all."""
+    built = RosterModel(make_scenario(horizon=Horizon(START, days=3, interval_minutes=15)))
+    value = _solved(built)
+    proto = built.model.proto.variables
+    before = [tuple(v.domain) for v in proto]
+    hood = Neighbourhoods(built, breaks=breaks)
+    hood.fix(value, Neighbourhood("days", days=frozenset({1})))
+    for (index, _, _), slots in built.break_vars.items():
+        for _, var in slots:
+            fixed = breaks and built.work[index].day != 1
+            domain = tuple(proto[var.index].domain)
+            assert domain == ((value(var),) * 2 if fixed else before[var.index])
+    hood.release()
+    assert [tuple(v.domain) for v in proto] == before
+
+
+def test_people_neighbourhoods_with_breaks_free_one_week_past_a_week() -> None:
+    """Where breaks are fixed by day, a people neighbourhood past a week frees its people and
+    the breaks on one 7-day block, not every day's breaks."""
+    built = RosterModel(make_scenario(horizon=Horizon(START, days=10, interval_minutes=15)))
+    hood = Neighbourhoods(built, seed=0, kinds=("people",), breaks=True)
+    windows = {hood.choose().days for _ in range(12)}
+    assert windows == {frozenset(range(7)), frozenset(range(7, 10))}
+    week = Neighbourhoods(RosterModel(make_scenario()), kinds=("people",), breaks=True)
+    assert week.choose().days is None
 
 
 def test_costly_kind_only_up_to_twelve_weeks() -> None:

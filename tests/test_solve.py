@@ -13,9 +13,11 @@ test adds them.
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import signal
 import threading
+import time
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -38,13 +40,13 @@ from scheduler.data import (
     Scenario,
     Weights,
 )
-from scheduler.io.roster import ROSTER_COLUMNS
+from scheduler.io.roster import ROSTER_COLUMNS, roster_frame
 from scheduler.io.scenario import read_scenario
 from scheduler.model.linear import Relaxation
 from scheduler.model.roster import FORMULATIONS, Formulation, RosterModel
 from scheduler.model.staffing import StaffingModel
 from scheduler.solve import PHASES, Progress, Result, _Recorder, _settled, solve
-from scheduler.verify import COVERAGE_COLUMNS
+from scheduler.verify import COVERAGE_COLUMNS, verify
 
 write_contact_centre = load_script("generate").write_contact_centre
 
@@ -812,23 +814,77 @@ def test_settled_pays_a_shift_without_breaks_less_its_unpaid_lunch() -> None:
         assert _settled(scenario, [early]) == settled
 
 
-@pytest.mark.parametrize(("days", "weeks"), [(7, 1), (14, 2), (15, 3)])
-def test_the_start_places_breaks_for_longer_on_longer_horizons(
-    days: int, weeks: int, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(("days", "by_days"), [(7, False), (8, True), (14, True)])
+def test_the_start_places_breaks_a_day_at_a_time_past_a_week(
+    days: int, by_days: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Placing the starting roster's breaks gets `REPAIR_SECONDS` per started week: one CP-SAT
-    solve over four weeks needs far more than one over a week."""
+    """The starting roster's breaks are placed whole for `REPAIR_SECONDS`, then, past a week,
+    a day at a time for the start's share: one CP-SAT solve over four weeks stalled."""
     scenario = make_scenario(horizon=Horizon(START, days=days, interval_minutes=15))
     search = solve_module._Search(scenario, "aggregated", 1000.0, 2, 0, 0.0)
     given: list[float | None] = []
+    until: list[float] = []
 
     def place(fixed: RosterModel, seconds: float, most: float | None = None, **_: Any) -> Any:
         given.append(most)
         return lambda var: 0
 
     monkeypatch.setattr(search, "_place", place)
+    monkeypatch.setattr(search, "_place_by_days", lambda start, end: until.append(end))
+    began = time.perf_counter()
     search._start_from([])
-    assert given == [solve_module.REPAIR_SECONDS * weeks]
+    assert given == [solve_module.REPAIR_SECONDS]
+    share = solve_module.WARM_START_SHARE * 1000.0
+    assert len(until) == by_days
+    assert all(began + share <= end <= time.perf_counter() + share for end in until)
+
+
+WORKED = (0, 1, 2, 3, 4, 7)
+"""The days E1 and E2 work in the day-at-a-time placement test: a full week and a day."""
+
+
+def test_placing_breaks_a_day_at_a_time_reaches_the_whole_placement_optimum() -> None:
+    """From breaks placed as badly as the rules allow, every day's placement re-solved with the
+    others fixed reaches the optimum of placing them all at once, and the verifier agrees."""
+    scenario = make_scenario(
+        horizon=Horizon(START, days=8, interval_minutes=15),
+        demand=tuple(DemandSpan(at(day, "07:00"), at(day, "15:30"), 2) for day in WORKED),
+    )
+    roster = [
+        Assignment(e, day, "EARLY", at(day, "07:00"), at(day, "15:30"))
+        for day in WORKED
+        for e in ("E1", "E2")
+    ]
+    whole = RosterModel(scenario)
+    whole.fix_shifts(roster)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    assert solver.solve(whole.model) == cp_model.OPTIMAL
+    optimum = round(solver.objective_value)
+    search = solve_module._Search(scenario, "aggregated", 60.0, 1, 0, 0.0)
+    start = RosterModel(scenario)
+    start.fix_shifts(roster)
+    # The worst placement: both people take each break at the same time.
+    worst = start.model.clone()
+    objective = start.model.proto.objective
+    worst.maximize(
+        cp_model.LinearExpr.weighted_sum(
+            [worst.get_int_var_from_proto_index(v) for v in objective.vars], list(objective.coeffs)
+        )
+    )
+    worst_solver = cp_model.CpSolver()
+    worst_solver.parameters.num_workers = 1
+    assert worst_solver.solve(worst) == cp_model.OPTIMAL
+    solution = list(worst_solver.response_proto.solution)
+    search.best = (start, solve_module._solution_lookup(solution))
+    search.best_solution = (start, solution)
+    search.best_objective = round(worst_solver.objective_value)
+    assert search.best_objective > optimum
+    search._place_by_days(start, time.perf_counter() + 30.0)
+    assert search.best_objective == optimum
+    placed = start.assignments(search.best[1])
+    report = verify(scenario, roster_frame(scenario, placed))
+    assert report.ok and report.costs.objective == optimum
 
 
 @pytest.mark.parametrize("proven", [True, False])
@@ -841,6 +897,7 @@ def test_the_proof_of_unproven_held_counts_goes_without_highs_and_ends_on_a_stal
     staffing = StaffingModel(scenario, relax_break_cap=True)
     search = solve_module._Search(scenario, "aggregated", 100.0, 2, 0, 0.0)
     search.linear_held = True
+    search.recorder.on_bound(500)
     search.held_proof = (staffing, [0] * len(staffing.model.proto.variables), None, proven)
     asked: list[dict[str, Any]] = []
 
@@ -852,6 +909,6 @@ def test_the_proof_of_unproven_held_counts_goes_without_highs_and_ends_on_a_stal
     monkeypatch.setattr(staffing, "add_weekend_fairness", lambda: True)
     search.prove_held(RosterModel(scenario))
     patience = solve_module.UNPROVEN_BOUND_PATIENCE * 100.0
-    assert (asked[0]["linear"], asked[0]["stall"]) == (
-        (True, None) if proven else (False, patience)
+    assert (asked[0]["linear"], asked[0]["stall"], asked[0]["stall_above"]) == (
+        (True, None, -math.inf) if proven else (False, patience, 500)
     )
