@@ -887,17 +887,24 @@ def test_placing_breaks_a_day_at_a_time_reaches_the_whole_placement_optimum() ->
     assert report.ok and report.costs.objective == optimum
 
 
-@pytest.mark.parametrize("proven", [True, False])
+@pytest.mark.parametrize(
+    ("proven", "best", "above"),
+    [(True, 1000, -math.inf), (False, 1000, 500), (False, 520, -math.inf)],
+)
 def test_the_proof_of_unproven_held_counts_goes_without_highs_and_ends_on_a_stall(
-    proven: bool, monkeypatch: pytest.MonkeyPatch
+    proven: bool, best: int, above: float, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Held counts HiGHS did not prove in their time get a proof without it, ended once its
-    bound stalls for `UNPROVEN_BOUND_PATIENCE` of the limit; proven ones keep both as they were."""
+    bound stalls for `UNPROVEN_BOUND_PATIENCE` of the limit, and where the best roster is
+    `FAR_GAP` above the recorded bound (500) only a rise above it counts; proven ones keep
+    both as they were."""
     scenario = make_scenario()
     staffing = StaffingModel(scenario, relax_break_cap=True)
     search = solve_module._Search(scenario, "aggregated", 100.0, 2, 0, 0.0)
     search.linear_held = True
     search.recorder.on_bound(500)
+    search.best = (RosterModel(scenario), lambda var: 0)
+    search.best_objective = best
     search.held_proof = (staffing, [0] * len(staffing.model.proto.variables), None, proven)
     asked: list[dict[str, Any]] = []
 
@@ -910,5 +917,5 @@ def test_the_proof_of_unproven_held_counts_goes_without_highs_and_ends_on_a_stal
     search.prove_held(RosterModel(scenario))
     patience = solve_module.UNPROVEN_BOUND_PATIENCE * 100.0
     assert (asked[0]["linear"], asked[0]["stall"], asked[0]["stall_above"]) == (
-        (True, None, -math.inf) if proven else (False, patience, 500)
+        (True, None, above) if proven else (False, patience, above)
     )
