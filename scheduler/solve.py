@@ -1430,12 +1430,6 @@ class _Search:
         """
         decisions = staffing.day_decisions()
         days = sorted(decisions)
-        blocks = staffing.block_decisions()
-        block_of = {
-            day: block
-            for block, (first_day, num_days) in enumerate(self.scenario.horizon.blocks())
-            for day in range(first_day, first_day + num_days)
-        }
         width, fruitless = 1, 0
         first = random.Random(self.seed).randrange(len(days)) if days else 0
         widest = MOST_DAYS_POLISHED
@@ -1451,16 +1445,6 @@ class _Search:
                 if day not in free
                 for var in decisions[day]
             }
-            # A week's patterns tie only its own days: those of weeks without a free day are
-            # fixed too (four weeks, N=100: an easy day's window took 0.05 s against 0.10-0.12
-            # s, and the polish's 21 s reached 537,255 against 560,730).
-            open_blocks = {block_of[day] for day in free}
-            fixed.update(
-                (var.index, solution[var.index])
-                for block, variables in blocks.items()
-                if block not in open_blocks
-                for var in variables
-            )
             saved = fix_domains(staffing.model, fixed)
             staffing.hint_solution(solution)
             seconds = min(DAY_WINDOW_SECONDS, until - time.perf_counter())

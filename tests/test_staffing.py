@@ -968,42 +968,6 @@ def test_polishing_with_a_back_office_widens_to_two_days(back_office: bool, left
     assert objective == left
 
 
-def test_polishing_a_day_fixes_the_week_patterns_of_the_other_weeks(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """Over two weeks a window of one day leaves only its own week's patterns and sets of
-    days free: those of the other week are fixed to the solution's values."""
-    scenario = dataclasses.replace(
-        two_day_scenario(), horizon=Horizon(make_scenario().horizon.start, days=14)
-    )
-    staffing = StaffingModel(scenario)
-    blocks = staffing.block_decisions()
-    assert sorted(blocks) == [0, 1] and all(blocks.values())
-    search = solve_module._Search(scenario, "aggregated", 10.0, 2, 0, 0.0)
-    windows: list[int] = []
-    proto = staffing.model.proto.variables
-
-    def quiet_solve(built: StaffingModel, *_: Any, **__: Any) -> None:
-        def is_free(variables: list[cp_model.IntVar]) -> bool:
-            return any(len(set(proto[v.index].domain)) > 1 for v in variables)
-
-        free_days = [day for day, v in staffing.day_decisions().items() if is_free(v)]
-        open_blocks = [block for block, v in blocks.items() if is_free(v)]
-        assert len(free_days) == 1 and open_blocks == [free_days[0] // 7]
-        windows.append(free_days[0])
-
-    start = solved(staffing.model)
-    monkeypatch.setattr(search, "_quiet_solve", quiet_solve)
-    search.polish_by_days(
-        staffing,
-        list(start.response_proto.solution),
-        1.0,
-        bound=0,
-        until=time.perf_counter() + 10,
-    )
-    assert sorted(set(windows)) == list(range(14))
-
-
 def test_polishing_stops_when_told() -> None:
     """The polish beside HiGHS stops once HiGHS has proven its counts: told to stop at once, it
     leaves the 8 h surplus of all three people on Monday as it was."""

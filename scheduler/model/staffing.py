@@ -717,16 +717,6 @@ class StaffingModel(RosterModel):
             decisions[self.work[index].day].append(var)
         return dict(decisions)
 
-    def block_decisions(self) -> dict[int, list[cp_model.IntVar]]:
-        """Per block of the horizon, its groups' week patterns and sets of days (how many
-        members take each)."""
-        decisions: dict[int, list[cp_model.IntVar]] = defaultdict(list)
-        for (_, block), (_, _, people) in self.patterns.items():
-            decisions[block] += people
-        for (_, block), (_, worked) in self.masks.items():
-            decisions[block] += worked
-        return dict(decisions)
-
     def add_fairness(self) -> None:
         """Left to `add_weekend_fairness`, once the sets of days are there."""
 
