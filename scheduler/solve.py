@@ -1327,12 +1327,11 @@ class _Search:
             # HiGHS did not prove these counts in their time, so it gets no proof of them.
             linear, stall = False, UNPROVEN_BOUND_PATIENCE * self.time_limit
             bound = self.recorder.bound
-            if not back and bound is not None and self.best is not None:
+            far = bound is not None and self.best_objective - bound > FAR_GAP * self.best_objective
+            if not back and self.best is not None and bound is not None and far:
                 # Far from the roster, a bound that climbs back to the held solve's is no
                 # progress (see `UNPROVEN_BOUND_PATIENCE`).
-                known = (
-                    bound if self.best_objective - bound > FAR_GAP * self.best_objective else known
-                )
+                known = bound
         again = self._solve_counts(
             staffing, seconds, for_bound=True, linear=linear, stall=stall, stall_above=known
         )

@@ -613,10 +613,13 @@ def test_people_neighbourhoods_free_a_window_of_a_long_horizon() -> None:
 
 
 def _solved(built: RosterModel) -> Any:
-    """A solution of ``built`` as a value per variable."""
+    """A solution of ``built`` as a value per variable, its roster checked by the verifier."""
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     assert solver.solve(built.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    roster = built.assignments(solver.value)
+    report = verify(built.scenario, roster_frame(built.scenario, roster))
+    assert report.ok and report.costs.objective == round(solver.objective_value)
     return lambda var: int(solver.value(var))
 
 
