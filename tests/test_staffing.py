@@ -1002,6 +1002,33 @@ def test_solving_counts_goes_on_from_cp_sat_beside_highs(linear: bool, workers: 
         assert calls == [(0, workers)]
 
 
+@pytest.mark.parametrize("first_capped", [False, True])
+def test_polishing_presolves_after_a_window_runs_to_its_cap(
+    monkeypatch: pytest.MonkeyPatch, first_capped: bool
+) -> None:
+    """Windows are solved without presolve until one runs to its cap unproven (here the first,
+    made to find nothing); from then on with presolve. Either way the polish reaches 0."""
+    scenario = two_day_scenario()
+    staffing = StaffingModel(scenario)
+    monday = staffing.day_decisions()[0]
+    presolved: list[bool] = []
+    quiet_solve = solve_module._Search._quiet_solve
+
+    def recorded(search: Any, built: Any, seconds: float, **options: Any) -> Any:
+        presolved.append(options["presolve"])
+        if first_capped and len(presolved) == 1:
+            return None
+        return quiet_solve(search, built, seconds, **options)
+
+    monkeypatch.setattr(solve_module._Search, "_quiet_solve", recorded)
+    start, _, objective = polish_from(scenario, staffing, {var.index: 3 for var in monday})
+    assert start == 8 * 60 and objective == 0
+    if first_capped:
+        assert presolved[0] is False and len(presolved) >= 2 and all(presolved[1:])
+    else:
+        assert not any(presolved)
+
+
 def polish_from(
     scenario: Scenario,
     staffing: StaffingModel,
