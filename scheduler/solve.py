@@ -788,15 +788,14 @@ UNPROVEN_BOUND_PATIENCE = 0.07
 there without HiGHS: on four weeks (N=100, 120 s) HiGHS held the proof for its 44 s, the bound
 rising by 0.3 %, and with the patience the proof ended at 28 s and the roster came to 1.91 M
 against 2.19 M; on two weeks and at N=1600 the bound kept rising and the proof ran as before
-(14 days: 179,985 against 178,995 with HiGHS). Where the best roster is `FAR_GAP` or more
-above the recorded bound only a rise above that bound counts: on four weeks the proof's bound
-climbed from below it for 20 s, ending 60 above it (346,200 against 346,140), and stopped on
-the patience it ended after 8.5 s. Near the bound the climb is worth its time: at N=1600 (300
-s), with only rises above the recorded bound counted, the proof ended at 1,278,570 against
-1,284,259 (gap 0.45 % against 0.15-0.24 %)."""
+(14 days: 179,985 against 178,995 with HiGHS)."""
 FAR_GAP = 0.1
-"""See `UNPROVEN_BOUND_PATIENCE`: a roster this far above its bound gains nothing from a bound
-that rises by a fraction of a per cent, and the proof's time is the roster's."""
+"""Where the best roster is this share or more above the recorded bound and the held counts
+are unproven, the proof does not run: a bound that rises by a fraction of a per cent closes
+nothing of such a gap, and the time is the roster search's. On four weeks (N=100, 120 s) the
+proof ran 16-35 s for a bound of 346,365-348,540 against 346,140, and the roster ended at
+540-571 k; without it, at 449-497 k. Near the bound the climb is worth its time: at N=1600
+(300 s) it is most of the gap."""
 BACK_OFFICE_BOUND_SUBSOLVERS = ("max_lp", "default_lp")
 """The proof's workers with a back office, LP-heaviest first: at 60 s seed 0 the bound came to
 29,792 at N=100 (29,630 with CP-SAT's default workers, in 12 s and in 21 s), to 42,670 at
@@ -1328,19 +1327,16 @@ class _Search:
         share = BACK_OFFICE_BOUND_SHARE if back else BOUND_SHARE
         seconds = min(self.remaining(), share * self.time_limit)
         stall = BACK_OFFICE_BOUND_PATIENCE * self.time_limit if back else None
-        linear, known = self.linear_held, -math.inf
+        linear = self.linear_held
         if not proven:
-            # HiGHS did not prove these counts in their time, so it gets no proof of them.
-            linear, stall = False, UNPROVEN_BOUND_PATIENCE * self.time_limit
             bound = self.recorder.bound
             far = bound is not None and self.best_objective - bound > FAR_GAP * self.best_objective
-            if not back and self.best is not None and bound is not None and far:
-                # Far from the roster, a bound that climbs back to the held solve's is no
-                # progress (see `UNPROVEN_BOUND_PATIENCE`).
-                known = bound
-        again = self._solve_counts(
-            staffing, seconds, for_bound=True, linear=linear, stall=stall, stall_above=known
-        )
+            if not back and self.best is not None and far:
+                # The roster search closes more of this gap than the proof (see `FAR_GAP`).
+                return
+            # HiGHS did not prove these counts in their time, so it gets no proof of them.
+            linear, stall = False, UNPROVEN_BOUND_PATIENCE * self.time_limit
+        again = self._solve_counts(staffing, seconds, for_bound=True, linear=linear, stall=stall)
         if again is None:
             return
         self.recorder.on_bound(again.bound if guard is None else min(again.bound, guard))
@@ -1486,7 +1482,6 @@ class _Search:
         linear: bool = True,
         linear_seconds: float | None = None,
         stall: float | None = None,
-        stall_above: float = -math.inf,
         then: Callable[[LinearSolution, int, Callable[[], bool]], LinearSolution] | None = None,
     ) -> LinearSolution | None:
         """Solve a staffing model for at most ``seconds``: as a linear program with HiGHS on
@@ -1531,7 +1526,6 @@ class _Search:
             workers=workers,
             proven=found,
             stall=stall,
-            stall_above=stall_above,
         )
         mine = None
         if solver is not None:
@@ -1563,7 +1557,6 @@ class _Search:
         proven: list[LinearSolution | None] | None = None,
         presolve: bool = True,
         stall: float | None = None,
-        stall_above: float = -math.inf,
     ) -> cp_model.CpSolver | None:
         """Solve a model whose solutions are not rosters; with ``first_after``, stop at that
         time if a solution (within ``gap`` of the bound) was found by then, else at the first
@@ -1573,8 +1566,7 @@ class _Search:
         from the polished counts in 7.8 s against 11.8 s at N=100, 3.4 s against 6.7 s at
         N=400; with a back office led by its LP-heaviest worker (see
         `BACK_OFFICE_BOUND_SUBSOLVERS`). ``presolve=False`` skips CP-SAT's presolve. With
-        ``stall``, the solve ends once its bound has not risen for that many seconds (above
-        ``stall_above`` and its own best).
+        ``stall``, the solve ends once its bound has not risen for that many seconds.
         """
         if self.recorder.interrupted:
             return None
@@ -1592,7 +1584,7 @@ class _Search:
         until = None
         if first_after is not None:
             until = FirstAfter(solver, first_after, max(seconds - first_after, 0.0), gap)
-        stalled = None if stall is None else StopOnStalledBound(solver, stall, stall_above)
+        stalled = None if stall is None else StopOnStalledBound(solver, stall)
         try:
             code = _solve_interruptibly(solver, built.model, until)
         finally:

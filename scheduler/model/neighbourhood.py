@@ -301,15 +301,12 @@ class FirstAfter(cp_model.CpSolverSolutionCallback):
 
 
 class StopOnStalledBound:
-    """Ends a solve once its best bound has not risen above ``above`` (a bound already known)
-    and its own best for ``patience`` seconds."""
+    """Ends a solve once its best bound has not risen for ``patience`` seconds."""
 
-    def __init__(
-        self, solver: cp_model.CpSolver, patience: float, above: float = -math.inf
-    ) -> None:
+    def __init__(self, solver: cp_model.CpSolver, patience: float) -> None:
         self.solver = solver
         self.patience = patience
-        self.bound = above
+        self.bound = -math.inf
         self.risen = time.perf_counter()
         self.done = threading.Event()
         solver.best_bound_callback = self.on_bound
