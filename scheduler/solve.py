@@ -1301,7 +1301,8 @@ class _Search:
 
     def prove_held(self, first: RosterModel) -> None:
         """Solve the held staffing model whole again, from its polished counts and with the
-        weekend spread priced, for its bound (recorded up to its guard): until proven, or
+        weekend spread priced, for its bound (recorded up to its guard; not at all where the
+        counts are unproven and the best roster is `FAR_GAP` above the bound): until proven, or
         `BOUND_SHARE` of the limit (`BACK_OFFICE_BOUND_SHARE` with a back office, where it
         runs only if some spread is priced, and only till the bound stalls:
         `BACK_OFFICE_BOUND_PATIENCE`). Where it priced the spread and its counts (without a
