@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import at, employee, make_scenario, shift
+from conftest import at, employee, make_scenario, roster, shift
 from ortools.sat.python import cp_model
 
 import scheduler.solve as solve_module
@@ -38,6 +38,7 @@ from scheduler.model.options import ShiftOption
 from scheduler.model.roster import RosterModel
 from scheduler.model.staffing import StaffingModel, _keeps_weekly_rest, week_patterns
 from scheduler.solve import Result, solve
+from scheduler.verify import verify
 
 DAY = shift("DAY", "09:00", "17:00")
 
@@ -867,6 +868,32 @@ def test_hand_out_gives_each_person_their_set_of_days() -> None:
     held = hand_out_two_weeks_of_six([(0, 1, 3, 4, 5, 6), (0, 1, 2, 4, 5, 6)])
     assert held == [("A", d) for d in (0, 1, 3, 4, 5, 6)] + [("B", d) for d in (0, 1, 2, 4, 5, 6)]
     assert ("A", 2) in hand_out_two_weeks_of_six(None)
+
+
+def test_hand_out_joins_sets_of_days_across_a_week_end_within_the_run_limit() -> None:
+    """Over two weeks of Mon-Fri and Wed-Sun for A and B (at most 6 days in a row), whoever
+    works to the first Sunday starts the second week on Wednesday: handed out week by week,
+    the first in line took Wed-Sun then Mon-Fri, ten days in a row."""
+    people = tuple(employee(e, 40, max_minutes=5 * 480, max_days=5) for e in ("A", "B"))
+    scenario = without_breaks(14, people, (), shifts=(DAY,))
+    staffing = StaffingModel(scenario)
+    (group,) = set(staffing.group_of.values())
+    weeks = {0: [(2, 3, 4, 5, 6), (0, 1, 2, 3, 4)], 1: [(7, 8, 9, 10, 11), (9, 10, 11, 12, 13)]}
+    handed = assign_to_targets(
+        scenario,
+        staffing.options,
+        {(o.index, group): sum(o.day in m for m in weeks[o.day // 7]) for o in staffing.options},
+        staffing.group_of,
+        {(group, block): [{480: 5}, {480: 5}] for block in weeks},
+        staffing.skill_class,
+        masks={(group, block): list(masks) for block, masks in weeks.items()},
+    )
+    days = {e: sorted(a.day for a in handed if a.employee_id == e) for e in ("A", "B")}
+    assert sorted(days.values()) == [
+        [0, 1, 2, 3, 4, 7, 8, 9, 10, 11],
+        [2, 3, 4, 5, 6, 9, 10, 11, 12, 13],
+    ]
+    assert verify(scenario, roster(scenario, *handed)).violations == ()
 
 
 def test_a_single_day_off_keeps_the_weekly_rest_only_with_the_right_shifts() -> None:

@@ -195,3 +195,11 @@ def anchored_days(scenario: Scenario, employee: Employee) -> frozenset[int]:
         for day in flex_days_open(scenario, employee)
         if scenario.horizon.weekday_of(day) in weekdays
     )
+
+
+def run_from(days: tuple[int, ...] | set[int], day: int, step: int) -> int:
+    """How many consecutive days of ``days`` run from ``day`` on, one ``step`` at a time."""
+    run = 0
+    while day + run * step in days:
+        run += 1
+    return run
