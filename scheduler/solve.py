@@ -1507,6 +1507,7 @@ class _Search:
             # HiGHS reads and checks its own copy: the polish beside it (``then``) fixes and
             # restores the model's domains window by window.
             program = staffing.model.clone()
+            staffing.add_run_joins(program)
 
             def run_mip() -> None:
                 solution = solve_linear(program, min(seconds, linear_seconds or seconds))

@@ -827,6 +827,21 @@ def test_day_masks_keep_the_weekly_rest_the_counts_alone_miss() -> None:
     assert list(mask) == days
 
 
+def test_run_joins_keep_the_run_limit_across_a_week_end() -> None:
+    """One person for five days a week, asked for Wed-Sun then Mon-Fri: ten days in a row
+    the sets of days allow alone, so the joins leave a demanded day short and a day over, as
+    the roster optimum does."""
+    demand = tuple(DemandSpan(at(day, "09:00"), at(day, "17:00"), 1) for day in range(2, 12))
+    person = employee("A", 40, min_minutes=5 * 480, max_minutes=5 * 480, max_days=5)
+    scenario = without_breaks(14, (person,), demand, shifts=(DAY,))
+    staffing = StaffingModel(scenario)
+    staffing.add_day_masks()
+    assert solved(staffing.model).objective_value == 0
+    staffing.add_run_joins(staffing.model)
+    assert solved(staffing.model).objective_value == 100 * 480 + 480
+    assert optimal_roster(scenario).objective == 100 * 480 + 480
+
+
 def hand_out_one_group(
     scenario: Scenario,
     wanted: Callable[[ShiftOption], int],
