@@ -1505,7 +1505,8 @@ class _Search:
         workers = self.workers or default_workers()
         if linear and is_linear(staffing.model) and not self.recorder.interrupted:
             # HiGHS reads and checks its own copy: the polish beside it (``then``) fixes and
-            # restores the model's domains window by window.
+            # restores the model's domains window by window. The copy alone pairs the runs
+            # across a week's end (see `StaffingModel.add_run_joins`).
             program = staffing.model.clone()
             staffing.add_run_joins(program)
 
