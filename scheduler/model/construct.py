@@ -513,7 +513,7 @@ def _share_patterns(
                 candidates = joining or fitting
                 if tail:
                     candidates.sort(key=lambda m: -run_from(m, first_day, 1))
-                # Lazily: a large group's sets number in the hundreds (N=1600).
+                # Lazily: a large group's list holds a set per member (hundreds at N=1600).
                 pick = next(
                     (m for m in candidates if _can_hold(pattern, m, person.offered)),
                     candidates[0],
