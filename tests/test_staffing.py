@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import time
 from collections.abc import Callable
 from fractions import Fraction
@@ -1042,6 +1043,47 @@ def test_solving_counts_goes_on_from_cp_sat_beside_highs(linear: bool, workers: 
         assert calls in ([(0, workers)], [])
     else:
         assert calls == [(0, workers)]
+
+
+@pytest.mark.parametrize("late", [False, True])
+def test_held_counts_that_come_late_are_still_polished(
+    monkeypatch: pytest.MonkeyPatch, late: bool
+) -> None:
+    """The held solve goes on past its time until its first counts (`HELD_GRACE_SHARE` of
+    the limit more); counts that come late (here a solve made to start 0.8 s late, 0.5 s
+    given) get the polish's share of the held time from then, counts on time the rest of it."""
+    scenario = two_day_scenario()
+    staffing = StaffingModel(scenario)
+    search = solve_module._Search(scenario, "aggregated", 20.0, 2, 0, 0.0)
+    quiet_solve = solve_module._Search._quiet_solve
+    polish_by_days = solve_module._Search.polish_by_days
+    given: list[float] = []
+    deadlines: list[float] = []
+    delay = 0.8 if late else 0.0
+
+    def slow(searching: Any, built: Any, seconds: float, *args: Any, **options: Any) -> Any:
+        if args and args[0] is not None:
+            # The held solve (its first_after given): it spends ``delay`` before its search.
+            given.append(seconds)
+            time.sleep(delay)
+            seconds -= delay
+        return quiet_solve(searching, built, seconds, *args, **options)
+
+    def polish(searching: Any, built: Any, *args: Any) -> Any:
+        deadlines.append(args[3])
+        return polish_by_days(searching, built, *args)
+
+    monkeypatch.setattr(solve_module._Search, "_quiet_solve", slow)
+    monkeypatch.setattr(solve_module._Search, "polish_by_days", polish)
+    until = time.perf_counter() + 0.5
+    value, _ = search._held_counts(staffing, None, until, math.inf)
+    assert value is not None
+    assert given == [pytest.approx(0.5 + solve_module.HELD_GRACE_SHARE * 20.0, abs=0.1)]
+    if late:
+        # From counts at about 0.8 s: 80 % of the held 0.5 s more.
+        assert deadlines[0] > until + 0.6
+    else:
+        assert deadlines == [until]
 
 
 @pytest.mark.parametrize("first_capped", [False, True])
