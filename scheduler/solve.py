@@ -812,6 +812,15 @@ s). HiGHS beside one CP-SAT worker (as without a back office) gave 29,792 and 42
 EXACT_SHARE = 0.15
 """Most of the time limit for the spread-priced counts with small groups one by one (see
 `_Search._exact_small_groups`)."""
+BACK_OFFICE_BALANCE_DAYS = 14
+"""With a back office the hand-out balances the hours toward the contracts (`balance_hours`,
+before and after the re-hands) only over horizons longer than this. Over one week the re-hands,
+with twice the share, bring the hours to the contracts themselves (N=100, 60 s, three runs each:
+30.5-32.4 k without the balancing, 32.7-34.1 k with it; N=200 and 400 alike either way); over
+two weeks too (N=100, 120 s, two runs each: starts of 60.0-61.9 k and rosters of 59.8-61.0 k
+without, 63.1-70.3 k and 60.2-60.7 k with). Over four weeks they left the front office 145 h off
+its contracts in the start, and the balancing 38 h (N=100, 120 s: starts of 233-250 k against
+155 k, rosters of 172-207 k against 142 k)."""
 HAND_OUT_SHARE = 0.15
 """Least time for handing the counts to people (more if the staffing model finished early);
 used only while counts are missed (N=400, 60 s: 2 runs of 4 left 3 and 6 counts missed with
@@ -1215,6 +1224,9 @@ class _Search:
             handing = handing.with_people(
                 [e.employee_id for e in handing.employees if e.employee_id not in alone]
             )
+        # With a back office over up to two weeks the re-hands, with twice the share, bring the
+        # hours to the contracts themselves (see `BACK_OFFICE_BALANCE_DAYS`).
+        balance = not back or self.scenario.horizon.days > BACK_OFFICE_BALANCE_DAYS
         handed = assign_to_targets(
             handing,
             staffing.options,
@@ -1224,10 +1236,7 @@ class _Search:
             staffing.skill_class,
             deadline=(now + until) / 2,
             masks=masks,
-            # With a back office the re-hands, with twice the share, already bring the hours
-            # to the contracts (N=100, 60 s, three runs each: 30.5-32.4 k without the
-            # balancing, 32.7-34.1 k with it; N=200 and 400 alike either way).
-            balance=not back,
+            balance=balance,
         )
         # What the chains cannot meet, CP-SAT can, ten people at a time (see
         # HAND_OUT_PEOPLE: from the chains' 1-10 misses at N=200-800, none left in 0.2-3.6 s).
@@ -1252,7 +1261,7 @@ class _Search:
             weekend,
             stopped=lambda: self.recorder.interrupted,
         )
-        if not back:
+        if balance:
             # The re-hands meet missed counts with whoever can take them (N=400: 347.5 h off
             # contract before them, 350.5 h after).
             handed = balance_hours(

@@ -1045,6 +1045,39 @@ def test_solving_counts_goes_on_from_cp_sat_beside_highs(linear: bool, workers: 
         assert calls == [(0, workers)]
 
 
+@pytest.mark.parametrize(
+    ("days", "back_office", "balanced"), [(7, False, True), (14, True, False), (21, True, True)]
+)
+def test_the_hand_out_balances_hours_with_a_back_office_only_beyond_two_weeks(
+    monkeypatch: pytest.MonkeyPatch, days: int, back_office: bool, balanced: bool
+) -> None:
+    """The hand-out balances the hours toward the contracts, before and after its re-hands,
+    always for a front office alone and with a back office (B1) only over more than
+    `BACK_OFFICE_BALANCE_DAYS` days."""
+    base = weekend_of_three()
+    people = base.employees + ((employee("B1", 40, office=Office.BACK),) if back_office else ())
+    scenario = dataclasses.replace(
+        base, horizon=Horizon(make_scenario().horizon.start, days=days), employees=people
+    )
+    asked: list[bool] = []
+    assign = solve_module.assign_to_targets
+    balance = solve_module.balance_hours
+
+    def greedy(*args: Any, **options: Any) -> Any:
+        asked.append(options["balance"])
+        return assign(*args, **options)
+
+    def balancing(*args: Any) -> Any:
+        asked.append(True)
+        return balance(*args)
+
+    monkeypatch.setattr(solve_module, "assign_to_targets", greedy)
+    monkeypatch.setattr(solve_module, "balance_hours", balancing)
+    search = solve_module._Search(scenario, "aggregated", 10.0, 2, 0, 0.0)
+    assert search.staff_then_assign() is not None
+    assert asked == ([True, True] if balanced else [False])
+
+
 @pytest.mark.parametrize("late", [False, True])
 def test_held_counts_that_come_late_are_still_polished(
     monkeypatch: pytest.MonkeyPatch, late: bool
