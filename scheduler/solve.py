@@ -820,7 +820,7 @@ with twice the share, bring the hours to the contracts themselves (N=100, 60 s, 
 two weeks too (N=100, 120 s, two runs each: starts of 60.0-61.9 k and rosters of 59.8-61.0 k
 without, 63.1-70.3 k and 60.2-60.7 k with). Over four weeks they left the front office 145 h off
 its contracts in the start, and the balancing 38 h (N=100, 120 s: starts of 233-250 k against
-155 k, rosters of 172-207 k against 138-142 k; at 300 s starts of 182 k against 153 k, but
+155 k, rosters of 172-207 k against 138-153 k; at 300 s starts of 182 k against 153 k, but
 rosters of 123-126 k against 121-134 k, three runs each)."""
 HAND_OUT_SHARE = 0.15
 """Least time for handing the counts to people (more if the staffing model finished early);
