@@ -748,7 +748,7 @@ HELD_GRACE_SHARE = 0.15
 up to this share of the limit more (and a quarter of the time then left after it); late counts get
 the polish's share of the held time from when they come. Four weeks with a back office (N=100,
 120 s) found their first held counts 25 s into the held solve's 18 s: without them the start
-handed out the first counts without sets of days, 203-272 k over six runs; with them, at 42-44 s,
+handed out the first counts without sets of days, 203-272 k over six runs; with them, at 42-46 s,
 the polish took them to 117,900-118,200 against a bound of 117,720 and the roster ended at
 172-201 k. Elsewhere the first counts came on time and nothing changed."""
 HELD_FIRST_GAP = 0.9

@@ -1053,7 +1053,7 @@ def test_the_hand_out_balances_hours_with_a_back_office_only_beyond_two_weeks(
 ) -> None:
     """The hand-out balances the hours toward the contracts, before and after its re-hands,
     always for a front office alone and with a back office (B1) only over more than
-    `BACK_OFFICE_BALANCE_DAYS` days."""
+    `BACK_OFFICE_BALANCE_DAYS` days; the roster handed out breaks no rule (verifier)."""
     base = weekend_of_three()
     people = base.employees + ((employee("B1", 40, office=Office.BACK),) if back_office else ())
     scenario = dataclasses.replace(
@@ -1074,8 +1074,10 @@ def test_the_hand_out_balances_hours_with_a_back_office_only_beyond_two_weeks(
     monkeypatch.setattr(solve_module, "assign_to_targets", greedy)
     monkeypatch.setattr(solve_module, "balance_hours", balancing)
     search = solve_module._Search(scenario, "aggregated", 10.0, 2, 0, 0.0)
-    assert search.staff_then_assign() is not None
+    started = search.staff_then_assign()
+    assert started is not None
     assert asked == ([True, True] if balanced else [False])
+    assert verify(scenario, roster(scenario, *started[0])).violations == ()
 
 
 @pytest.mark.parametrize("late", [False, True])

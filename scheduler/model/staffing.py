@@ -538,7 +538,8 @@ class StaffingModel(RosterModel):
         ``program``, a copy of the model for HiGHS: its four-week counts asked for 48 more
         such runs than people could pair (N=200) and the hand-out missed 12 shifts. In the
         model itself they delayed CP-SAT's first held counts from 14 s to 22 s (N=100) and
-        left its polish less time.
+        left its polish less time; with a back office, where no HiGHS copy carries them, from
+        25 s to 37 s into the held solve (N=100, 28 days, 120 s: roster 144,445 against 141,545).
         """
         for number, block in self.masks:
             if (number, block + 1) not in self.masks:
