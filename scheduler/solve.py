@@ -1516,10 +1516,12 @@ class _Search:
 
         HiGHS proved the held counts' optimum where CP-SAT's search stalled (N=100: 90,885 in
         11 s; N=400: 6 s; N=800: 6 s); CP-SAT finds counts where HiGHS finds none in time (the
-        60-person front office alone). HiGHS stops after ``linear_seconds`` if given. It
-        cannot be interrupted: after Ctrl-C its solve is left to end on its own time limit.
+        60-person front office alone). HiGHS stops after ``linear_seconds`` if given; its
+        bound counts even where it found no counts in its time. It cannot be interrupted:
+        after Ctrl-C its solve is left to end on its own time limit.
         """
         found: list[LinearSolution | None] = []
+        bounds: list[int] = []
 
         def highs_proved() -> bool:
             return bool(found) and found[0] is not None and found[0].optimal
@@ -1534,7 +1536,11 @@ class _Search:
             staffing.add_run_joins(program)
 
             def run_mip() -> None:
-                solution = solve_linear(program, min(seconds, linear_seconds or seconds))
+                solution = solve_linear(
+                    program,
+                    min(seconds, linear_seconds or seconds),
+                    on_bound=bounds.append,
+                )
                 found.append(solution)
                 if solution is not None and solution.optimal and self.solver is not None:
                     # Proven: CP-SAT has nothing to add.
@@ -1570,7 +1576,8 @@ class _Search:
         if not candidates:
             return None
         best = min(candidates, key=lambda s: s.objective)
-        return replace(best, bound=max(s.bound for s in candidates))
+        bound = max([s.bound for s in candidates] + bounds)
+        return replace(best, bound=min(best.objective, bound))
 
     def _quiet_solve(
         self,

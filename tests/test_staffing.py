@@ -546,6 +546,35 @@ def test_counts_first_proves_the_held_counts_once_the_start_is_in(
     assert (result.status, result.best_bound) == ("optimal", result.objective)
 
 
+def test_the_counts_keep_the_bound_highs_reaches_without_counts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """HiGHS stopped by its time with a bound and no counts (as on four weeks): its bound
+    raises the counts' bound above CP-SAT's, never above the counts themselves."""
+    scenario = on_one_break_slot(1, 1, 1).scenario
+    staffing = StaffingModel(scenario, relax_break_cap=True)
+    assert solve_module.is_linear(staffing.model)
+    search = solve_module._Search(scenario, "aggregated", 10.0, 2, 0, 0.0)
+    optimum = search._solve_counts(staffing, 5.0, linear=False)
+    assert optimum is not None and optimum.optimal
+    for reported, expected in ((optimum.objective - 5, optimum.objective - 5), (10**9 + 7, 10**9)):
+
+        def highs(_: Any, __: float, on_bound: Callable[[int], None]) -> None:
+            on_bound(reported)  # noqa: B023 - called before the loop moves on
+
+        monkeypatch.setattr(solve_module, "solve_linear", highs)
+        # The counts handed on cut short: CP-SAT's bound well below, the objective above.
+        found = search._solve_counts(
+            staffing,
+            5.0,
+            then=lambda counts, *_: dataclasses.replace(
+                counts, objective=10**9, bound=counts.bound - 100
+            ),
+        )
+        assert found is not None and found.objective == 10**9
+        assert found.bound == expected
+
+
 def test_counts_first_proves_the_held_counts_as_a_linear_program(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
