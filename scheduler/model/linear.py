@@ -100,9 +100,9 @@ def _row(constraint: Any) -> Row | None:
     return indices, coefficients, low - negated, high - negated
 
 
-def _as_program(model: cp_model.CpModel, relaxed: bool = False) -> model_builder.Model:
-    """The same variables (same indices), constraints and objective as a MIP; ``relaxed``: its
-    LP relaxation, without the constraints that are not plain rows."""
+def _relaxed_program(model: cp_model.CpModel) -> model_builder.Model:
+    """The LP relaxation of the model's plain rows (the other constraints dropped), over the
+    same variables (same indices), with the same objective."""
     proto = model.proto
     program = model_builder.Model()
     helper = program.helper
@@ -110,12 +110,12 @@ def _as_program(model: cp_model.CpModel, relaxed: bool = False) -> model_builder
         index = helper.add_var()
         helper.set_var_lower_bound(index, variable.domain[0])
         helper.set_var_upper_bound(index, variable.domain[len(variable.domain) - 1])
-        helper.set_var_integrality(index, not relaxed)
+        helper.set_var_integrality(index, False)
     for constraint in proto.constraints:
         parts = _row(constraint)
-        if relaxed and (parts is None or constraint.enforcement_literal):
+        if parts is None or constraint.enforcement_literal:
             continue
-        indices, coefficients, low, high = parts or ([], [], 0, 0)
+        indices, coefficients, low, high = parts
         row = helper.add_linear_constraint()
         if low > -_UNBOUNDED:
             helper.set_constraint_lower_bound(row, low)
@@ -170,7 +170,7 @@ class Relaxation:
         usable = not (
             proto.has_floating_point_objective() or len(objective.domain) > 0 or self.scale < 0
         )
-        self.program = _as_program(model, relaxed=True) if usable else None
+        self.program = _relaxed_program(model) if usable else None
         self.integral = _integral_rows(model) if usable and integral else None
 
     def bound(self, seconds: float) -> int | None:
