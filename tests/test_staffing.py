@@ -559,8 +559,8 @@ def test_the_counts_keep_the_bound_highs_reaches_without_counts(
     assert optimum is not None and optimum.optimal
     for reported, expected in ((optimum.objective - 5, optimum.objective - 5), (10**9 + 7, 10**9)):
 
-        def highs(_: Any, __: float, on_bound: Callable[[int], None]) -> None:
-            on_bound(reported)  # noqa: B023 - called before the loop moves on
+        def highs(_: Any, __: float, on_bound: Callable[[int], None], told: int = reported) -> None:
+            on_bound(told)
 
         monkeypatch.setattr(solve_module, "solve_linear", highs)
         # The counts handed on cut short: CP-SAT's bound well below, the objective above.
