@@ -448,6 +448,7 @@ def _solve_in_phases(search: _Search, hint: list[Assignment] | None) -> Result:
             search.remaining() * share,
             staggered,
             phase="relaxed" if staggered else "whole",
+            subsolvers=BOUND_LED_SUBSOLVERS if search.decomposed and search.bound_far() else (),
         )
     if code == cp_model.INFEASIBLE:
         groups = find_conflicts(scenario, seed=seed)
@@ -705,6 +706,17 @@ search; since their patterns hold flex days it takes `STAFFING_SHARE` too (N=100
 with 10 %, 51-66 k with 20-30 %). From a counts-first start that leaves nothing short it
 found nothing, so it runs only where that start found no roster or leaves demand short (see
 `_solve_in_phases`)."""
+BOUND_LED_GAP = 0.1
+BOUND_LED_SUBSOLVERS = ("lb_tree_search",)
+"""From a counts-first start whose best roster is this share or more above the recorded bound,
+the relaxed phase's full worker is CP-SAT's bound-led tree search: on a short floor the counts
+bound little of what people cannot cover, and the relaxed phase is where the bound comes from.
+The sample week's relaxed model (dumped at the phase's start, 11 s, two workers, seeds 0-7):
+above the counts' 173,805 in eight solves of eight (204,640-219,582), against three of eight
+with CP-SAT's default lead (216,259-220,315; the others stopped at 141,713-170,463), the same
+rosters (221,942-222,010) either way. In 60 s runs (seeds 0-3) the bound came to
+200,129-220,582 against 173,805-221,094 (seed 0: 173,805 in three runs of four), and with the
+held proof left out there (see `_Search.prove_held`) to 217,386-221,075."""
 HOLD_ABOVE = 1.25
 """The second staffing solve holds the real staggering cap only at intervals where too few
 people to break at all would cost this many times the first solve's bound in shortfall, so
@@ -946,9 +958,11 @@ class _Search:
         essential: bool = False,
         phase: Phase = "whole",
         presolve: bool = True,
+        subsolvers: tuple[str, ...] = (),
     ) -> int:
         """Solve one phase (named in `PHASES`); keep its roster if it is valid and the best so
-        far. ``presolve=False`` skips CP-SAT's presolve.
+        far. ``presolve=False`` skips CP-SAT's presolve; ``subsolvers`` lead CP-SAT's full
+        workers where it has more than one.
 
         After Ctrl-C only ``essential`` phases run: those that turn a roster into a valid one.
         """
@@ -962,6 +976,8 @@ class _Search:
         solver.parameters.cp_model_presolve = presolve
         if self.day_level:
             _tune_for_day_level(solver)
+        elif subsolvers and solver.parameters.num_workers > 1:
+            solver.parameters.subsolvers.extend(subsolvers)
         self.recorder.check = built if check else None
         self.recorder.built = built
         solver.best_bound_callback = self.recorder.on_bound
@@ -1328,7 +1344,8 @@ class _Search:
         counts are unproven and the best roster is `FAR_GAP` above the bound): until proven, or
         `BOUND_SHARE` of the limit (`BACK_OFFICE_BOUND_SHARE` with a back office, where it
         runs only if some spread is priced, and only till the bound stalls:
-        `BACK_OFFICE_BOUND_PATIENCE`). Where it priced the spread and its counts (without a
+        `BACK_OFFICE_BOUND_PATIENCE`; not at all on a short floor whose best roster is
+        `BOUND_LED_GAP` above the bound). Where it priced the spread and its counts (without a
         back office, those of small groups re-solved one by one: `_exact_small_groups`; with
         one, only if the best roster leaves no demand short) are cheaper than the best
         roster, they are handed out too, each person toward the weekend loads they priced,
@@ -1346,6 +1363,10 @@ class _Search:
         back = _has_back_office(self.scenario)
         # With a back office the proof is for the spread alone: its time is the roster's.
         if not priced and (proven or back):
+            return
+        if back and self.best is not None and _leaves_demand_short(self) and self.bound_far():
+            # A short floor's bound comes from the relaxed phase, not from the counts (see
+            # `BOUND_LED_SUBSOLVERS`): the spread priced closes nothing of that gap.
             return
         staffing.hint_solution(solution)
         share = BACK_OFFICE_BOUND_SHARE if back else BOUND_SHARE
@@ -1646,6 +1667,14 @@ class _Search:
         )
         self.recorder.bound_holds = True
         return self.last if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
+
+    def bound_far(self) -> bool:
+        """Whether the best roster is `BOUND_LED_GAP` or more above the recorded bound (or
+        either is missing)."""
+        bound = self.recorder.bound
+        if self.best is None or bound is None:
+            return True
+        return self.best_objective - bound >= BOUND_LED_GAP * self.best_objective
 
     def out_of_time(self) -> bool:
         """Whether the time is up, the search was interrupted or the best roster is proven."""

@@ -936,3 +936,82 @@ def test_the_proof_of_unproven_held_counts_goes_without_highs_and_ends_on_a_stal
     assert (asked[0]["linear"], asked[0]["stall"]) == (
         (True, None) if proven else (False, patience)
     )
+
+
+@pytest.mark.parametrize(
+    ("decomposed", "bound", "led"), [(True, 500, True), (True, 950, False), (False, 500, False)]
+)
+def test_a_counts_first_start_far_from_its_bound_leads_the_relaxed_phase_with_the_bound(
+    decomposed: bool, bound: int, led: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The relaxed phase after a counts-first start whose roster (1000) is `BOUND_LED_GAP` or
+    more above the bound has CP-SAT's bound-led tree search lead its workers; a start near its
+    bound, or not counts first, keeps CP-SAT's default lead."""
+    scenario = make_scenario(rules=Rules(max_on_break=Fraction(1, 2)))
+    search = solve_module._Search(scenario, "aggregated", 100.0, 2, 0, 0.0)
+    asked: list[tuple[str, tuple[str, ...]]] = []
+
+    def warm_start(first: RosterModel, hint: Any) -> None:
+        search.decomposed = decomposed
+        search.best = (first, lambda var: 0)
+        search.best_objective = 1000
+        search.recorder.on_bound(bound)
+
+    def run(built: RosterModel, seconds: float, *_: Any, **given: Any) -> int:
+        asked.append((given["phase"], given.get("subsolvers", ())))
+        return int(cp_model.UNKNOWN)
+
+    monkeypatch.setattr(search, "warm_start", warm_start)
+    monkeypatch.setattr(search, "prove_held", lambda first: None)
+    monkeypatch.setattr(search, "run", run)
+    monkeypatch.setattr(search, "improve_by_neighbourhoods", lambda *_, **__: None)
+    monkeypatch.setattr(solve_module, "_best_result", lambda *_: None)
+    solve_module._solve_in_phases(search, None)
+    assert asked[0] == ("relaxed", solve_module.BOUND_LED_SUBSOLVERS if led else ())
+
+
+@pytest.mark.parametrize(("workers", "given"), [(2, ["lb_tree_search"]), (1, [])])
+def test_a_phase_hands_its_subsolvers_to_cp_sat_where_it_has_several_workers(
+    workers: int, given: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`_Search.run` passes its ``subsolvers`` to CP-SAT's portfolio with two workers; one
+    worker has no portfolio to lead."""
+    scenario = make_scenario()
+    search = solve_module._Search(scenario, "aggregated", 10.0, workers, 0, 0.0)
+    seen: list[list[str]] = []
+
+    def solve(solver: cp_model.CpSolver, *_: Any) -> int:
+        seen.append(list(solver.parameters.subsolvers))
+        return int(cp_model.UNKNOWN)
+
+    monkeypatch.setattr(solve_module, "_solve_interruptibly", solve)
+    search.run(RosterModel(scenario), 1.0, subsolvers=("lb_tree_search",))
+    assert seen == [given]
+
+
+@pytest.mark.parametrize(
+    ("short", "bound", "runs"), [(True, 500, False), (True, 950, True), (False, 500, True)]
+)
+def test_the_back_office_proof_leaves_a_short_floor_far_from_its_bound_to_the_relaxed_phase(
+    short: bool, bound: int, runs: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a back office the held proof (the weekend spread priced) does not run where the
+    best roster (1000) leaves demand short and is `BOUND_LED_GAP` or more above the bound; near
+    the bound, or with nothing short, it runs."""
+    scenario = make_scenario(employees=(employee("E1"), employee("B1", 40, office=Office.BACK)))
+    staffing = StaffingModel(scenario, relax_break_cap=True)
+    search = solve_module._Search(scenario, "aggregated", 100.0, 2, 0, 0.0)
+    search.recorder.on_bound(bound)
+    search.best = (RosterModel(scenario), lambda var: 0)
+    search.best_objective = 1000
+    search.held_proof = (staffing, [0] * len(staffing.model.proto.variables), None, True)
+    asked: list[dict[str, Any]] = []
+
+    def solve_counts(*_: Any, **given: Any) -> None:
+        asked.append(given)
+
+    monkeypatch.setattr(search, "_solve_counts", solve_counts)
+    monkeypatch.setattr(staffing, "add_weekend_fairness", lambda: True)
+    monkeypatch.setattr(solve_module, "_leaves_demand_short", lambda _: short)
+    search.prove_held(RosterModel(scenario))
+    assert bool(asked) == runs
