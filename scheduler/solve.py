@@ -962,7 +962,8 @@ class _Search:
     ) -> int:
         """Solve one phase (named in `PHASES`); keep its roster if it is valid and the best so
         far. ``presolve=False`` skips CP-SAT's presolve; ``subsolvers`` lead CP-SAT's full
-        workers where it has more than one.
+        workers where it has more than one (a day-level phase keeps its own lead, see
+        `_tune_for_day_level`).
 
         After Ctrl-C only ``essential`` phases run: those that turn a roster into a valid one.
         """

@@ -941,7 +941,7 @@ def test_the_proof_of_unproven_held_counts_goes_without_highs_and_ends_on_a_stal
 @pytest.mark.parametrize(
     ("decomposed", "bound", "led"), [(True, 500, True), (True, 950, False), (False, 500, False)]
 )
-def test_a_counts_first_start_far_from_its_bound_leads_the_relaxed_phase_with_the_bound(
+def test_the_relaxed_phase_is_bound_led_after_a_counts_first_start_far_from_its_bound(
     decomposed: bool, bound: int, led: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The relaxed phase after a counts-first start whose roster (1000) is `BOUND_LED_GAP` or
