@@ -714,9 +714,9 @@ bound little of what people cannot cover, and the relaxed phase is where the bou
 The sample week's relaxed model (dumped at the phase's start, 11 s, two workers, seeds 0-7):
 above the counts' 173,805 in eight solves of eight (204,640-219,582), against three of eight
 with CP-SAT's default lead (216,259-220,315; the others stopped at 141,713-170,463), the same
-rosters (221,942-222,010) either way. In 60 s runs (seeds 0-3) the bound came to
-200,129-220,582 against 173,805-221,094 (seed 0: 173,805 in three runs of four), and with the
-held proof left out there (see `_Search.prove_held`) to 217,386-221,075."""
+rosters (221,942-222,010) either way. In 60 s runs, with the held proof left out there too
+(see `_Search.prove_held`), the bound came to 198,745-221,207 in nine runs at seeds 0-6,
+against 173,805-221,094 in ten runs at seeds 0-3 before (173,805, the counts', in four)."""
 HOLD_ABOVE = 1.25
 """The second staffing solve holds the real staggering cap only at intervals where too few
 people to break at all would cost this many times the first solve's bound in shortfall, so
