@@ -903,20 +903,16 @@ def test_placing_breaks_a_day_at_a_time_reaches_the_whole_placement_optimum() ->
     assert report.ok and report.costs.objective == optimum
 
 
-@pytest.mark.parametrize(
-    ("proven", "best", "runs"), [(True, 1000, True), (False, 1000, False), (False, 520, True)]
-)
-def test_the_proof_of_unproven_held_counts_goes_without_highs_and_ends_on_a_stall(
-    proven: bool, best: int, runs: bool, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Held counts HiGHS did not prove in their time get a proof without it, ended once its
-    bound stalls for `UNPROVEN_BOUND_PATIENCE` of the limit, and none where the best roster is
-    `FAR_GAP` above the recorded bound (500); proven ones keep both as they were."""
-    scenario = make_scenario()
+def _held_proof_asks(
+    search: Any, bound: int, best: int, proven: bool, monkeypatch: pytest.MonkeyPatch
+) -> list[dict[str, Any]]:
+    """Run ``search.prove_held`` on its scenario's held counts (``proven`` or not) with
+    ``bound`` recorded and a best roster costing ``best``, as if some weekend spread were
+    priced (else proven counts are not proven again); the arguments of each counts solve it
+    asked for (none is run)."""
+    scenario = search.scenario
     staffing = StaffingModel(scenario, relax_break_cap=True)
-    search = solve_module._Search(scenario, "aggregated", 100.0, 2, 0, 0.0)
-    search.linear_held = True
-    search.recorder.on_bound(500)
+    search.recorder.on_bound(bound)
     search.best = (RosterModel(scenario), lambda var: 0)
     search.best_objective = best
     search.held_proof = (staffing, [0] * len(staffing.model.proto.variables), None, proven)
@@ -926,9 +922,23 @@ def test_the_proof_of_unproven_held_counts_goes_without_highs_and_ends_on_a_stal
         asked.append(given)
 
     monkeypatch.setattr(search, "_solve_counts", solve_counts)
-    # As if some weekend spread were priced: else proven counts are not proven again.
     monkeypatch.setattr(staffing, "add_weekend_fairness", lambda: True)
     search.prove_held(RosterModel(scenario))
+    return asked
+
+
+@pytest.mark.parametrize(
+    ("proven", "best", "runs"), [(True, 1000, True), (False, 1000, False), (False, 520, True)]
+)
+def test_the_proof_of_unproven_held_counts_goes_without_highs_and_ends_on_a_stall(
+    proven: bool, best: int, runs: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Held counts HiGHS did not prove in their time get a proof without it, ended once its
+    bound stalls for `UNPROVEN_BOUND_PATIENCE` of the limit, and none where the best roster is
+    `FAR_GAP` above the recorded bound (500); proven ones keep both as they were."""
+    search = solve_module._Search(make_scenario(), "aggregated", 100.0, 2, 0, 0.0)
+    search.linear_held = True
+    asked = _held_proof_asks(search, 500, best, proven, monkeypatch)
     patience = solve_module.UNPROVEN_BOUND_PATIENCE * 100.0
     if not runs:
         assert asked == []
@@ -999,19 +1009,6 @@ def test_the_back_office_proof_leaves_a_short_floor_far_from_its_bound_to_the_re
     best roster (1000) leaves demand short and is `BOUND_LED_GAP` or more above the bound; near
     the bound, or with nothing short, it runs."""
     scenario = make_scenario(employees=(employee("E1"), employee("B1", 40, office=Office.BACK)))
-    staffing = StaffingModel(scenario, relax_break_cap=True)
     search = solve_module._Search(scenario, "aggregated", 100.0, 2, 0, 0.0)
-    search.recorder.on_bound(bound)
-    search.best = (RosterModel(scenario), lambda var: 0)
-    search.best_objective = 1000
-    search.held_proof = (staffing, [0] * len(staffing.model.proto.variables), None, True)
-    asked: list[dict[str, Any]] = []
-
-    def solve_counts(*_: Any, **given: Any) -> None:
-        asked.append(given)
-
-    monkeypatch.setattr(search, "_solve_counts", solve_counts)
-    monkeypatch.setattr(staffing, "add_weekend_fairness", lambda: True)
     monkeypatch.setattr(solve_module, "_leaves_demand_short", lambda _: short)
-    search.prove_held(RosterModel(scenario))
-    assert bool(asked) == runs
+    assert bool(_held_proof_asks(search, bound, 1000, True, monkeypatch)) == runs
