@@ -716,7 +716,7 @@ above the counts' 173,805 in eight solves of eight (204,640-219,582), against th
 with CP-SAT's default lead (216,259-220,315; the others stopped at 141,713-170,463), the same
 rosters (221,942-222,010) either way. In 60 s runs, with the held proof left out there too
 (see `_Search.prove_held`), the bound came to 198,745-221,207 in nine runs at seeds 0-6,
-against 173,805-221,094 in ten runs at seeds 0-3 before (173,805, the counts', in four)."""
+against 173,805-221,094 in ten runs at seeds 0-3 before (173,805, the counts', in three)."""
 HOLD_ABOVE = 1.25
 """The second staffing solve holds the real staggering cap only at intervals where too few
 people to break at all would cost this many times the first solve's bound in shortfall, so
