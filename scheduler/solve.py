@@ -448,7 +448,11 @@ def _solve_in_phases(search: _Search, hint: list[Assignment] | None) -> Result:
             search.remaining() * share,
             staggered,
             phase="relaxed" if staggered else "whole",
-            subsolvers=BOUND_LED_SUBSOLVERS if search.decomposed and search.bound_far() else (),
+            subsolvers=(
+                BOUND_LED_SUBSOLVERS
+                if search.decomposed and search.bound_far(BOUND_LED_GAP)
+                else ()
+            ),
         )
     if code == cp_model.INFEASIBLE:
         groups = find_conflicts(scenario, seed=seed)
@@ -708,7 +712,7 @@ found nothing, so it runs only where that start found no roster or leaves demand
 `_solve_in_phases`)."""
 BOUND_LED_GAP = 0.1
 BOUND_LED_SUBSOLVERS = ("lb_tree_search",)
-"""From a counts-first start whose best roster is this share or more above the recorded bound,
+"""From a counts-first start whose best roster is more than this share above the recorded bound,
 the relaxed phase's full worker is CP-SAT's bound-led tree search: on a short floor the counts
 bound little of what people cannot cover, and the relaxed phase is where the bound comes from.
 The sample week's relaxed model (dumped at the phase's start, 11 s, two workers, seeds 0-7):
@@ -1365,7 +1369,8 @@ class _Search:
         # With a back office the proof is for the spread alone: its time is the roster's.
         if not priced and (proven or back):
             return
-        if back and self.best is not None and _leaves_demand_short(self) and self.bound_far():
+        short = back and self.best is not None and _leaves_demand_short(self)
+        if short and self.bound_far(BOUND_LED_GAP):
             # A short floor's bound comes from the relaxed phase, not from the counts (see
             # `BOUND_LED_SUBSOLVERS`): the spread priced closes nothing of that gap.
             return
@@ -1375,8 +1380,7 @@ class _Search:
         stall = BACK_OFFICE_BOUND_PATIENCE * self.time_limit if back else None
         linear = self.linear_held
         if not proven:
-            bound = self.recorder.bound
-            far = bound is not None and self.best_objective - bound > FAR_GAP * self.best_objective
+            far = self.recorder.bound is not None and self.bound_far(FAR_GAP)
             if not back and self.best is not None and far:
                 # The roster search closes more of this gap than the proof (see `FAR_GAP`).
                 return
@@ -1669,13 +1673,13 @@ class _Search:
         self.recorder.bound_holds = True
         return self.last if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
 
-    def bound_far(self) -> bool:
-        """Whether the best roster is `BOUND_LED_GAP` or more above the recorded bound (or
-        either is missing)."""
+    def bound_far(self, share: float) -> bool:
+        """Whether the best roster is more than ``share`` of itself above the recorded bound
+        (or either is missing)."""
         bound = self.recorder.bound
         if self.best is None or bound is None:
             return True
-        return self.best_objective - bound >= BOUND_LED_GAP * self.best_objective
+        return self.best_objective - bound > share * self.best_objective
 
     def out_of_time(self) -> bool:
         """Whether the time is up, the search was interrupted or the best roster is proven."""

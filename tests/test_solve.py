@@ -954,9 +954,9 @@ def test_the_proof_of_unproven_held_counts_goes_without_highs_and_ends_on_a_stal
 def test_the_relaxed_phase_is_bound_led_after_a_counts_first_start_far_from_its_bound(
     decomposed: bool, bound: int, led: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The relaxed phase after a counts-first start whose roster (1000) is `BOUND_LED_GAP` or
-    more above the bound has CP-SAT's bound-led tree search lead its workers; a start near its
-    bound, or not counts first, keeps CP-SAT's default lead."""
+    """The relaxed phase after a counts-first start whose roster (1000) is more than
+    `BOUND_LED_GAP` above the bound has CP-SAT's bound-led tree search lead its workers; a
+    start near its bound, or not counts first, keeps CP-SAT's default lead."""
     scenario = make_scenario(rules=Rules(max_on_break=Fraction(1, 2)))
     search = solve_module._Search(scenario, "aggregated", 100.0, 2, 0, 0.0)
     asked: list[tuple[str, tuple[str, ...]]] = []
@@ -1006,7 +1006,7 @@ def test_the_back_office_proof_leaves_a_short_floor_far_from_its_bound_to_the_re
     short: bool, bound: int, runs: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """With a back office the held proof (the weekend spread priced) does not run where the
-    best roster (1000) leaves demand short and is `BOUND_LED_GAP` or more above the bound; near
+    best roster (1000) leaves demand short and is more than `BOUND_LED_GAP` above the bound; near
     the bound, or with nothing short, it runs."""
     scenario = make_scenario(employees=(employee("E1"), employee("B1", 40, office=Office.BACK)))
     search = solve_module._Search(scenario, "aggregated", 100.0, 2, 0, 0.0)
