@@ -3,7 +3,9 @@
 Reads each instance with :func:`scheduler.io.curtois.read_curtois`, solves it with
 :func:`scheduler.solve.solve` and prints one row per instance: the verifier's objective (the
 benchmark's), the best known objective, the gap to it, seconds, the seconds to the first roster
-within 1 % of the best known (``to_1pct_s``), the solver's status and bound.
+within 1 % of the best known (``to_1pct_s``), the solver's status and bound, and where the
+objective lies: people short of and above the cover lines (``short``, ``over``), what the cover
+costs and what the refused requests cost (``cover``, ``requests``).
 The instance files are not part of the project: they are read from ``--data``.
 
     python benchmarks/curtois.py --time-limit 60 --instances 1-12 [--out results.csv]
@@ -28,6 +30,7 @@ import pandas as pd
 from scheduler.io.curtois import read_curtois
 from scheduler.io.files import write_csv
 from scheduler.solve import Progress, default_workers, solve
+from scheduler.verify import Costs
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "curtois-qu"
 """Where the instances live on this workplace (``../shared/benchmarks/curtois-qu``)."""
@@ -75,7 +78,8 @@ def run(path: Path, best: int | None, time_limit: float, workers: int, seed: int
     report = result.report
     if report is not None and not report.ok:
         raise SystemExit(f"{path.name}: the verifier rejected the roster: {report.violations[0]}")
-    objective = None if report is None else report.costs.objective
+    costs = None if report is None else report.costs
+    objective = None if costs is None else costs.objective
     gap = None if objective is None or best is None else (objective - best) / best
     return {
         "instance": path.stem,
@@ -90,6 +94,20 @@ def run(path: Path, best: int | None, time_limit: float, workers: int, seed: int
         "to_1pct_s": seconds_to_within(result.history, best, TARGET_GAP),
         "status": result.status,
         "bound": result.best_bound,
+        **objective_parts(costs),
+    }
+
+
+def objective_parts(costs: Costs | None) -> dict[str, int | None]:
+    """Where an objective lies: people short of and above the cover lines, and the weighted
+    cost of the cover and of the refused requests (the benchmark's two penalties)."""
+    if costs is None:
+        return dict.fromkeys(("short", "over", "cover", "requests"))
+    return {
+        "short": costs.day_short,
+        "over": costs.day_over,
+        "cover": costs.tiers.get("shortfall", 0) + costs.tiers.get("surplus", 0),
+        "requests": costs.preference_penalty,
     }
 
 

@@ -18,6 +18,7 @@ from conftest import load_script
 
 from scheduler.io.curtois import read_curtois
 from scheduler.solve import Progress, solve
+from scheduler.verify import Costs
 
 DATA = Path(os.environ.get("CURTOIS_QU", "/work/shared/benchmarks/curtois-qu"))
 
@@ -90,6 +91,24 @@ def test_benchmark_times_the_first_roster_within_the_target_gap() -> None:
     assert benchmark.seconds_to_within(history, None, 0.01) is None
 
 
+def test_benchmark_splits_an_objective_into_cover_and_requests() -> None:
+    """A run's objective splits into people short and above, the cover's and requests' cost."""
+    benchmark = load_script("curtois")
+    costs = Costs(
+        shortfall_minutes=0,
+        surplus_minutes=0,
+        contract_deviation_minutes=0,
+        preference_penalty=122,
+        objective=1_323,
+        tiers={"shortfall": 1_200, "surplus": 1, "contract": 0, "preference": 122},
+        day_short=12,
+        day_over=1,
+    )
+    parts = benchmark.objective_parts(costs)
+    assert parts == {"short": 12, "over": 1, "cover": 1_201, "requests": 122}
+    assert benchmark.objective_parts(None) == dict.fromkeys(parts)
+
+
 def test_benchmark_parses_ranges_of_instances_and_seeds() -> None:
     """``1-3,8`` lists 1, 2, 3 and 8; a single number lists itself."""
     benchmark = load_script("curtois")
@@ -111,6 +130,7 @@ def test_benchmark_runs_each_instance_once_per_seed(
     runs = pd.read_csv(out)
     assert runs["seed"].tolist() == [0, 1]
     assert runs["objective"].tolist() == [607, 607]
+    assert (runs["cover"] + runs["requests"] == runs["objective"]).all()
     summary = pd.read_csv(tmp_path / "runs-summary.csv")
     assert summary.to_dict("records") == [
         {
