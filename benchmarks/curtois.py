@@ -13,7 +13,7 @@ The instance files are not part of the project: they are read from ``--data``.
 Runs cut by the time limit differ from seed to seed by several per cent on the larger
 instances, so ``--seeds 0-3`` solves each instance once per seed and adds a summary per
 instance (runs, least, mean and most objective, mean gap, runs within 1 % and their mean time
-to it), written beside ``--out`` as
+to it, mean people short and mean requests' cost), written beside ``--out`` as
 ``*-summary.csv``: the table to compare a change with.
 """
 
@@ -112,9 +112,10 @@ def objective_parts(costs: Costs | None) -> dict[str, int | None]:
 
 
 def summarise(table: pd.DataFrame) -> pd.DataFrame:
-    """One row per instance of a table of runs: runs, least, mean and most objective, and the
-    mean gap to the best known (in per cent), and how many runs got within 1 % of it and
-    their mean time to get there, instances in their first order."""
+    """One row per instance of a table of runs: runs, least, mean and most objective, the mean
+    gap to the best known (in per cent), how many runs got within 1 % of it and their mean
+    time to get there, and the mean people short and requests' cost, instances in their first
+    order."""
     grouped = table.groupby("instance", sort=False)
     summary = grouped.agg(
         best_known=("best_known", "first"),
@@ -125,8 +126,17 @@ def summarise(table: pd.DataFrame) -> pd.DataFrame:
         mean_gap_pct=("gap_pct", "mean"),
         within_1pct=("to_1pct_s", "count"),
         mean_to_1pct_s=("to_1pct_s", "mean"),
+        mean_short=("short", "mean"),
+        mean_requests=("requests", "mean"),
     )
-    return summary.round({"mean": 1, "mean_gap_pct": 2, "mean_to_1pct_s": 1}).reset_index()
+    digits = {
+        "mean": 1,
+        "mean_gap_pct": 2,
+        "mean_to_1pct_s": 1,
+        "mean_short": 2,
+        "mean_requests": 1,
+    }
+    return summary.round(digits).reset_index()
 
 
 def main() -> None:

@@ -57,7 +57,8 @@ def test_instance2_objective_of_a_roster_is_the_benchmark_s() -> None:
 
 
 def test_benchmark_summary_gives_each_instance_its_spread_over_seeds() -> None:
-    """The summary of runs over seeds: runs, least, mean and most objective, mean gap."""
+    """The summary of runs over seeds: runs, least, mean and most objective, mean gap, and
+    the mean people short and requests' cost."""
     benchmark = load_script("curtois")
     table = pd.DataFrame(
         {
@@ -67,6 +68,8 @@ def test_benchmark_summary_gives_each_instance_its_spread_over_seeds() -> None:
             "best_known": [1_300, 1_300, 439, 439, 439],
             "gap_pct": [10.0, 5.0, 2.51, 2.73, 27.79],
             "to_1pct_s": [None, None, 30.5, 41.5, None],
+            "short": [13, 12, 4, 4, 5],
+            "requests": [130, 165, 50, 51, 61],
         }
     )
     summary = benchmark.summarise(table)
@@ -79,6 +82,8 @@ def test_benchmark_summary_gives_each_instance_its_spread_over_seeds() -> None:
     assert summary["within_1pct"].tolist() == [0, 2]
     assert summary["mean_to_1pct_s"].tolist()[1] == 36.0
     assert math.isnan(summary["mean_to_1pct_s"].tolist()[0])
+    assert summary["mean_short"].tolist() == [12.5, 4.33]
+    assert summary["mean_requests"].tolist() == [147.5, 54.0]
 
 
 def test_benchmark_times_the_first_roster_within_the_target_gap() -> None:
@@ -143,6 +148,8 @@ def test_benchmark_runs_each_instance_once_per_seed(
             "mean_gap_pct": 0.0,
             "within_1pct": 2,
             "mean_to_1pct_s": runs["to_1pct_s"].mean().round(1),
+            "mean_short": runs["short"].mean().round(2),
+            "mean_requests": runs["requests"].mean().round(1),
         }
     ]
     assert (runs["to_1pct_s"] <= runs["seconds"]).all()
