@@ -673,6 +673,10 @@ class Neighbourhoods:
         # Instance10 within 1 % in six runs of six, against three, and 11 in five against three).
         if proven and improved:
             return
+        # Costly people stay at most the horizon's days in number too: letting them grow to
+        # everyone, as random people do, was no better on the whole (back office at 60 s,
+        # seeds 0-2: N = 100 1.74, 0.77, 0.44 % against 0.33, 0.51, 0.42 %; N = 200 0.06,
+        # 1.02, 0.17 % against 0.20, 1.18, 0.29 %; benchmarks/HISTORY.md, fifty-eighth session).
         limit = len(self.people) if kind == "people" else self.num_days
         step = 1 if proven else -1
         self.size[kind] = max(1, min(limit, self.size[kind] + step))
