@@ -107,7 +107,7 @@ def objective_parts(costs: Costs | None) -> dict[str, int | None]:
         "short": costs.day_short,
         "over": costs.day_over,
         "cover": costs.tiers.get("shortfall", 0) + costs.tiers.get("surplus", 0),
-        "requests": costs.preference_penalty,
+        "requests": costs.tiers.get("preference", 0),
     }
 
 

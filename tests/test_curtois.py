@@ -97,13 +97,14 @@ def test_benchmark_times_the_first_roster_within_the_target_gap() -> None:
 
 
 def test_benchmark_splits_an_objective_into_cover_and_requests() -> None:
-    """A run's objective splits into people short and above, the cover's and requests' cost."""
+    """A run's objective splits into people short and above, the cover's and requests' cost,
+    each cost weighted as the objective weighs it (here two a refused request)."""
     benchmark = load_script("curtois")
     costs = Costs(
         shortfall_minutes=0,
         surplus_minutes=0,
         contract_deviation_minutes=0,
-        preference_penalty=122,
+        preference_penalty=61,
         objective=1_323,
         tiers={"shortfall": 1_200, "surplus": 1, "contract": 0, "preference": 122},
         day_short=12,
