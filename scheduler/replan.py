@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from ortools.sat.python import cp_model
 
 from scheduler.data import (
     MINUTES_PER_DAY,
@@ -40,9 +39,10 @@ from scheduler.errors import InputError
 from scheduler.export.outputs import summary
 from scheduler.io.files import write_csv, write_json
 from scheduler.io.roster import FLEX_ACTIVITY, format_roster, roster_frame
-from scheduler.model.replan import ChangeCosts, ReplanModel
+from scheduler.model.infeasible import find_conflicts
+from scheduler.model.replan import ChangeCosts, ReplanModel, solve_from_published
 from scheduler.published import Published, published_roster, read_published
-from scheduler.solve import Progress, Result, default_workers, find_conflicts
+from scheduler.result import Result
 from scheduler.verify import verify
 
 ABSENT_OPTION = "--absent"
@@ -369,24 +369,23 @@ def replan(
             f"{employee_id}'s {_label(built, index)} starts before {FROM_OPTION} but breaks the "
             "scenario's availability, so it cannot be kept",
         )
-    history = _History(started)
-    deadline = started + time_limit
-    code, values = _solve_from_published(built, deadline, workers, seed, history)
+    status, values, history = solve_from_published(
+        built, started, started + time_limit, workers, seed
+    )
     proto = built.model.proto
     result = ReplanResult(
         changed,
-        status={cp_model.OPTIMAL: "optimal", cp_model.FEASIBLE: "feasible"}.get(code, "unknown"),
+        status=status,
         num_variables=len(proto.variables),
         num_constraints=len(proto.constraints),
-        history=history.progress,
+        history=history,
         absences=absences,
         from_minute=from_minute,
         costs=costs,
         credited_minutes=credited,
         num_original_spans=len(scenario.availability),
     )
-    if code == cp_model.INFEASIBLE:
-        result.status = "infeasible"
+    if status == "infeasible":
         result.conflict_groups = [
             c
             for c in find_conflicts(changed, time_limit=max(1.0, time_limit / 2), seed=seed)
@@ -412,141 +411,6 @@ def replan(
         result.changes = list_changes(changed, published, assignments, result.flex_days, absences)
     result.solve_seconds = time.perf_counter() - started
     return result
-
-
-REPAIR_SHARE = 0.25
-"""Most of the time limit for placing the breaks around the published shifts first."""
-REPAIR_SECONDS = 3.0
-LOCAL_SHARE = 0.35
-"""Share of the time limit for filling the holes on the absences' own days first."""
-POLISH_SHARE = 0.2
-"""Share of the time limit kept for re-placing breaks around the re-plan's shifts at the end."""
-POLISH_SECONDS = 2.0
-
-
-def _solve_from_published(
-    built: ReplanModel,
-    deadline: float,
-    workers: int | None,
-    seed: int,
-    history: _History,
-) -> tuple[cp_model.CpSolverStatus, list[int] | None]:
-    """Solve the re-plan in four steps; the status and the values of every variable.
-
-    1. The published roster less the absences often breaks the staggering cap (fewer people
-       at work lower it), and a hint that breaks a rule is of little use to CP-SAT. So the
-       published shifts are fixed first and only breaks (those near the work taken away, or
-       else all) and back-office days placed: a complete, valid roster.
-    2. From it, only the days of the work taken away are re-planned (a small model).
-    3. From that, the full re-plan, until the time kept for step 4.
-    4. Its shifts and flex days fixed, the breaks alone are placed again: a search stopped by
-       the time limit leaves published breaks moved for nothing, which this small model puts
-       back.
-    """
-    total = deadline - time.perf_counter()
-    published = {key: int(built.kept(*key)) for key, _ in built.shift_vars()}
-    repair_until = time.perf_counter() + min(REPAIR_SHARE * total, REPAIR_SECONDS)
-    # Only the breaks around the work the absences took away need to move; trying that
-    # small model first keeps the repair quick on a busy machine (a full re-placement of
-    # 100 people's breaks took over 2 s there).
-    repaired = _with_fixed_work(
-        built,
-        published,
-        repair_until - time.perf_counter(),
-        workers,
-        seed,
-        None,
-        built.undisturbed_breaks(),
-    )
-    if repaired is None and repair_until > time.perf_counter():
-        repaired = _with_fixed_work(
-            built, published, repair_until - time.perf_counter(), workers, seed, None
-        )
-    if repaired is not None:
-        _hint_all(built.model, repaired)
-    # CP-SAT took 20 s to find three simple moves from the repaired roster at N=100 (2
-    # workers); on the absences' own days alone it finds such moves within a second or two.
-    local = _with_fixed_work(
-        built, {}, LOCAL_SHARE * total, workers, seed, repaired, built.local_fixings()
-    )
-    if local is not None:
-        _hint_all(built.model, local)
-    polish = min(POLISH_SHARE * total, POLISH_SECONDS)
-    solver = _configured(deadline - time.perf_counter() - polish, workers, seed)
-    code = solver.solve(built.model, history)
-    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return code, None
-    values = list(solver.response_proto.solution)
-    if code == cp_model.OPTIMAL:
-        return code, values
-    chosen = {key: values[var.index] for key, var in built.work_vars()}
-    seconds = max(0.1, deadline - time.perf_counter())
-    polished = _with_fixed_work(built, chosen, seconds, workers, seed, values)
-    if polished is not None and _objective(built, polished) <= _objective(built, values):
-        return code, polished
-    return code, values
-
-
-def _with_fixed_work(
-    built: ReplanModel,
-    chosen: dict[tuple[str, int], int],
-    seconds: float,
-    workers: int | None,
-    seed: int,
-    hint: list[int] | None,
-    also: Iterable[tuple[cp_model.IntVar, int]] = (),
-) -> list[int] | None:
-    """The best values of the model with these work variables (and ``also``) fixed, if any."""
-    fixed = built.model.clone()
-    pairs = [(built.x[key], value) for key, value in chosen.items()] + list(also)
-    for var, value in pairs:
-        fixed.add(fixed.get_int_var_from_proto_index(var.index) == value)
-    if hint is not None:
-        _hint_all(fixed, hint)
-    solver = _configured(seconds, workers, seed)
-    if solver.solve(fixed) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return list(solver.response_proto.solution)
-    return None
-
-
-def _hint_all(model: cp_model.CpModel, values: list[int]) -> None:
-    """Hint every variable of the model with a complete solution."""
-    model.clear_hints()
-    hint = model.proto.solution_hint
-    hint.vars.extend(range(len(values)))
-    hint.values.extend(values)
-
-
-def _objective(built: ReplanModel, values: list[int]) -> int:
-    """The re-plan's objective at these values."""
-    objective = built.model.proto.objective
-    return int(objective.offset) + sum(
-        c * values[v] for v, c in zip(objective.vars, objective.coeffs, strict=True)
-    )
-
-
-def _configured(seconds: float, workers: int | None, seed: int) -> cp_model.CpSolver:
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.1, seconds)
-    solver.parameters.num_workers = workers or default_workers()
-    solver.parameters.random_seed = seed
-    return solver
-
-
-class _History(cp_model.CpSolverSolutionCallback):
-    """Records each improving solution's time and objective (change costs included)."""
-
-    def __init__(self, started: float) -> None:
-        super().__init__()
-        self.started = started
-        self.progress: list[Progress] = []
-
-    def on_solution_callback(self) -> None:
-        self.progress.append(
-            Progress(
-                time.perf_counter() - self.started, self.objective_value, self.best_objective_bound
-            )
-        )
 
 
 def _label(built: ReplanModel, index: int) -> str:

@@ -142,7 +142,7 @@ def test_cli_refuses_before_building_the_model(
     def no_model(*args: object, **kwargs: object) -> None:
         raise AssertionError("the model was built")
 
-    monkeypatch.setattr("scheduler.solve.RosterModel", no_model)
+    monkeypatch.setattr("scheduler.model.search.RosterModel", no_model)
     folder = oversized_folder(tmp_path)
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["solve", str(folder), "--out", str(out), "--quiet"])

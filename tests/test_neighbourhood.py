@@ -16,7 +16,7 @@ from conftest import START, employee, make_scenario
 from ortools.sat.python import cp_model
 from test_day_level import DAY_WEIGHTS, OVER, UNDER, D, L, line, person, scenario
 
-import scheduler.solve as solve_module
+import scheduler.model.search as search_module
 from scheduler.data import (
     Assignment,
     AvailabilityKind,
@@ -578,14 +578,14 @@ def test_costly_people_join_the_decomposed_search_only_where_nothing_is_short() 
     """The decomposed search adds costly people to its people neighbourhoods where the best
     roster meets every cover line, and keeps to random people where one is short."""
     _, built, value = _own_cost_roster()
-    search = solve_module._Search(built.scenario, "aggregated", 1.0, 1, 0, 0.0)
-    assert solve_module._people_kinds(search) == ("people",)
+    search = search_module._Search(built.scenario, "aggregated", 1.0, 1, 0, 0.0)
+    assert search_module._people_kinds(search) == ("people",)
     search.best = (built, value)
-    assert solve_module._people_kinds(search) == ("people",)  # five days short
+    assert search_module._people_kinds(search) == ("people",)  # five days short
     roster = _ones_on(built.scenario, range(7))
     assert verify(built.scenario, roster_frame(built.scenario, roster)).costs.day_short == 0
     search.best = _solved_with(built.scenario, roster)
-    assert solve_module._people_kinds(search) == ("people", "costly_people")
+    assert search_module._people_kinds(search) == ("people", "costly_people")
 
 
 def test_people_neighbourhoods_free_a_window_of_a_long_horizon() -> None:
@@ -672,10 +672,10 @@ def test_day_level_solve_takes_a_hint() -> None:
 @pytest.mark.parametrize(
     ("most", "relaxed_most", "started", "shares"),
     [
-        (1_000, solve_module.RELAXED_MOST, True, [solve_module.SMALL_WHOLE_MODEL_SHARE]),
-        (0, solve_module.RELAXED_MOST, True, []),
+        (1_000, search_module.RELAXED_MOST, True, [search_module.SMALL_WHOLE_MODEL_SHARE]),
+        (0, search_module.RELAXED_MOST, True, []),
         (0, 0, True, []),
-        (0, solve_module.RELAXED_MOST, False, [solve_module.WHOLE_MODEL_SHARE]),
+        (0, search_module.RELAXED_MOST, False, [search_module.WHOLE_MODEL_SHARE]),
     ],
 )
 def test_the_whole_day_level_model_runs_where_it_is_needed(
@@ -688,19 +688,19 @@ def test_the_whole_day_level_model_runs_where_it_is_needed(
     """Up to SMALL_MODEL_ASSIGNMENTS literals the whole model gets SMALL_WHOLE_MODEL_SHARE of
     the time after the start; past them WHOLE_MODEL_SHARE only where there is no start, with or
     without the LP beside; the roster is the optimum in each case."""
-    monkeypatch.setattr(solve_module, "SMALL_MODEL_ASSIGNMENTS", most)
-    monkeypatch.setattr(solve_module, "RELAXED_MOST", relaxed_most)
+    monkeypatch.setattr(search_module, "SMALL_MODEL_ASSIGNMENTS", most)
+    monkeypatch.setattr(search_module, "RELAXED_MOST", relaxed_most)
     if not started:
-        monkeypatch.setattr(solve_module, "can_build_by_person", lambda scenario: False)
+        monkeypatch.setattr(search_module, "can_build_by_person", lambda scenario: False)
     seen: list[float] = []
-    run = solve_module._Search.run
+    run = search_module._Search.run
 
     def recording(self: Any, built: RosterModel, seconds: float, *args: Any, **kwargs: Any) -> int:
         if kwargs.get("phase") == "whole":
             seen.append(seconds / self.remaining())
         return run(self, built, seconds, *args, **kwargs)
 
-    monkeypatch.setattr(solve_module._Search, "run", recording)
+    monkeypatch.setattr(search_module._Search, "run", recording)
     result = solve(two_people(), time_limit=5.0, workers=1, seed=0)
     assert result.report is not None and result.report.ok
     assert result.objective == 0

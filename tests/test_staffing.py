@@ -14,7 +14,7 @@ import pytest
 from conftest import at, employee, make_scenario, roster, shift
 from ortools.sat.python import cp_model
 
-import scheduler.solve as solve_module
+import scheduler.model.search as search_module
 from scheduler.data import (
     Anchor,
     Assignment,
@@ -175,7 +175,7 @@ def test_solve_through_the_staffing_warm_start_is_verified(
 
     from scheduler.io.scenario import read_scenario
 
-    monkeypatch.setattr(solve_module, "DECOMPOSE_FROM", 1)
+    monkeypatch.setattr(search_module, "DECOMPOSE_FROM", 1)
     write_contact_centre(tmp_path, 20, seed=2, back_share=back_share, cross_share=back_share / 4)
     result = solve(read_scenario(tmp_path), time_limit=8.0, workers=2, seed=0)
     assert result.report is not None and result.report.ok
@@ -184,15 +184,15 @@ def test_solve_through_the_staffing_warm_start_is_verified(
 
 
 def watch_phases(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The phases every solve runs from now on, in order (see `solve_module.PHASES`)."""
+    """The phases every solve runs from now on, in order (see `scheduler.solve.PHASES`)."""
     phases: list[str] = []
-    run = solve_module._Search.run
+    run = search_module._Search.run
 
-    def watched(search: solve_module._Search, *args: Any, **kwargs: Any) -> int:
+    def watched(search: search_module._Search, *args: Any, **kwargs: Any) -> int:
         phases.append(kwargs.get("phase", "whole"))
         return run(search, *args, **kwargs)
 
-    monkeypatch.setattr(solve_module._Search, "run", watched)
+    monkeypatch.setattr(search_module._Search, "run", watched)
     return phases
 
 
@@ -211,8 +211,8 @@ def test_the_decomposed_search_with_a_back_office_skips_the_relaxed_phase(
 
     from scheduler.io.scenario import read_scenario
 
-    monkeypatch.setattr(solve_module, "DECOMPOSE_FROM", 1)
-    monkeypatch.setattr(solve_module, "_leaves_demand_short", lambda search: short)
+    monkeypatch.setattr(search_module, "DECOMPOSE_FROM", 1)
+    monkeypatch.setattr(search_module, "_leaves_demand_short", lambda search: short)
     phases = watch_phases(monkeypatch)
     write_contact_centre(tmp_path, 20, seed=2, back_share=0.4, cross_share=0.1)
     # The first counts take about 1.3 s here; at 8 s they had 1.2 s and in one run of three
@@ -506,10 +506,10 @@ def test_counts_first_records_the_held_bound_only_up_to_its_guard(
 ) -> None:
     """Held everywhere, the scenario above's held bound (192,000) is above the roster optimum
     (145,500): the search records at most the guard's 4,500 from it (CP-SAT alone)."""
-    monkeypatch.setattr(solve_module, "HOLD_ABOVE", 0)
-    monkeypatch.setattr(solve_module, "is_linear", lambda model: False)
+    monkeypatch.setattr(search_module, "HOLD_ABOVE", 0)
+    monkeypatch.setattr(search_module, "is_linear", lambda model: False)
     scenario = on_one_break_slot(1, 1, 1).scenario
-    search = solve_module._Search(scenario, "aggregated", 10.0, 2, 0, 0.0)
+    search = search_module._Search(scenario, "aggregated", 10.0, 2, 0, 0.0)
     assert search.staff_then_assign() is not None
     search.prove_held(RosterModel(scenario, relax_break_cap=True))
     assert search.recorder.bound is not None and search.recorder.bound <= 145_500
@@ -521,24 +521,24 @@ def test_counts_first_proves_the_held_counts_once_the_start_is_in(
     """The held counts' proof waits for the starting roster, so a long proof does not delay
     the first roster; the solve is optimal once the bound meets it, and verified (the held
     solve cut short: its bound one below its counts)."""
-    monkeypatch.setattr(solve_module, "DECOMPOSE_FROM", 1)
-    solve_counts = solve_module._Search._solve_counts
+    monkeypatch.setattr(search_module, "DECOMPOSE_FROM", 1)
+    solve_counts = search_module._Search._solve_counts
 
-    def cut_short(search: solve_module._Search, *args: Any, **kwargs: Any) -> Any:
+    def cut_short(search: search_module._Search, *args: Any, **kwargs: Any) -> Any:
         counts = solve_counts(search, *args, **kwargs)
         held = "first_after" in kwargs and "linear" in kwargs
         return dataclasses.replace(counts, bound=counts.bound - 1) if held else counts
 
-    monkeypatch.setattr(solve_module._Search, "_solve_counts", cut_short)
+    monkeypatch.setattr(search_module._Search, "_solve_counts", cut_short)
     proofs: list[bool] = []
-    prove_held = solve_module._Search.prove_held
+    prove_held = search_module._Search.prove_held
 
-    def watched(search: solve_module._Search, first: RosterModel) -> None:
+    def watched(search: search_module._Search, first: RosterModel) -> None:
         if search.held_proof is not None:
             proofs.append(search.best is not None)
         prove_held(search, first)
 
-    monkeypatch.setattr(solve_module._Search, "prove_held", watched)
+    monkeypatch.setattr(search_module._Search, "prove_held", watched)
     scenario = on_one_break_slot(4, 4, 2).scenario
     result = solve(scenario, time_limit=10.0, workers=2, seed=0)
     assert proofs == [True]
@@ -553,8 +553,8 @@ def test_the_counts_keep_the_bound_highs_reaches_without_counts(
     raises the counts' bound above CP-SAT's, never above the counts themselves."""
     scenario = on_one_break_slot(1, 1, 1).scenario
     staffing = StaffingModel(scenario, relax_break_cap=True)
-    assert solve_module.is_linear(staffing.model)
-    search = solve_module._Search(scenario, "aggregated", 10.0, 2, 0, 0.0)
+    assert search_module.is_linear(staffing.model)
+    search = search_module._Search(scenario, "aggregated", 10.0, 2, 0, 0.0)
     optimum = search._solve_counts(staffing, 5.0, linear=False)
     assert optimum is not None and optimum.optimal
     for reported, expected in ((optimum.objective - 5, optimum.objective - 5), (10**9 + 7, 10**9)):
@@ -562,7 +562,7 @@ def test_the_counts_keep_the_bound_highs_reaches_without_counts(
         def highs(_: Any, __: float, on_bound: Callable[[int], None], told: int = reported) -> None:
             on_bound(told)
 
-        monkeypatch.setattr(solve_module, "solve_linear", highs)
+        monkeypatch.setattr(search_module, "solve_linear", highs)
         # The counts handed on cut short: CP-SAT's bound well below, the objective above.
         found = search._solve_counts(
             staffing,
@@ -581,9 +581,9 @@ def test_counts_first_proves_the_held_counts_as_a_linear_program(
     """HiGHS proves the held counts' optimum within the staffing time (only the weekend
     spread is left to price later), and the bound it records stays at most the roster
     optimum (see above)."""
-    monkeypatch.setattr(solve_module, "HOLD_ABOVE", 0)
+    monkeypatch.setattr(search_module, "HOLD_ABOVE", 0)
     scenario = on_one_break_slot(1, 1, 1).scenario
-    search = solve_module._Search(scenario, "aggregated", 10.0, 2, 0, 0.0)
+    search = search_module._Search(scenario, "aggregated", 10.0, 2, 0, 0.0)
     assert search.staff_then_assign() is not None
     assert search.held_proof is not None and search.held_proof[3]
     assert search.recorder.bound is not None and search.recorder.bound <= 145_500
@@ -653,7 +653,7 @@ def test_the_held_proof_prices_the_weekend_spread_with_a_back_office(
     )
     optimum = optimal_roster(scenario).objective
     assert optimum == expected
-    search = solve_module._Search(scenario, "aggregated", 10.0, 2, 0, 0.0)
+    search = search_module._Search(scenario, "aggregated", 10.0, 2, 0, 0.0)
     assert search.staff_then_assign() is not None
     unpriced = search.recorder.bound
     search.prove_held(RosterModel(scenario))
@@ -669,7 +669,7 @@ def test_the_held_proof_hands_out_its_priced_counts_with_a_back_office(
     optimum) are handed out where the best roster so far costs more, each person toward the
     weekend load they priced, and the roster they give is the best and verified; not where
     the best roster leaves demand short (its relaxed phase gets the time)."""
-    monkeypatch.setattr(solve_module, "DECOMPOSE_FROM", 1)
+    monkeypatch.setattr(search_module, "DECOMPOSE_FROM", 1)
     base = weekend_of_three()
     person = employee("X", 16, office=Office.BOTH, max_minutes=960)
     scenario = dataclasses.replace(
@@ -677,29 +677,29 @@ def test_the_held_proof_hands_out_its_priced_counts_with_a_back_office(
         employees=(*base.employees, person),
         back_office=dataclasses.replace(base.back_office, weekdays=frozenset(range(7))),
     )
-    search = solve_module._Search(scenario, "aggregated", 10.0, 2, 0, 0.0)
+    search = search_module._Search(scenario, "aggregated", 10.0, 2, 0, 0.0)
     first = RosterModel(scenario)
     search.warm_start(first, None)
     assert search.best is not None
     # As if the first counts' hand-out had left a dearer roster than the priced counts.
     search.best_objective = 10**6
     weekends: list[object] = []
-    hand_out = solve_module._Search._hand_out
+    hand_out = search_module._Search._hand_out
 
-    def watched(self: solve_module._Search, *args: Any, **kwargs: Any) -> Any:
+    def watched(self: search_module._Search, *args: Any, **kwargs: Any) -> Any:
         weekends.append(args[4] if len(args) > 4 else kwargs.get("weekend"))
         return hand_out(self, *args, **kwargs)
 
-    monkeypatch.setattr(solve_module._Search, "_hand_out", watched)
+    monkeypatch.setattr(search_module._Search, "_hand_out", watched)
     if short:
-        monkeypatch.setattr(solve_module, "_leaves_demand_short", lambda _: True)
+        monkeypatch.setattr(search_module, "_leaves_demand_short", lambda _: True)
     search.prove_held(first)
     if short:
         assert (weekends, search.best_objective) == ([], 10**6)
         return
     assert len(weekends) == 1 and weekends[0]
     assert search.best_objective == 500
-    result = solve_module._best_result(search, first)
+    result = search_module._best_result(search, first)
     assert result.report is not None and result.report.ok
     assert (result.status, result.objective) == ("optimal", 500)
 
@@ -715,7 +715,7 @@ def test_the_held_proof_needs_a_spread_to_price_with_a_back_office(
     scenario = dataclasses.replace(
         base, horizon=Horizon(make_scenario().horizon.start, days=14), employees=people
     )
-    search = solve_module._Search(scenario, "aggregated", 10.0, 2, 0, 0.0)
+    search = search_module._Search(scenario, "aggregated", 10.0, 2, 0, 0.0)
     assert search.staff_then_assign() is not None and search.held_proof is not None
     staffing, solution, guard, _ = search.held_proof
     search.held_proof = (staffing, solution, guard, False)
@@ -728,7 +728,7 @@ def test_the_held_proof_needs_a_spread_to_price_with_a_back_office(
 def test_counts_first_ends_once_a_roster_meets_the_bound(monkeypatch: pytest.MonkeyPatch) -> None:
     """Through the counts-first start the roster of the spread-priced counts meets their bound
     (1,000), so the search ends there: no phase after the start runs."""
-    monkeypatch.setattr(solve_module, "DECOMPOSE_FROM", 1)
+    monkeypatch.setattr(search_module, "DECOMPOSE_FROM", 1)
     phases = watch_phases(monkeypatch)
     result = solve(weekend_of_three(), time_limit=10.0, workers=2, seed=0)
     assert (result.status, result.objective, result.best_bound) == ("optimal", 1000, 1000)
@@ -741,7 +741,7 @@ def test_small_groups_one_by_one_give_counts_people_can_work() -> None:
     the spread priced, the counts cost the roster optimum (1,000) and each person works one of
     the three shifts."""
     scenario = weekend_of_three()
-    search = solve_module._Search(scenario, "aggregated", 10.0, 2, 0, 0.0)
+    search = search_module._Search(scenario, "aggregated", 10.0, 2, 0, 0.0)
     assert search.staff_then_assign() is not None and search.held_proof is not None
     staffing, values, _, _ = search.held_proof
     staffing.add_weekend_fairness()
@@ -1057,7 +1057,7 @@ def test_solving_counts_goes_on_from_cp_sat_beside_highs(linear: bool, workers: 
     copy of the model), and what it returns is among the counts compared."""
     scenario = two_day_scenario()
     staffing = StaffingModel(scenario)
-    search = solve_module._Search(scenario, "aggregated", 10.0, 2, 0, 0.0)
+    search = search_module._Search(scenario, "aggregated", 10.0, 2, 0, 0.0)
     calls: list[tuple[int, int]] = []
 
     def then(counts: LinearSolution, given: int, stop: Callable[[], bool]) -> LinearSolution:
@@ -1089,8 +1089,8 @@ def test_the_hand_out_balances_hours_with_a_back_office_only_beyond_two_weeks(
         base, horizon=Horizon(make_scenario().horizon.start, days=days), employees=people
     )
     asked: list[bool] = []
-    assign = solve_module.assign_to_targets
-    balance = solve_module.balance_hours
+    assign = search_module.assign_to_targets
+    balance = search_module.balance_hours
 
     def greedy(*args: Any, **options: Any) -> Any:
         asked.append(options["balance"])
@@ -1100,9 +1100,9 @@ def test_the_hand_out_balances_hours_with_a_back_office_only_beyond_two_weeks(
         asked.append(True)
         return balance(*args)
 
-    monkeypatch.setattr(solve_module, "assign_to_targets", greedy)
-    monkeypatch.setattr(solve_module, "balance_hours", balancing)
-    search = solve_module._Search(scenario, "aggregated", 10.0, 2, 0, 0.0)
+    monkeypatch.setattr(search_module, "assign_to_targets", greedy)
+    monkeypatch.setattr(search_module, "balance_hours", balancing)
+    search = search_module._Search(scenario, "aggregated", 10.0, 2, 0, 0.0)
     started = search.staff_then_assign()
     assert started is not None
     assert asked == ([True, True] if balanced else [False])
@@ -1118,9 +1118,9 @@ def test_held_counts_that_come_late_are_still_polished(
     given) get the polish's share of the held time from then, counts on time the rest of it."""
     scenario = two_day_scenario()
     staffing = StaffingModel(scenario)
-    search = solve_module._Search(scenario, "aggregated", 20.0, 2, 0, 0.0)
-    quiet_solve = solve_module._Search._quiet_solve
-    polish_by_days = solve_module._Search.polish_by_days
+    search = search_module._Search(scenario, "aggregated", 20.0, 2, 0, 0.0)
+    quiet_solve = search_module._Search._quiet_solve
+    polish_by_days = search_module._Search.polish_by_days
     given: list[float] = []
     deadlines: list[float] = []
     delay = 0.8 if late else 0.0
@@ -1137,12 +1137,12 @@ def test_held_counts_that_come_late_are_still_polished(
         deadlines.append(args[3])
         return polish_by_days(searching, built, *args)
 
-    monkeypatch.setattr(solve_module._Search, "_quiet_solve", slow)
-    monkeypatch.setattr(solve_module._Search, "polish_by_days", polish)
+    monkeypatch.setattr(search_module._Search, "_quiet_solve", slow)
+    monkeypatch.setattr(search_module._Search, "polish_by_days", polish)
     until = time.perf_counter() + 0.5
     value, _ = search._held_counts(staffing, None, until, math.inf)
     assert value is not None
-    assert given == [pytest.approx(0.5 + solve_module.HELD_GRACE_SHARE * 20.0, abs=0.1)]
+    assert given == [pytest.approx(0.5 + search_module.HELD_GRACE_SHARE * 20.0, abs=0.1)]
     if late:
         # From counts at about 0.8 s: 80 % of the held 0.5 s more.
         assert deadlines[0] > until + 0.6
@@ -1160,7 +1160,7 @@ def test_polishing_presolves_after_a_window_runs_to_its_cap(
     staffing = StaffingModel(scenario)
     monday = staffing.day_decisions()[0]
     presolved: list[bool] = []
-    quiet_solve = solve_module._Search._quiet_solve
+    quiet_solve = search_module._Search._quiet_solve
 
     def recorded(search: Any, built: Any, seconds: float, **options: Any) -> Any:
         presolved.append(options["presolve"])
@@ -1168,7 +1168,7 @@ def test_polishing_presolves_after_a_window_runs_to_its_cap(
             return None
         return quiet_solve(search, built, seconds, **options)
 
-    monkeypatch.setattr(solve_module._Search, "_quiet_solve", recorded)
+    monkeypatch.setattr(search_module._Search, "_quiet_solve", recorded)
     start, _, objective = polish_from(scenario, staffing, {var.index: 3 for var in monday})
     assert start == 8 * 60 and objective == 0
     if first_capped:
@@ -1188,7 +1188,7 @@ def polish_from(
     saved = fix_domains(staffing.model, fixed)
     start = solved(staffing.model)
     restore_domains(staffing.model, saved)
-    search = solve_module._Search(scenario, "aggregated", 10.0, 2, 0, 0.0)
+    search = search_module._Search(scenario, "aggregated", 10.0, 2, 0, 0.0)
     solution, objective = search.polish_by_days(
         staffing,
         list(start.response_proto.solution),

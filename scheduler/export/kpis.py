@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from scheduler.export.outputs import summary
-from scheduler.solve import Result
+from scheduler.result import Result
 
 __all__ = ["KPI_NAMES", "compare", "hours_per_person", "kpi_values", "kpis"]
 

@@ -17,7 +17,7 @@ from scheduler.export.folder import Output
 from scheduler.export.kpis import hours_per_person, kpis
 from scheduler.export.outputs import summary
 from scheduler.io.files import write_atomic
-from scheduler.solve import Result
+from scheduler.result import Result
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

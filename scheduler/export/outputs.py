@@ -9,7 +9,7 @@ from scheduler.data import TIERS
 from scheduler.io.escape import escape_frame
 from scheduler.io.files import write_csv, write_json
 from scheduler.io.roster import format_roster
-from scheduler.solve import Result
+from scheduler.result import Result
 
 
 def summary(result: Result) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from rich.spinner import Spinner
 from rich.text import Text
 
 from scheduler.errors import InputError
-from scheduler.solve import Progress, Result
+from scheduler.result import Progress, Result
 
 REFRESH_PER_SECOND = 4
 
