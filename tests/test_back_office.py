@@ -193,8 +193,9 @@ def test_anchored_days_are_the_team_weekdays_a_person_is_free_for() -> None:
 
 
 def test_counts_and_hand_out_leave_an_anchored_person_in_the_back_office() -> None:
-    """Neither the staffing counts nor the hand-out offer X1 Tuesday's shift: the anchor
-    holds X1 on site in the back office (without the rule both offer all seven days)."""
+    """Neither the staffing counts nor the hand-out offer X1 Tuesday's shift."""
+    # The anchor holds X1 on site in the back office that day; without the rule both offer all seven
+    # days.
     crossed = employee("X1", 40, office=Office.BOTH, team="fin")
     scenario = week(employees=(crossed,), back_office=BackOffice(anchors=(Anchor("fin", 1),)))
     staffing = StaffingModel(scenario)
@@ -205,9 +206,10 @@ def test_counts_and_hand_out_leave_an_anchored_person_in_the_back_office() -> No
 
 
 def test_hand_out_counts_an_anchor_day_as_a_day_worked() -> None:
-    """X1 (cross-trained, at most 5 days) must be on site on Tuesday: holding Monday's LATE
-    (rest to Tuesday's band 9 h) or a fifth shift beside the anchor day breaks a rule, which
-    the hand-out's check now sees (before, it offered both)."""
+    """The hand-out's check sees that X1's anchor day rules out Monday's LATE and a fifth shift."""
+    # X1 (cross-trained, at most 5 days) must be on site on Tuesday: holding Monday's LATE (rest to
+    # Tuesday's band 9 h) or a fifth shift beside the anchor day breaks a rule. Before, the hand-out
+    # offered both.
     late = shift("LATE", "14:00", "22:00")
     crossed = employee("X1", 40, office=Office.BOTH, team="fin", max_days=5)
     scenario = week(
@@ -237,8 +239,9 @@ def monday_late_scenario() -> Scenario:
 
 
 def test_staffing_counts_give_cross_trained_people_only_weeks_flex_days_complete() -> None:
-    """The counts leave Monday's LATE empty (480 minutes short): X1's patterns hold flex days,
-    under the rest from the band (summed limits alone counted X1 on it)."""
+    """The staffing counts leave Monday's LATE empty, since X1's patterns hold flex days."""
+    # 480 minutes short: X1's patterns hold flex days, under the rest from the band; summed limits
+    # alone counted X1 on the LATE.
     staffing = StaffingModel(monday_late_scenario())
     solver = cp_model.CpSolver()
     configure(solver, 10.0, 2, 0)
@@ -256,8 +259,9 @@ def test_monday_late_left_short_in_the_roster_too() -> None:
 
 
 def test_hand_out_keeps_room_for_a_cross_trained_persons_flex_days() -> None:
-    """Handed Monday's LATE, X1 could not work the four flex days of their pattern on their
-    days (Tuesday too soon after it), so the hand-out leaves the count unmet."""
+    """The hand-out leaves Monday's LATE unmet to keep room for X1's flex days."""
+    # Handed Monday's LATE, X1 could not work the four flex days of their pattern on their days:
+    # Tuesday is too soon after it.
     scenario = monday_late_scenario()
     options = shift_options(scenario)
     handed = assign_to_targets(
@@ -272,8 +276,9 @@ def test_hand_out_keeps_room_for_a_cross_trained_persons_flex_days() -> None:
 
 
 def test_capped_people_may_drop_their_shifts_but_take_no_others() -> None:
-    """X1 capped to Monday's DAY covers Monday only (Tuesday's 480 minutes short), where
-    uncapped X1 covers both days and meets the contract with three flex days."""
+    """X1 capped to Monday's DAY covers Monday only, where uncapped X1 covers both days."""
+    # Capped, Tuesday's 480 minutes stay short; uncapped, X1 meets the contract with three flex
+    # days.
     demand = tuple(DemandSpan(at(d, "09:00"), at(d, "17:00"), 1) for d in (0, 1))
     scenario = week(employees=(employee("X1", 40, office=Office.BOTH),), demand=demand)
     monday = Assignment("X1", 0, "DAY", at(0, "09:00"), at(0, "17:00"))

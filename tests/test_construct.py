@@ -125,16 +125,16 @@ def hand_out_to_profiles(
 
 
 def test_hand_out_moves_a_shift_to_the_same_class_below_contract() -> None:
-    """Monday's EARLY (8.5 h) is counted for E2's group, but E2 is contracted 4 h and E3 of the
-    same skill class 8.5 h: E3 works it."""
+    """A shift counted for E2's group goes to E3 of the same skill class, whose contract it fits."""
+    # Monday's EARLY is 8.5 h; E2 is contracted 4 h and E3 8.5 h.
     assert hand_out_to_profiles((shift("EARLY", "07:00", "15:30"),), {"EARLY": "a"}) == {
         ("E3", "EARLY")
     }
 
 
 def test_hand_out_swaps_shifts_of_one_day_toward_the_contracts() -> None:
-    """E2 (4 h) is counted for EARLY (8.5 h) and E3 (8.5 h) for SHORT (4 h) on Monday: the two
-    swap, so both work their contract."""
+    """Two people counted for each other's shift on one day swap, so both work their contract."""
+    # On Monday E2 (4 h) is counted for EARLY (8.5 h) and E3 (8.5 h) for SHORT (4 h).
     shifts = (shift("EARLY", "07:00", "15:30"), shift("SHORT", "07:00", "11:00"))
     assert hand_out_to_profiles(shifts, {"EARLY": "a", "SHORT": "b"}) == {
         ("E2", "SHORT"),
@@ -143,8 +143,8 @@ def test_hand_out_swaps_shifts_of_one_day_toward_the_contracts() -> None:
 
 
 def test_balance_hours_moves_a_handed_shift_toward_the_contracts() -> None:
-    """A roster where E2 (4 h contract) works Monday's EARLY (8.5 h) and E3 (8.5 h) nothing:
-    balanced, E3 of the same skill class works it."""
+    """Balancing hours moves a handed shift to someone of the same skill class under contract."""
+    # E2 (4 h contract) works Monday's EARLY (8.5 h) and E3 (8.5 h) nothing; balanced, E3 works it.
     scenario = make_scenario(
         employees=(employee("E2", 4, max_minutes=2400), employee("E3", 8.5, max_minutes=2400)),
         shifts=(shift("EARLY", "07:00", "15:30"),),
@@ -190,8 +190,8 @@ def test_hand_out_gives_a_shift_to_whoever_prefers_it() -> None:
 
 
 def test_hand_out_gives_a_days_counts_together() -> None:
-    """E1 is free all Monday, E2 only until 16:00: E1 takes the LATE so that E2 can take the
-    EARLY, though the EARLY is handed out first and E1 is listed first."""
+    """The hand-out gives E1 the LATE so that E2, free only until 16:00, can take the EARLY."""
+    # E1 is free all Monday; this holds though the EARLY is handed out first and E1 is listed first.
     scenario = make_scenario(
         horizon=Horizon(make_scenario().horizon.start, days=1),
         employees=(employee("E1"), employee("E2")),
@@ -210,9 +210,9 @@ def test_hand_out_gives_a_days_counts_together() -> None:
 
 
 def test_hand_out_keeps_room_for_the_weekly_rest() -> None:
-    """E3 works Monday to Saturday but Thursday, Wednesday's LATE to 22:00 and Saturday's LATE:
-    of Friday's two shifts they take the LATE, whose start keeps 35 h of weekly rest from
-    Wednesday, and so can still work Saturday."""
+    """E3 takes Friday's LATE, which keeps the weekly rest, and so can still work Saturday."""
+    # E3 works Monday to Saturday but Thursday, Wednesday's LATE to 22:00 and Saturday's LATE; of
+    # Friday's two shifts, the LATE's start keeps 35 h of weekly rest from Wednesday.
     scenario = make_scenario(employees=(employee("E3", 42.5, max_minutes=2550),), breaks=())
     options = shift_options(scenario)
     index = {(o.day, o.template.shift_id): o.index for o in options}

@@ -28,8 +28,8 @@ def test_sizes_take_the_default_limit_or_their_own() -> None:
 def test_a_malformed_option_stops_with_a_usage_error(
     argv: list[str], expected: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A size that is no number or a horizon out of range exits 2 with one line naming what
-    was expected, before any solve."""
+    """A non-numeric size or an out-of-range horizon exits 2 with one line, before any solve."""
+    # The line names what was expected.
     with pytest.raises(SystemExit) as stopped:
         benchmark.main(argv)
     assert stopped.value.code == 2

@@ -30,12 +30,10 @@ needs_instances = pytest.mark.skipif(
 
 @needs_instances
 def test_instance1_reaches_its_proven_optimum() -> None:
-    """Instance1 (14 days, 8 people, one shift) solves to 607, proven, within 5 s on one worker.
-
-    The verifier's objective is the benchmark's (cover and request penalties), so the
-    agreement of solver, verifier and published optimum checks the rules' semantics:
-    weekends, runs at the horizon's ends, totals and requests.
-    """
+    """Instance1 (14 days, 8 people, one shift) solves to 607, proven, within 5 s on one worker."""
+    # The verifier's objective is the benchmark's (cover and request penalties), so the agreement of
+    # solver, verifier and published optimum checks the rules' semantics: weekends, runs at the
+    # horizon's ends, totals and requests.
     result = solve(read_curtois(DATA / "Instance1.txt"), time_limit=5.0, workers=1, seed=0)
     assert result.status == "optimal"
     assert result.report is not None and result.report.ok, result.report
@@ -57,8 +55,9 @@ def test_instance2_objective_of_a_roster_is_the_benchmark_s() -> None:
 
 
 def test_benchmark_summary_gives_each_instance_its_spread_over_seeds() -> None:
-    """The summary of runs over seeds: runs, least, mean and most objective, mean gap, and
-    the mean people short and requests' cost."""
+    """The summary gives each instance its runs over seeds and their spread."""
+    # It gives runs, least, mean and most objective, mean gap, and the mean people short and
+    # requests' cost.
     benchmark = load_script("curtois")
     table = pd.DataFrame(
         {
@@ -97,8 +96,8 @@ def test_benchmark_times_the_first_roster_within_the_target_gap() -> None:
 
 
 def test_benchmark_splits_an_objective_into_cover_and_requests() -> None:
-    """A run's objective splits into people short and above, the cover's and requests' cost,
-    each cost weighted as the objective weighs it (here two a refused request)."""
+    """A run's objective splits into people short and above, and the cover's and requests' cost."""
+    # Each cost is weighted as the objective weighs it: here two a refused request.
     benchmark = load_script("curtois")
     costs = Costs(
         shortfall_minutes=0,

@@ -22,8 +22,8 @@ from scheduler.data import START_YEARS, Horizon
 def test_horizon_refuses_what_dates_and_grids_cannot_hold(
     start: date, days: int, interval: int, phrase: str
 ) -> None:
-    """A start year outside START_YEARS (date arithmetic and pandas overflow past them), no days
-    or an interval off the choices is a ValueError."""
+    """A start year outside START_YEARS, no days or an interval off the choices is a ValueError."""
+    # Date arithmetic and pandas overflow past START_YEARS.
     with pytest.raises(ValueError, match=phrase):
         Horizon(start, days, interval)
 

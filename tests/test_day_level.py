@@ -163,9 +163,8 @@ def test_max_shifts_counts_a_tag_too() -> None:
 
 
 def test_a_limit_of_zero_leaves_the_template_no_literal() -> None:
-    """Under D=0 (by id or by tag) the person has no D literal at all, and E2 works both
-    days' D while E1 may not: one day short of two people wanted, objective 100; the
-    verifier catches E1 on D."""
+    """Under D=0 (by id or by tag) E1 has no D literal at all, and the verifier catches E1 on D."""
+    # E2 works both days' D while E1 may not: one day short of two people wanted, objective 100.
     tagged = dataclasses.replace(D, tags=frozenset({"day"}))
     for limit in ("D", "day"):
         problem = scenario(
@@ -225,8 +224,9 @@ def test_verifier_catches_total_hours_both_ways() -> None:
 
 @pytest.mark.parametrize(("wanted_day", "expected"), [(2, OVER), (0, 0), (4, 0)])
 def test_min_consecutive_days_inside_the_horizon_only(wanted_day: int, expected: int) -> None:
-    """At least 2 working days in a row: a lone day mid-horizon takes a neighbour (1 extra);
-    a lone day on the first or last horizon day is not judged (0)."""
+    """A minimum of consecutive working days is judged inside the horizon only."""
+    # At least 2 working days in a row: a lone day mid-horizon takes a neighbour (1 extra); a lone
+    # day on the first or last horizon day is not judged (0).
     lines = tuple(line(d, int(d == wanted_day)) for d in range(5))
     problem = scenario(days=5, employees=(person(min_consecutive_days=2),), shift_demand=lines)
     result = solved(problem)
@@ -244,8 +244,9 @@ def test_verifier_catches_a_short_run_of_work() -> None:
 
 @pytest.mark.parametrize(("wanted", "expected"), [((0, 1, 3, 4), OVER), ((1, 2, 3, 4), 0)])
 def test_min_days_off_inside_the_horizon_only(wanted: tuple[int, ...], expected: int) -> None:
-    """At least 2 days off in a row: a lone day off mid-horizon is worked instead (1 extra);
-    a lone day off on the first horizon day is not judged (0)."""
+    """A minimum of consecutive days off is judged inside the horizon only."""
+    # At least 2 days off in a row: a lone day off mid-horizon is worked instead (1 extra); a lone
+    # day off on the first horizon day is not judged (0).
     lines = tuple(line(d, int(d in wanted)) for d in range(5))
     problem = scenario(days=5, employees=(person(min_days_off=2),), shift_demand=lines)
     result = solved(problem)
@@ -300,8 +301,8 @@ def test_verifier_catches_too_many_weekends() -> None:
 
 
 def test_forbidden_succession_leaves_one_line_short() -> None:
-    """L then E on the next day is forbidden; one person wanted on L Monday and E Tuesday: 100.
-    E Monday then L Tuesday is allowed: 0."""
+    """L then E on the next day is forbidden, leaving one line short; E then L is allowed."""
+    # One person wanted on L Monday and E Tuesday: objective 100. E Monday then L Tuesday: 0.
     problem = scenario(days=2, shifts=(E, L))
     blocked = dataclasses.replace(problem, shift_demand=(line(0, 1, "L"), line(1, 1, "E")))
     allowed = dataclasses.replace(problem, shift_demand=(line(0, 1, "E"), line(1, 1, "L")))
@@ -360,8 +361,8 @@ def test_new_rule_ids_are_listed() -> None:
 
 
 def test_unused_day_rules_add_nothing_to_the_model() -> None:
-    """Without day-level lines or rules the model has no day-level variable; with them: a day
-    literal per day, a weekend flag, a short and an extra count."""
+    """Without day-level lines or rules the model has no day-level variable."""
+    # With them it has a day literal per day, a weekend flag, a short and an extra count.
     names = ("w_", "weekend_", "day_short_", "day_over_")
 
     def day_level_variables(problem: Scenario) -> list[str]:
@@ -379,8 +380,8 @@ def test_unused_day_rules_add_nothing_to_the_model() -> None:
 def test_run_automaton_accepts_exactly_the_allowed_sequences(
     least_work: int, most_work: int, least_off: int
 ) -> None:
-    """Over every work/off sequence of 8 days the automaton agrees with the rules as stated:
-    runs inside the horizon within the minimums, every run of work within the maximum."""
+    """Over every work/off sequence of 8 days the automaton agrees with the rules as stated."""
+    # The rules: runs inside the horizon within the minimums, every run of work within the maximum.
     start, transitions = run_automaton(least_work, most_work, least_off)
     step = {(here, label): after for here, label, after in transitions}
     for number in range(2**8):

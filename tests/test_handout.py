@@ -83,8 +83,8 @@ def test_hand_out_exactly_evens_out_hours_once_every_count_is_met() -> None:
 
 
 def test_hand_out_exactly_gives_a_cross_trained_persons_shift_to_the_front_office() -> None:
-    """Monday's LATE moves from cross-trained E2, who can make up hours in the back office,
-    to E3, who has no other way to the contract."""
+    """Monday's LATE moves from cross-trained E2 to E3, who has no other way to the contract."""
+    # E2 can make up hours in the back office.
     scenario = rest_bound_pair()
     people = tuple(
         dataclasses.replace(e, office=Office.BOTH) if e.employee_id == "E2" else e
@@ -105,8 +105,9 @@ def test_hand_out_exactly_gives_a_cross_trained_persons_shift_to_the_front_offic
 def test_hand_out_exactly_gives_a_shift_to_the_cross_trained_who_wish_for_the_front(
     wishes: dict[str, Office], holder: str
 ) -> None:
-    """Both cross-trained, E2 holds Monday's LATE: it moves to E3 when E2 wishes for the back
-    office or E3 for the front, and stays with E2 when E2 wishes for the front."""
+    """Monday's LATE moves between cross-trained E2 and E3 as their office wishes say."""
+    # E2 holds it: it moves to E3 when E2 wishes for the back office or E3 for the front, and stays
+    # with E2 when E2 wishes for the front.
     scenario = rest_bound_pair()
     people = tuple(
         dataclasses.replace(e, office=Office.BOTH, prefers=wishes.get(e.employee_id))
@@ -162,8 +163,9 @@ def weekend_pair() -> Scenario:
 
 
 def test_hand_out_exactly_brings_weekend_loads_into_their_range() -> None:
-    """E2 holds both weekend days and E3 two weekdays, each at their contract: with each
-    person's weekend load held to 250 (one weekend day), each ends with one weekend day."""
+    """With each weekend load held to one weekend day, E2 and E3 each end with one weekend day."""
+    # E2 holds both weekend days and E3 two weekdays, each at their contract; the load is held to
+    # 250, one weekend day.
     scenario = weekend_pair()
     targets = counted(scenario, (0, "DAY"), (1, "DAY"), (5, "DAY"), (6, "DAY"))
     start = [shift_on(scenario, "E2", d, "DAY") for d in (5, 6)]
@@ -182,8 +184,8 @@ def test_hand_out_exactly_brings_weekend_loads_into_their_range() -> None:
 
 
 def test_whole_groups_are_re_handed_toward_contracts_and_requests() -> None:
-    """E2 holds both LATE shifts and E3 none, who would rather avoid Monday: re-handed whole,
-    E2 keeps Monday's and E3 takes Tuesday's."""
+    """Re-handed whole, E2 keeps Monday's LATE and E3 takes Tuesday's."""
+    # E2 holds both LATE shifts and E3, who would rather avoid Monday, none.
     base = rest_bound_pair()
     scenario = dataclasses.replace(
         base,
@@ -220,9 +222,9 @@ def test_whole_groups_stop_at_once_when_interrupted() -> None:
 def test_hand_out_exactly_leaves_a_group_whose_missed_count_no_re_hand_meets(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Eleven people, twelve asked for Monday's LATE: once re-hands without gain have chosen
-    everyone `STALLED_MISSING` times over, the group is left to the search, long before the
-    deadline."""
+    """A group whose missed count no re-hand meets goes to the search long before the deadline."""
+    # Eleven people, twelve asked for Monday's LATE: the group is left once re-hands without gain
+    # have chosen everyone `STALLED_MISSING` times over.
     people = tuple(employee(f"E{i:02}") for i in range(11))
     scenario = make_scenario(
         horizon=Horizon(make_scenario().horizon.start, days=1), employees=people, breaks=()
@@ -244,8 +246,9 @@ def test_hand_out_exactly_leaves_a_group_whose_missed_count_no_re_hand_meets(
 
 
 def test_choose_takes_those_under_their_contract_beside_those_over() -> None:
-    """Eight people over their contract (with room for more) and four under it: a re-hand of
-    ten takes all four under it, so the hours of those over have somewhere to go."""
+    """A re-hand takes everyone under their contract beside those over it."""
+    # Eight people over their contract (with room for more) and four under it: a re-hand of ten
+    # takes all four under it, so the hours of those over have somewhere to go.
     over = [employee(f"O{i}", contract_hours=8, max_minutes=40 * 60) for i in range(8)]
     under = [employee(f"U{i}") for i in range(4)]
     scenario = make_scenario(employees=(*over, *under), breaks=())
@@ -262,8 +265,9 @@ def test_choose_takes_those_under_their_contract_beside_those_over() -> None:
 
 
 def test_choose_takes_someone_refused_an_avoid_span(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Ten people at their contract (one EARLY of 8.5 h), one of them on a shift they asked to
-    avoid: a re-hand of three always takes that one, so the request can be granted."""
+    """A re-hand always takes someone on a shift they asked to avoid."""
+    # Ten people at their contract (one EARLY of 8.5 h), one of them on such a shift: a re-hand of
+    # three always takes that one, so the request can be granted.
     monkeypatch.setattr(handout, "HAND_OUT_PEOPLE", 3)
     people = [employee(f"E{i}", contract_hours=8.5) for i in range(10)]
     avoid = AvailabilitySpan("E7", at(0, "06:00"), at(0, "12:00"), AvailabilityKind.AVOID)

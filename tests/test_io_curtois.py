@@ -80,14 +80,12 @@ def test_tiny_instance_maps_onto_the_scenario(tmp_path: Path) -> None:
 
 
 def test_tiny_instance_optimum(tmp_path: Path) -> None:
-    """Optimum 206, checked by hand.
-
-    B can never work L on day 1: alone it is a 1-day run inside the horizon (B needs 2),
-    with E on day 0 or L on day 2 it passes B's 16 h, and E may not follow L. A may not work L,
-    so day 1's L is always short (100) and B's request for it refused (4). Day 2 wants 2 on E
-    with A off: B works it, one short (100); B then cannot work day 0 (a 1-day break, B needs
-    2 days off), so A works E on day 0 against A's request off (2). 104 + 100 + 2 = 206.
-    """
+    """The tiny instance solves to its optimum, 206, checked by hand."""
+    # B can never work L on day 1: alone it is a 1-day run inside the horizon (B needs 2), with E on
+    # day 0 or L on day 2 it passes B's 16 h, and E may not follow L. A may not work L, so day 1's L
+    # is always short (100) and B's request for it refused (4). Day 2 wants 2 on E with A off: B
+    # works it, one short (100); B then cannot work day 0 (a 1-day break, B needs 2 days off), so A
+    # works E on day 0 against A's request off (2). 104 + 100 + 2 = 206.
     result = solve(read_curtois(write(tmp_path)), time_limit=5.0, workers=1, seed=0)
     assert result.status == "optimal"
     assert result.report is not None and result.report.ok

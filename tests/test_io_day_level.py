@@ -196,14 +196,12 @@ def test_bad_day_level_rule_keys_name_the_key(tmp_path: Path, old: str, new: str
 
 
 def test_cli_solves_a_day_level_folder(tmp_path: Path) -> None:
-    """`scheduler solve` on day-level demand writes a verified optimal roster.
-
-    Monday E (1 wanted): B may not work E that day, so A works it. Tuesday L (1 wanted):
-    A asks it off, so B works it. Wednesday L (3 wanted, by default 2 x 480 per person short):
-    A and B work it; nobody else exists, one short costs 960. A's lone day off (Tuesday) is
-    allowed (only B's group needs 2 days off in a row), B's 16 h are its maximum, A cannot
-    take a second E (max_shifts E=1), so no other roster does better.
-    """
+    """`scheduler solve` on day-level demand writes a verified optimal roster."""
+    # Monday E (1 wanted): B may not work E that day, so A works it. Tuesday L (1 wanted): A asks it
+    # off, so B works it. Wednesday L (3 wanted, by default 2 x 480 per person short): A and B work
+    # it; nobody else exists, one short costs 960. A's lone day off (Tuesday) is allowed (only B's
+    # group needs 2 days off in a row), B's 16 h are its maximum, A cannot take a second E
+    # (max_shifts E=1), so no other roster does better.
     folder = folder_with(tmp_path / "in")
     out = tmp_path / "out"
     args = ["solve", str(folder), "--out", str(out), "--time-limit", "5", "--workers", "1"]

@@ -70,8 +70,8 @@ def test_a_bad_byte_names_its_row(tmp_path: Path) -> None:
 
 
 def test_a_windows_1252_roster_reads(tmp_path: Path) -> None:
-    """A roster saved by Excel on Windows (cp1252, no UTF-8 at all) reads as the scenario's
-    tables do."""
+    """A roster saved by Excel on Windows reads as the scenario's tables do."""
+    # Such a file is cp1252, no UTF-8 at all.
     path = tmp_path / "roster.csv"
     body = "E2,René,shift,LATE,2026-12-07T13:00,2026-12-07T21:30\n"
     path.write_bytes((HEADER + body).encode("cp1252"))

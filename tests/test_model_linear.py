@@ -30,9 +30,10 @@ def test_solve_linear_proves_the_integer_optimum() -> None:
 
 
 def test_relaxation_bounds_with_the_lp_and_drops_what_is_not_a_row() -> None:
-    """The knapsack's LP gives 12.5 + 1, rounded up to 14; the bound stays 14 once an
-    element constraint and a conditional row join (dropped: a weaker bound, never a wrong
-    one), and a change to the model after the relaxation is taken does not reach it."""
+    """The relaxation bounds with the LP and drops what is not a row."""
+    # The knapsack's LP gives 12.5 + 1, rounded up to 14; the bound stays 14 once an element
+    # constraint and a conditional row join (dropped: a weaker bound, never a wrong one), and a
+    # change to the model after the relaxation is taken does not reach it.
     model, (x, y) = knapsack()
     assert Relaxation(model).bound(5.0) == 14
     flag = model.new_bool_var("flag")
@@ -61,8 +62,8 @@ def test_only_plain_linear_models_are_linear() -> None:
 
 
 def test_clauses_and_at_most_ones_are_rows() -> None:
-    """A clause, an at-most-one and an exactly-one over literals, some negated, solve as
-    rows: the cheapest choice keeps each exactly, as CP-SAT finds."""
+    """A clause, an at-most-one and an exactly-one over literals, some negated, solve as rows."""
+    # The cheapest choice keeps each exactly, as CP-SAT finds.
     model = cp_model.CpModel()
     a, b, c, d = (model.new_bool_var(name) for name in "abcd")
     model.add_bool_or([a, b.Not()])
@@ -110,8 +111,8 @@ def test_the_staffing_model_solves_alike_with_both_solvers() -> None:
 
 
 def test_integer_bound_closes_what_the_lp_leaves_open() -> None:
-    """Branch and cut over the rows bounds the pieces at 8 where the LP gives 7; without the
-    integral rows taken, or with no time, it reports nothing."""
+    """Branch and cut over the rows bounds the pieces at 8 where the LP gives 7."""
+    # Without the integral rows taken, or with no time, it reports nothing.
     assert Relaxation(pieces()).bound(5.0) == 7
     found: list[int] = []
     Relaxation(pieces(), integral=True).integer_bound(5.0, found.append, lambda: False)

@@ -46,9 +46,10 @@ def test_a_bound_below_zero_is_recorded_as_zero() -> None:
 
 
 def test_the_repair_keeps_the_shifts_and_re_places_the_back_office_days() -> None:
-    """A start with B1 on site all week against five telework wishes (3,000) and F1 on the
-    Monday shift: the repair on the exact model keeps F1's shift, sends B1 home (0), leaves the
-    best roster a complete solution of that model and the model as it was; verified."""
+    """The repair on the exact model keeps the start's shifts and re-places its back-office days."""
+    # The start has B1 on site all week against five telework wishes (3,000) and F1 on the Monday
+    # shift: the repair keeps F1's shift, sends B1 home (0), leaves the best roster a complete
+    # solution of that model and the model as it was; verified.
     day = shift("DAY", "09:00", "17:00")
     people = (
         employee("F1", 8),
@@ -85,9 +86,10 @@ def test_the_repair_keeps_the_shifts_and_re_places_the_back_office_days() -> Non
 
 
 def test_the_repair_of_a_relaxed_roster_staggers_its_breaks_on_the_exact_model() -> None:
-    """A relaxed roster with F1's and F2's breaks at the same time (over the exact cap of one,
-    so not recorded, and 15 minutes short) is repaired on the exact model: the same two
-    shifts, the breaks apart, nothing short (objective 450, the surplus); verified."""
+    """A relaxed roster repaired on the exact model keeps its shifts and staggers its breaks."""
+    # F1's and F2's breaks are at the same time in the relaxed roster (over the exact cap of one, so
+    # not recorded, and 15 minutes short). Repaired: the same two shifts, the breaks apart, nothing
+    # short (objective 450, the surplus); verified.
     day = shift("DAY", "09:00", "17:00")
     scenario = make_scenario(
         employees=(employee("F1", 8), employee("F2", 8)),
@@ -121,9 +123,10 @@ def test_the_repair_of_a_relaxed_roster_staggers_its_breaks_on_the_exact_model()
 
 
 def test_the_best_roster_becomes_a_complete_hint_for_the_next_model() -> None:
-    """A roster found on the relaxed model is solved again on the exact one with its
-    assignments and breaks fixed: every variable then has a hinted value, CP-SAT held to the
-    hint finds that very roster, and the verifier accepts it."""
+    """A roster found on the relaxed model becomes a complete hint for the exact one."""
+    # It is solved again on the exact model with its assignments and breaks fixed: every variable
+    # then has a hinted value, CP-SAT held to the hint finds that very roster, and the verifier
+    # accepts it.
     scenario = make_scenario(rules=Rules(max_on_break=Fraction(1, 2)))
     search = search_module._Search(scenario, "aggregated", 10.0, 2, 0, 0.0)
     relaxed = RosterModel(scenario, relax_break_cap=True)
@@ -148,8 +151,9 @@ def test_the_best_roster_becomes_a_complete_hint_for_the_next_model() -> None:
 
 
 def test_the_lp_bound_runs_unless_the_bound_is_already_close() -> None:
-    """The LP runs beside the neighbourhoods unless the bound is within 1 % of the best roster
-    or the model is too large (Curtois Instance10 at 600 s: CP-SAT's 2,599 against 4,631)."""
+    """The LP runs beside the neighbourhoods unless the bound is close or the model too large."""
+    # Close is within 1 % of the best roster; the figures used are Curtois Instance10's at 600 s
+    # (CP-SAT's 2,599 against 4,631).
     pays = search_module._relaxed_bound_pays
     assert pays(2_599, 4_631, 20_000)
     assert pays(None, 4_631, 20_000) and pays(None, None, 20_000)
@@ -158,9 +162,9 @@ def test_the_lp_bound_runs_unless_the_bound_is_already_close() -> None:
 
 
 def test_the_integer_bound_follows_the_lp_beside_a_long_search() -> None:
-    """Beside the search the LP's bound comes first and the branch and cut's after it; the
-    recorder takes the higher (8 against 7 on the pieces of conftest), and the
-    search's end stops what still runs."""
+    """Beside the search the LP's bound comes first and the branch and cut's after it."""
+    # The recorder takes the higher (8 against 7 on the pieces of conftest), and the search's end
+    # stops what still runs.
     search = search_module._Search(make_scenario(), "aggregated", 10.0, 2, 0, 0.0)
     search.bound_beside(Relaxation(pieces(), integral=True), 5.0, 5.0)
     for _ in range(100):
@@ -174,8 +178,9 @@ def test_the_integer_bound_follows_the_lp_beside_a_long_search() -> None:
 
 
 def test_settled_pays_a_shift_without_breaks_less_its_unpaid_lunch() -> None:
-    """Monday's EARLY (8.5 h with a 30-minute unpaid lunch) pays 8 h: it settles E2 with
-    min_hours of 8 h, not with 8 h 15 min, whose shift the start must leave open."""
+    """Monday's EARLY pays its length less its unpaid lunch, so it settles E2 at min_hours 8 h."""
+    # The EARLY is 8.5 h with a 30-minute unpaid lunch. It does not settle E2 with min_hours of 8 h
+    # 15 min, whose shift the start must leave open.
     for min_minutes, settled in ((480, {"E2"}), (495, set())):
         scenario = make_scenario(employees=(employee("E2", min_minutes=min_minutes),))
         early = Assignment("E2", 0, "EARLY", at(0, "07:00"), at(0, "15:30"))
@@ -186,8 +191,9 @@ def test_settled_pays_a_shift_without_breaks_less_its_unpaid_lunch() -> None:
 def test_the_start_places_breaks_a_day_at_a_time_past_a_week(
     days: int, by_days: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The starting roster's breaks are placed whole for `REPAIR_SECONDS`, then, past a week,
-    a day at a time for the start's share: one CP-SAT solve over four weeks stalled."""
+    """The starting roster's breaks are placed whole, then, past a week, a day at a time."""
+    # Whole for `REPAIR_SECONDS`, then a day at a time for the start's share: one CP-SAT solve over
+    # four weeks stalled.
     scenario = make_scenario(horizon=Horizon(START, days=days, interval_minutes=15))
     search = search_module._Search(scenario, "aggregated", 1000.0, 2, 0, 0.0)
     given: list[float | None] = []
@@ -213,9 +219,10 @@ week and the second week's Monday."""
 
 
 def test_placing_breaks_a_day_at_a_time_reaches_the_whole_placement_optimum() -> None:
-    """Two people where one is wanted: from breaks placed as dearly as the rules allow (taken
-    together, the floor empty), every day's placement re-solved with the others fixed reaches
-    the optimum of placing them all at once (staggered), and the verifier agrees."""
+    """Placing breaks a day at a time reaches the optimum of placing them all at once."""
+    # Two people where one is wanted, from breaks placed as dearly as the rules allow (taken
+    # together, the floor empty): every day's placement re-solved with the others fixed reaches the
+    # optimum (staggered), and the verifier agrees.
     scenario = make_scenario(
         horizon=Horizon(START, days=8, interval_minutes=15),
         demand=tuple(DemandSpan(at(day, "07:00"), at(day, "15:30"), 1) for day in WORKED),
@@ -301,9 +308,10 @@ def _held_proof_asks(
 def test_the_proof_of_unproven_held_counts_goes_without_highs_and_ends_on_a_stall(
     proven: bool, best: int, runs: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Held counts HiGHS did not prove in their time get a proof without it, ended once its
-    bound stalls for `UNPROVEN_BOUND_PATIENCE` of the limit, and none where the best roster is
-    `FAR_GAP` above the recorded bound (500); proven ones keep both as they were."""
+    """Held counts HiGHS did not prove in their time get a proof without it, ended on a stall."""
+    # The proof ends once its bound stalls for `UNPROVEN_BOUND_PATIENCE` of the limit, and there is
+    # none where the best roster is `FAR_GAP` above the recorded bound (500); proven ones keep both
+    # as they were.
     search = search_module._Search(make_scenario(), "aggregated", 100.0, 2, 0, 0.0)
     search.linear_held = True
     asked = _held_proof_asks(search, 500, best, proven, monkeypatch)
@@ -322,9 +330,10 @@ def test_the_proof_of_unproven_held_counts_goes_without_highs_and_ends_on_a_stal
 def test_the_relaxed_phase_is_bound_led_after_a_counts_first_start_far_from_its_bound(
     decomposed: bool, bound: int, led: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The relaxed phase after a counts-first start whose roster (1000) is more than
-    `BOUND_LED_GAP` above the bound has CP-SAT's bound-led tree search lead its workers; a
-    start near its bound, or not counts first, keeps CP-SAT's default lead."""
+    """The relaxed phase is bound-led after a counts-first start far from its bound."""
+    # Far: the start's roster (1000) is more than `BOUND_LED_GAP` above the bound, and CP-SAT's
+    # bound-led tree search then leads its workers; a start near its bound, or not counts first,
+    # keeps CP-SAT's default lead.
     scenario = make_scenario(rules=Rules(max_on_break=Fraction(1, 2)))
     search = search_module._Search(scenario, "aggregated", 100.0, 2, 0, 0.0)
     asked: list[tuple[str, tuple[str, ...]]] = []
@@ -352,8 +361,8 @@ def test_the_relaxed_phase_is_bound_led_after_a_counts_first_start_far_from_its_
 def test_a_phase_hands_its_subsolvers_to_cp_sat_where_it_has_several_workers(
     workers: int, given: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """`_Search.run` passes its ``subsolvers`` to CP-SAT's portfolio with two workers; one
-    worker has no portfolio to lead."""
+    """`_Search.run` passes its ``subsolvers`` to CP-SAT's portfolio with two workers."""
+    # One worker has no portfolio to lead.
     scenario = make_scenario()
     search = search_module._Search(scenario, "aggregated", 10.0, workers, 0, 0.0)
     seen: list[list[str]] = []
@@ -373,9 +382,10 @@ def test_a_phase_hands_its_subsolvers_to_cp_sat_where_it_has_several_workers(
 def test_the_back_office_proof_leaves_a_short_floor_far_from_its_bound_to_the_relaxed_phase(
     short: bool, bound: int, runs: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """With a back office the held proof (the weekend spread priced) does not run where the
-    best roster (1000) leaves demand short and is more than `BOUND_LED_GAP` above the bound; near
-    the bound, or with nothing short, it runs."""
+    """With a back office the held proof does not run where the best roster is short and far off."""
+    # The held proof prices the weekend spread. It does not run where the best roster (1000) leaves
+    # demand short and is more than `BOUND_LED_GAP` above the bound; near the bound, or with nothing
+    # short, it runs.
     scenario = make_scenario(employees=(employee("E1"), employee("B1", 40, office=Office.BACK)))
     search = search_module._Search(scenario, "aggregated", 100.0, 2, 0, 0.0)
     monkeypatch.setattr(search_module, "_leaves_demand_short", lambda _: short)

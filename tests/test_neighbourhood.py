@@ -95,9 +95,9 @@ def _solved_by_person(problem: Scenario) -> int:
 
 
 def test_person_by_person_re_solves_the_first_against_the_others() -> None:
-    """E1 first takes D, which both prefer; E2, barred from L, then takes D too (1 extra, where
-    refusing costs 50), and L is short: 101. Re-solved against E2, E1 moves to L: 1, the
-    optimum."""
+    """Person by person re-solves the first against the others and so reaches the optimum."""
+    # E1 first takes D, which both prefer; E2, barred from L, then takes D too (1 extra, where
+    # refusing costs 50), and L is short: 101. Re-solved against E2, E1 moves to L: 1, the optimum.
     problem = both_prefer_d(on_l=1)
     assert _solved_by_person(problem) == 1
     first_pass_only = person_by_person(problem, seconds_each=1.0, budget=0.0)
@@ -108,9 +108,10 @@ def test_person_by_person_re_solves_the_first_against_the_others() -> None:
 def test_person_by_person_skips_a_re_solve_at_the_prices_of_the_last(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """L needs two and only E1 may work it. The first pass moves E1 to L (201 -> 100 in cover),
-    so a second pass runs, where nobody's prices have moved since their last solve: four
-    solves in all, not six, and the optimum (one short on L, E1's D refused)."""
+    """Person by person skips a re-solve where nobody's prices have moved since their last solve."""
+    # L needs two and only E1 may work it. The first pass moves E1 to L (201 -> 100 in cover), so a
+    # second pass runs, where nobody's prices have moved: four solves in all, not six, and the
+    # optimum (one short on L, E1's D refused).
     solvers: list[cp_model.CpSolver] = []
 
     def counted(seed: int) -> cp_model.CpSolver:
@@ -124,8 +125,8 @@ def test_person_by_person_skips_a_re_solve_at_the_prices_of_the_last(
 
 
 def test_person_by_person_solves_side_by_side_when_the_budget_is_short() -> None:
-    """Out of time after E1, E2 and E3 are solved together against the same cover: both take
-    the day E1 left (valid, one over), where one at a time E3 would take nothing."""
+    """Out of time after E1, E2 and E3 are solved together against the same cover."""
+    # Both take the day E1 left (valid, one over), where one at a time E3 would take nothing.
     problem = dataclasses.replace(two_people(), employees=(*two_people().employees, person("E3")))
     roster = person_by_person(problem, seconds_each=1.0, workers=2, budget=0.0)
     assert roster is not None
@@ -189,8 +190,9 @@ def test_first_after_stops_at_its_time_with_a_solution() -> None:
 
 
 def test_first_after_waits_past_its_time_for_a_solution_within_its_gap() -> None:
-    """With a gap no solution meets (the largest set cannot be proven), a solve with a
-    solution at 0.2 s goes on to its patience (1 s more) rather than stopping at 0.2 s."""
+    """A solve whose solution is outside its gap goes on past its time to its patience."""
+    # No solution meets the gap (the largest set cannot be proven), so a solve with a solution at
+    # 0.2 s goes on to its patience (1 s more) rather than stopping at 0.2 s.
     built = _SlowModel(two_people())
     # Minimised, so that a solution's gap to the bound is positive.
     built.model.minimize(-sum(built.nodes))
@@ -217,8 +219,8 @@ class _Stoppable:
 
 
 def test_a_stalled_bound_stops_the_solve_and_a_rising_one_does_not() -> None:
-    """The solve is stopped once its bound has not risen for the patience, not while it
-    rises, and not after the watch is cancelled."""
+    """The solve is stopped once its bound has not risen for the patience, not while it rises."""
+    # Nor is it stopped after the watch is cancelled.
     solver = _Stoppable()
     watch = StopOnStalledBound(solver, patience=0.5)  # type: ignore[arg-type]
     for bound in range(8):
@@ -241,8 +243,8 @@ def test_person_by_person_gives_up_on_impossible_rules() -> None:
 
 
 def test_person_by_person_stops_when_told() -> None:
-    """A stop that says give up (time up, Ctrl-C) ends the start with no roster, side by side
-    or not."""
+    """A stop that says give up ends the start with no roster, side by side or not."""
+    # Time up and Ctrl-C are such stops.
     for workers in (1, 2):
         roster = person_by_person(two_people(), 1.0, stop=lambda: True, workers=workers, budget=0.5)
         assert roster is None
@@ -298,8 +300,8 @@ def test_completed_hint_is_none_where_the_hinted_values_break_the_model() -> Non
 
 
 def test_a_neighbourhood_fixed_after_another_frees_and_fixes_only_its_own() -> None:
-    """Fixing a second neighbourhood without a release frees its literals, fixes the ones the
-    first left free, and release gives every literal its 0..1 domain back."""
+    """A second fix without a release frees its literals and fixes the ones the first left free."""
+    # Release then gives every literal its 0..1 domain back.
     problem = two_people()
     built = RosterModel(problem)
     roster = person_by_person(problem, seconds_each=1.0)
@@ -333,8 +335,9 @@ def test_a_neighbourhood_fixed_after_another_frees_and_fixes_only_its_own() -> N
 def test_a_fix_told_the_roster_changed_only_inside_the_last_neighbourhood_matches_a_full_one() -> (
     None
 ):
-    """With ``same_outside`` a fix visits only the last and the new neighbourhood's literals,
-    and leaves every domain as a fix of the whole model from scratch does."""
+    """With ``same_outside`` a fix leaves every domain as a fix of the whole model does."""
+    # It visits only the last and the new neighbourhood's literals; the fix of the whole model
+    # starts from scratch.
     problem = two_people()
     built = RosterModel(problem)
     roster = person_by_person(problem, seconds_each=1.0)
@@ -389,8 +392,9 @@ def test_each_kind_grows_and_shrinks_its_own_size() -> None:
 
 
 def test_kinds_take_a_turn_each_then_are_drawn_by_their_rate() -> None:
-    """After one turn each, a kind gaining ten times as much per second is drawn about ten
-    times as often, and a kind gaining nothing still gets its floor's share."""
+    """Kinds take a turn each, then are drawn by their gain per second."""
+    # A kind gaining ten times as much per second is drawn about ten times as often, and a kind
+    # gaining nothing still gets its floor's share.
     built = RosterModel(scenario(days=14, employees=two_people().employees))
     hood = Neighbourhoods(built, seed=0)
     first = [hood.choose() for _ in range(3)]
@@ -405,9 +409,10 @@ def test_kinds_take_a_turn_each_then_are_drawn_by_their_rate() -> None:
 
 
 def test_kinds_share_the_time_not_the_draws_by_their_rate() -> None:
-    """Of two kinds gaining alike per second, one whose sub-problems take ten times as long is
-    drawn a tenth as often, so that each gets about half the time; a kind gaining nothing keeps
-    its floor's share of the time, not of the draws."""
+    """Kinds share the time, not the draws, by their rate of gain per second."""
+    # Of two kinds gaining alike per second, one whose sub-problems take ten times as long is drawn
+    # a tenth as often, so that each gets about half the time; a kind gaining nothing keeps its
+    # floor's share of the time, not of the draws.
     built = RosterModel(scenario(days=14, employees=two_people().employees))
     hood = Neighbourhoods(built, seed=0)
     first = [hood.choose() for _ in range(3)]
@@ -424,8 +429,8 @@ def test_kinds_share_the_time_not_the_draws_by_their_rate() -> None:
 
 
 def test_a_neighbourhood_that_improved_keeps_its_size() -> None:
-    """A proven sub-problem that found a better roster keeps its kind's size; one that found
-    nothing grows it."""
+    """A proven sub-problem that found a better roster keeps its kind's size."""
+    # One that found nothing grows it.
     built = RosterModel(scenario(days=7, employees=two_people().employees))
     hood = Neighbourhoods(built, seed=0)
     hood.choose()
@@ -439,8 +444,9 @@ def test_a_neighbourhood_that_improved_keeps_its_size() -> None:
 
 
 def test_windows_of_days_free_every_day_as_often() -> None:
-    """A window of days wraps round from the last day to the first: each day, the horizon's
-    ends too, is free in about the same share of windows, each of the kind's size."""
+    """Windows of days free every day, the horizon's ends too, in about the same share."""
+    # A window of days wraps round from the last day to the first; each window is of the kind's
+    # size.
     built = RosterModel(scenario(days=14, employees=two_people().employees))
     hood = Neighbourhoods(built, seed=0, kinds=("days",))
     windows = [hood.choose() for _ in range(1_400)]
@@ -459,9 +465,9 @@ def _ones_on(problem: Scenario, days: Sequence[int], employee_id: str = "E1") ->
 
 
 def test_costly_neighbourhoods_draw_days_by_their_cover_cost() -> None:
-    """The costly kind draws the days a roster leaves short or over, with chances in proportion
-    to their cost, then random days up to its size; the days' costs sum to the
-    verifier's objective."""
+    """The costly kind draws the days left short or over by their cost, then random days."""
+    # Chances are in proportion to the cost, random days fill it up to its size, and the days' costs
+    # sum to the verifier's objective.
     problem = scenario(
         days=7,
         employees=(person("E1"), person("E2")),
@@ -527,8 +533,8 @@ def _solved_with(problem: Scenario, roster: list[Assignment]) -> tuple[RosterMod
 
 
 def test_own_costs_are_each_persons_part_of_the_objective() -> None:
-    """Each person's refused requests and time off contract, weighted; with the days' cover
-    costs they sum to the verifier's objective."""
+    """Own costs are each person's refused requests and time off contract, weighted."""
+    # With the days' cover costs they sum to the verifier's objective.
     problem, built, value = _own_cost_roster()
     own = built.own_costs(value)
     assert own == {"E1": 3, "E2": 2, "E3": 120, "E4": 0}
@@ -538,8 +544,9 @@ def test_own_costs_are_each_persons_part_of_the_objective() -> None:
 
 
 def test_own_costs_charge_the_top_of_a_fairness_group() -> None:
-    """Each person at the top of a group's weekend loads is charged what the spread would lose
-    were the top brought down to the next load; no one else is, and one load charges no one."""
+    """Own costs charge only those at the top of a group's weekend loads."""
+    # Each is charged what the spread would lose were the top brought down to the next load; one
+    # load charges no one.
     eight = tuple(dataclasses.replace(person(e), contract_minutes=480) for e in ("E1", "E2", "E3"))
     problem = scenario(
         days=7, employees=eight, weights=dataclasses.replace(DAY_WEIGHTS, fairness=3)
@@ -556,8 +563,9 @@ def test_own_costs_charge_the_top_of_a_fairness_group() -> None:
 
 
 def test_costly_people_neighbourhoods_draw_half_by_own_cost() -> None:
-    """Half a costly-people neighbourhood is drawn from the people with an own cost, with
-    chances in proportion to it, the rest at random; without a whole solution, all at random."""
+    """Half a costly-people neighbourhood is drawn by own cost, the rest at random."""
+    # The half is drawn from the people with an own cost, with chances in proportion to it; without
+    # a whole solution, all are drawn at random.
     _, built, value = _own_cost_roster()
     hood = Neighbourhoods(built, seed=0, kinds=("costly_people",))
     hood.size["costly_people"] = 1
@@ -575,8 +583,9 @@ def test_costly_people_neighbourhoods_draw_half_by_own_cost() -> None:
 
 
 def test_costly_people_join_the_decomposed_search_only_where_nothing_is_short() -> None:
-    """The decomposed search adds costly people to its people neighbourhoods where the best
-    roster meets every cover line, and keeps to random people where one is short."""
+    """The decomposed search adds costly people only where the best roster leaves nothing short."""
+    # They join its people neighbourhoods where the best roster meets every cover line; where one is
+    # short it keeps to random people.
     _, built, value = _own_cost_roster()
     search = search_module._Search(built.scenario, "aggregated", 1.0, 1, 0, 0.0)
     assert search_module._people_kinds(search) == ("people",)
@@ -613,8 +622,9 @@ def _solved(built: RosterModel) -> Any:
 
 @pytest.mark.parametrize("breaks", [True, False])
 def test_neighbourhoods_fix_the_breaks_of_the_days_they_fix_if_told(breaks: bool) -> None:
-    """With ``breaks``, a window of days fixes every break variable of the other days to its
-    value and leaves its own free; without, every break stays free; release frees them all."""
+    """With ``breaks``, a window of days fixes the other days' breaks and leaves its own free."""
+    # Every break variable of the other days is fixed to its value; without ``breaks`` every break
+    # stays free; release frees them all.
     built = RosterModel(make_scenario(horizon=Horizon(START, days=3, interval_minutes=15)))
     value = _solved(built)
     proto = built.model.proto.variables
@@ -631,8 +641,9 @@ def test_neighbourhoods_fix_the_breaks_of_the_days_they_fix_if_told(breaks: bool
 
 
 def test_people_neighbourhoods_with_breaks_free_one_week_past_a_week() -> None:
-    """Where breaks are fixed by day, a people neighbourhood past a week frees its people and
-    the breaks on one 7-day block, not every day's breaks."""
+    """Past a week, a people neighbourhood frees the breaks of one 7-day block, not every day's."""
+    # This is where breaks are fixed by day; the neighbourhood frees its people and the breaks on
+    # that block.
     built = RosterModel(make_scenario(horizon=Horizon(START, days=10, interval_minutes=15)))
     hood = Neighbourhoods(built, seed=0, kinds=("people",), breaks=True)
     windows = {hood.choose().days for _ in range(12)}
@@ -685,9 +696,10 @@ def test_the_whole_day_level_model_runs_where_it_is_needed(
     started: bool,
     shares: list[float],
 ) -> None:
-    """Up to SMALL_MODEL_ASSIGNMENTS literals the whole model gets SMALL_WHOLE_MODEL_SHARE of
-    the time after the start; past them WHOLE_MODEL_SHARE only where there is no start, with or
-    without the LP beside; the roster is the optimum in each case."""
+    """The whole day-level model's share of the time follows the model's size and the start."""
+    # Up to SMALL_MODEL_ASSIGNMENTS literals it gets SMALL_WHOLE_MODEL_SHARE of the time after the
+    # start; past them WHOLE_MODEL_SHARE only where there is no start, with or without the LP
+    # beside; the roster is the optimum in each case.
     monkeypatch.setattr(search_module, "SMALL_MODEL_ASSIGNMENTS", most)
     monkeypatch.setattr(search_module, "RELAXED_MOST", relaxed_most)
     if not started:

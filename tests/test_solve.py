@@ -614,8 +614,8 @@ def test_result_tables_have_the_documented_columns() -> None:
 
 
 def test_hint_and_progress_leave_the_optimum_unchanged() -> None:
-    """Solving again from the optimal roster as a hint, with a progress callback, finds 540;
-    each improvement names a known phase."""
+    """Solving again from the optimal roster as a hint, with a progress callback, finds 540."""
+    # Each improvement names a known phase.
     scenario = rest_scenario(9)
     first = solved(scenario)
     seen: list[Progress] = []

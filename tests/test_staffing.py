@@ -166,8 +166,8 @@ def test_staffing_never_staffs_more_people_than_are_available() -> None:
 def test_solve_through_the_staffing_warm_start_is_verified(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, back_share: float
 ) -> None:
-    """With the decomposition switched on for a small centre, with or without a back office
-    (a quarter of it cross-trained; its start is staged), the roster still verifies."""
+    """With the decomposition on for a small centre, the roster still verifies."""
+    # This holds with or without a back office (a quarter of it cross-trained; its start is staged).
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -200,10 +200,10 @@ def watch_phases(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def test_the_decomposed_search_with_a_back_office_skips_the_relaxed_phase(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, short: bool
 ) -> None:
-    """With a back office and a start that leaves nothing short, the decomposed search
-    re-places the start's breaks and back-office days around its shifts and goes on to people
-    neighbourhoods, with no relaxed phase between; with demand short the relaxed phase runs
-    after the start; the roster verifies either way."""
+    """With a back office and nothing short, the decomposed search skips the relaxed phase."""
+    # From a start that leaves nothing short it re-places the start's breaks and back-office days
+    # around its shifts and goes on to people neighbourhoods; with demand short the relaxed phase
+    # runs after the start; the roster verifies either way.
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -232,8 +232,8 @@ def test_the_decomposed_search_with_a_back_office_skips_the_relaxed_phase(
 
 @pytest.mark.parametrize("days", [3, 7])
 def test_staffing_optimum_bounds_the_roster_optimum(days: int) -> None:
-    """Without a back office the staffing model relaxes the roster model, with day cuts and
-    sets of days too: its optimum is lower."""
+    """Without a back office the staffing model relaxes the roster model: its optimum is lower."""
+    # This holds with day cuts and sets of days too.
     assert_staffing_bounds(bound_scenario(days))
 
 
@@ -242,9 +242,9 @@ def test_staffing_optimum_bounds_the_roster_optimum(days: int) -> None:
 def test_staffing_optimum_bounds_the_roster_optimum_with_a_back_office(
     days: int, prefers: Office | None
 ) -> None:
-    """With a back office too (cross-trained X1, whose week patterns hold flex days and who may
-    wish for either office, and B1 in the back office), the staffing model and its held form
-    relax the roster model."""
+    """With a back office too, the staffing model and its held form relax the roster model."""
+    # The back office: cross-trained X1, whose week patterns hold flex days and who may wish for
+    # either office, and B1 in the back office.
     scenario = bound_scenario(days)
     crossed = employee("X1", 40, office=Office.BOTH, min_minutes=32 * 60, prefers=prefers)
     people = (*scenario.employees, crossed, employee("B1", 40, office=Office.BACK))
@@ -255,10 +255,10 @@ def test_staffing_optimum_bounds_the_roster_optimum_with_a_back_office(
 def test_staffing_prices_the_office_wish_of_the_cross_trained(
     prefers: Office, refused: int
 ) -> None:
-    """Over three days E1 works one of the three DAY shifts; X1 (cross-trained, at least
-    40 h x 3/7) takes the other two and one flex day: wishing for the back office refuses two
-    shifts, for the front one flex day; the staffing optimum prices them as the roster
-    optimum does."""
+    """The staffing optimum prices a cross-trained office wish as the roster optimum does."""
+    # Over three days E1 works one of the three DAY shifts; X1 (cross-trained, at least 40 h x 3/7)
+    # takes the other two and one flex day: wishing for the back office refuses two shifts, for the
+    # front one flex day.
     base = dataclasses.replace(
         two_day_scenario(),
         horizon=Horizon(make_scenario().horizon.start, days=3),
@@ -281,9 +281,9 @@ def test_staffing_prices_the_office_wish_of_the_cross_trained(
 
 
 def test_staffing_prices_the_whole_days_of_the_back_office() -> None:
-    """B1 (back office only, 37.5 h a week, so 642 minutes over two days, in 8 h days) is 162
-    minutes off contract in the best roster; the staffing optimum counts them too, though B1
-    is not in its counts."""
+    """The staffing optimum counts B1's minutes off contract, though B1 is not in its counts."""
+    # B1 is back office only, 37.5 h a week, so 642 minutes over two days, in 8 h days: 162 minutes
+    # off contract in the best roster.
     base = dataclasses.replace(
         two_day_scenario(), weights=Weights(shortfall=100, contract=10, preference=10, surplus=1)
     )
@@ -299,9 +299,9 @@ def test_staffing_prices_the_whole_days_of_the_back_office() -> None:
 
 
 def test_staffing_prices_a_telework_wish_on_an_anchor_day() -> None:
-    """B1 (back office, may telework) wishes to on Tuesdays, when team fin works on site: the
-    roster refuses it once (10), and so does the staffing optimum, though B1 is not in its
-    counts; B2 of another team keeps the wish in both."""
+    """The staffing optimum refuses a telework wish on an anchor day as the roster does."""
+    # B1 (back office, may telework) wishes to on Tuesdays, when team fin works on site: both refuse
+    # it once (10), though B1 is not in the counts; B2 of another team keeps the wish in both.
     base = dataclasses.replace(
         two_day_scenario(),
         back_office=BackOffice(anchors=(Anchor("fin", 1),)),
@@ -350,9 +350,10 @@ def assert_staffing_bounds(scenario: Scenario) -> None:
     ids=["prefer", "day-cover", "min-total"],
 )
 def test_staffing_drops_requests_day_cover_and_day_level_limits(extra: dict[str, Any]) -> None:
-    """A prefer request, a day-cover line and a minimum of total minutes bind people, whom the
-    staffing model does not have: it leaves them out and stays below the roster optimum (with
-    them it counted the request refused or the line short, or had no solution at all)."""
+    """The staffing model leaves out requests, day cover and day-level limits, which bind people."""
+    # Here a prefer request, a day-cover line and a minimum of total minutes bind people, whom the
+    # staffing model does not have: it leaves them out and stays below the roster optimum (with them
+    # it counted the request refused or the line short, or had no solution at all).
     scenario = make_scenario(
         horizon=Horizon(make_scenario().horizon.start, days=3),
         weights=Weights(shortfall=100, contract=10, preference=10, surplus=1),
@@ -364,9 +365,10 @@ def test_staffing_drops_requests_day_cover_and_day_level_limits(extra: dict[str,
 
 
 def test_people_of_small_groups_modelled_one_by_one_keep_their_own_days() -> None:
-    """A and B may work Monday only, C any day, each one day: summed, the group has a person
-    for Tuesday and one for Wednesday; one by one, C works one of them and the other stays
-    short (480 minutes, 48,000), as in the roster optimum."""
+    """People of a small group modelled one by one keep their own days, as in the roster optimum."""
+    # A and B may work Monday only, C any day, each one day: summed, the group has a person for
+    # Tuesday and one for Wednesday; one by one, C works one of them and the other stays short (480
+    # minutes, 48,000).
     unavailable = tuple(
         AvailabilitySpan(e, at(1, "00:00"), at(3, "00:00"), AvailabilityKind.UNAVAILABLE)
         for e in ("A", "B")
@@ -388,8 +390,8 @@ def test_people_of_small_groups_modelled_one_by_one_keep_their_own_days() -> Non
 
 
 def test_staffing_counts_leave_each_person_their_rest() -> None:
-    """One person cannot work Monday's LATE and Tuesday's EARLY (9 h apart): one is staffed,
-    the LATE, and Tuesday's 390 minutes stay short."""
+    """One person is staffed on Monday's LATE or Tuesday's EARLY, 9 h apart, not both."""
+    # The LATE is staffed, and Tuesday's 390 minutes stay short.
     demand = (
         DemandSpan(at(0, "13:30"), at(0, "22:00"), 1),
         DemandSpan(at(1, "07:00"), at(1, "13:30"), 1),
@@ -448,8 +450,8 @@ def test_relaxed_cap_is_exact_for_a_full_team() -> None:
 
 
 def test_relaxed_staffing_lets_two_of_three_break_at_once() -> None:
-    """Three of nine at work: the relaxed cap 1 + 1.5 x (1 - 1/4) allows two on a break, the
-    exact cap max(1, floor(1.5)) one."""
+    """With three of nine at work the relaxed cap lets two break at once, the exact cap one."""
+    # The relaxed cap is 1 + 1.5 x (1 - 1/4), the exact cap max(1, floor(1.5)).
     staffing = on_one_break_slot(9, 3, 2)
     solver = solved(staffing.model)
     assert staffing.break_cap_violations(solver.value) == [at(0, "10:00") // 15]
@@ -463,9 +465,10 @@ def test_staffing_held_where_busy_keeps_the_real_break_cap() -> None:
 
 
 def test_held_staffing_bounds_the_roster_only_up_to_its_guard() -> None:
-    """One person and demand for four: the roster gives them a break under max(1, ...) = 1
-    (145,500); held at floor(share x 1) = 0 they cannot work (192,000), so only the guard, the
-    shortfall of three while one works (4,500), makes the held bound valid."""
+    """Held staffing bounds the roster only up to its guard."""
+    # One person and demand for four: the roster gives them a break under max(1, ...) = 1 (145,500);
+    # held at floor(share x 1) = 0 they cannot work (192,000), so only the guard, the shortfall of
+    # three while one works (4,500), makes the held bound valid.
     scenario = on_one_break_slot(1, 1, 1).scenario
     optimum = optimal_roster(scenario).objective
     staffing = StaffingModel(scenario, relax_break_cap=True)
@@ -477,9 +480,10 @@ def test_held_staffing_bounds_the_roster_only_up_to_its_guard() -> None:
 
 
 def test_guard_counts_every_other_share_on_the_floor() -> None:
-    """E1 breaks under 2/5, E2 and E3 under 1/2, demand 5: breaking the 2/5 hold leaves at
-    most ceil(5/2) - 1 = 2 of E1's share and both others on the floor (1 short, 1,500); the
-    1/2 hold, 1 and E1 (3 short, 4,500). The least of them bounds the roster."""
+    """A guard counts every other share on the floor; the least guard bounds the roster."""
+    # E1 breaks under 2/5, E2 and E3 under 1/2, demand 5: breaking the 2/5 hold leaves at most
+    # ceil(5/2) - 1 = 2 of E1's share and both others on the floor (1 short, 1,500); the 1/2 hold, 1
+    # and E1 (3 short, 4,500).
     scenario = make_scenario(
         horizon=Horizon(make_scenario().horizon.start, days=1),
         employees=(
@@ -504,8 +508,9 @@ def test_guard_counts_every_other_share_on_the_floor() -> None:
 def test_counts_first_records_the_held_bound_only_up_to_its_guard(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Held everywhere, the scenario above's held bound (192,000) is above the roster optimum
-    (145,500): the search records at most the guard's 4,500 from it (CP-SAT alone)."""
+    """Counts first records a held bound above the roster optimum only up to its guard."""
+    # Held everywhere, the scenario above's held bound (192,000) is above the roster optimum
+    # (145,500): the search records at most the guard's 4,500 from it (CP-SAT alone).
     monkeypatch.setattr(search_module, "HOLD_ABOVE", 0)
     monkeypatch.setattr(search_module, "is_linear", lambda model: False)
     scenario = on_one_break_slot(1, 1, 1).scenario
@@ -518,9 +523,9 @@ def test_counts_first_records_the_held_bound_only_up_to_its_guard(
 def test_counts_first_proves_the_held_counts_once_the_start_is_in(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The held counts' proof waits for the starting roster, so a long proof does not delay
-    the first roster; the solve is optimal once the bound meets it, and verified (the held
-    solve cut short: its bound one below its counts)."""
+    """The held counts' proof waits for the starting roster, and the solve ends optimal."""
+    # A long proof thus does not delay the first roster; the solve is optimal once the bound meets
+    # it, and verified (the held solve cut short: its bound one below its counts).
     monkeypatch.setattr(search_module, "DECOMPOSE_FROM", 1)
     solve_counts = search_module._Search._solve_counts
 
@@ -549,8 +554,9 @@ def test_counts_first_proves_the_held_counts_once_the_start_is_in(
 def test_the_counts_keep_the_bound_highs_reaches_without_counts(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """HiGHS stopped by its time with a bound and no counts (as on four weeks): its bound
-    raises the counts' bound above CP-SAT's, never above the counts themselves."""
+    """A bound HiGHS reaches without counts raises the counts' bound, never above the counts."""
+    # HiGHS is stopped by its time with a bound and no counts (as on four weeks); its bound raises
+    # the counts' bound above CP-SAT's.
     scenario = on_one_break_slot(1, 1, 1).scenario
     staffing = StaffingModel(scenario, relax_break_cap=True)
     assert search_module.is_linear(staffing.model)
@@ -578,9 +584,9 @@ def test_the_counts_keep_the_bound_highs_reaches_without_counts(
 def test_counts_first_proves_the_held_counts_as_a_linear_program(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """HiGHS proves the held counts' optimum within the staffing time (only the weekend
-    spread is left to price later), and the bound it records stays at most the roster
-    optimum (see above)."""
+    """HiGHS proves the held counts' optimum within the staffing time."""
+    # Only the weekend spread is left to price later, and the bound it records stays at most the
+    # roster optimum (see above).
     monkeypatch.setattr(search_module, "HOLD_ABOVE", 0)
     scenario = on_one_break_slot(1, 1, 1).scenario
     search = search_module._Search(scenario, "aggregated", 10.0, 2, 0, 0.0)
@@ -591,9 +597,10 @@ def test_counts_first_proves_the_held_counts_as_a_linear_program(
 
 @pytest.mark.parametrize("inside", [True, False])
 def test_staffing_prices_a_prefer_span_inside_an_avoid_span(inside: bool) -> None:
-    """A prefers Monday's afternoon but avoids all Monday (or only its small hours): every
-    roster refuses one of the two (10) where the prefer span lies inside the avoid span, and
-    the counts, which model no one person's shifts, price exactly that; otherwise nothing."""
+    """The staffing counts price a prefer span inside an avoid span as every roster does."""
+    # A prefers Monday's afternoon but avoids all Monday (or only its small hours): every roster
+    # refuses one of the two (10) where the prefer span lies inside the avoid span, and the counts,
+    # which model no one person's shifts, price exactly that; otherwise nothing.
     avoid_end = at(1, "00:00") if inside else at(0, "06:00")
     spans = (
         AvailabilitySpan("A", at(0, "13:00"), at(0, "17:00"), AvailabilityKind.PREFER),
@@ -619,8 +626,9 @@ def weekend_of_three() -> Scenario:
 
 
 def test_staffing_prices_the_weekend_spread_from_the_sets_of_days() -> None:
-    """Whoever works the Saturday carries a weekend load of 500 and the others none: 2 x 500
-    in every roster, which the held counts price exactly once their sets of days are there."""
+    """The held counts price the weekend spread exactly once their sets of days are there."""
+    # Whoever works the Saturday carries a weekend load of 500 and the others none: 2 x 500 in every
+    # roster.
     scenario = weekend_of_three()
     staffing = StaffingModel(scenario)
     staffing.add_day_masks()
@@ -642,9 +650,9 @@ def test_staffing_prices_the_weekend_spread_from_the_sets_of_days() -> None:
 def test_the_held_proof_prices_the_weekend_spread_with_a_back_office(
     person: Employee, expected: int
 ) -> None:
-    """With a back office open every day the held counts' proof still prices
-    weekend_of_three's spread, with B1 in the back office only or X cross-trained (who takes
-    the Saturday, a load of 250 against 0): the bound rises from the counts' to the optimum."""
+    """With a back office open every day the held counts' proof still prices the weekend spread."""
+    # The spread is weekend_of_three's, with B1 in the back office only or X cross-trained (who
+    # takes the Saturday, a load of 250 against 0): the bound rises from the counts' to the optimum.
     base = weekend_of_three()
     scenario = dataclasses.replace(
         base,
@@ -665,10 +673,10 @@ def test_the_held_proof_prices_the_weekend_spread_with_a_back_office(
 def test_the_held_proof_hands_out_its_priced_counts_with_a_back_office(
     monkeypatch: pytest.MonkeyPatch, short: bool
 ) -> None:
-    """With X cross-trained beside weekend_of_three, the spread-priced counts (500, the
-    optimum) are handed out where the best roster so far costs more, each person toward the
-    weekend load they priced, and the roster they give is the best and verified; not where
-    the best roster leaves demand short (its relaxed phase gets the time)."""
+    """The held proof hands out its spread-priced counts where the best roster so far costs more."""
+    # With X cross-trained beside weekend_of_three the counts cost 500, the optimum; each person is
+    # handed toward the weekend load they priced, and the roster they give is the best and verified.
+    # Not where the best roster leaves demand short: its relaxed phase gets the time.
     monkeypatch.setattr(search_module, "DECOMPOSE_FROM", 1)
     base = weekend_of_three()
     person = employee("X", 16, office=Office.BOTH, max_minutes=960)
@@ -708,8 +716,9 @@ def test_the_held_proof_hands_out_its_priced_counts_with_a_back_office(
 def test_the_held_proof_needs_a_spread_to_price_with_a_back_office(
     monkeypatch: pytest.MonkeyPatch, back_office: bool, solves: int
 ) -> None:
-    """Over two weeks no spread is priced: an unproven held model is proven again for its
-    bound without a back office, and with one (B1) the roster search keeps that time."""
+    """With no spread to price, the held proof runs again only without a back office."""
+    # Over two weeks no spread is priced: an unproven held model is proven again for its bound
+    # without a back office, and with one (B1) the roster search keeps that time.
     base = weekend_of_three()
     people = base.employees + ((employee("B1", 40, office=Office.BACK),) if back_office else ())
     scenario = dataclasses.replace(
@@ -726,8 +735,8 @@ def test_the_held_proof_needs_a_spread_to_price_with_a_back_office(
 
 
 def test_counts_first_ends_once_a_roster_meets_the_bound(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Through the counts-first start the roster of the spread-priced counts meets their bound
-    (1,000), so the search ends there: no phase after the start runs."""
+    """Counts first ends once the start's roster meets the bound: no phase after the start runs."""
+    # The roster of the spread-priced counts meets their bound (1,000).
     monkeypatch.setattr(search_module, "DECOMPOSE_FROM", 1)
     phases = watch_phases(monkeypatch)
     result = solve(weekend_of_three(), time_limit=10.0, workers=2, seed=0)
@@ -737,9 +746,10 @@ def test_counts_first_ends_once_a_roster_meets_the_bound(monkeypatch: pytest.Mon
 
 
 def test_small_groups_one_by_one_give_counts_people_can_work() -> None:
-    """The three people of weekend_of_three form one small group: re-solved one by one with
-    the spread priced, the counts cost the roster optimum (1,000) and each person works one of
-    the three shifts."""
+    """A small group re-solved one by one gives counts its people can work."""
+    # The three people of weekend_of_three form one small group: re-solved one by one with the
+    # spread priced, the counts cost the roster optimum (1,000) and each person works one of the
+    # three shifts.
     scenario = weekend_of_three()
     search = search_module._Search(scenario, "aggregated", 10.0, 2, 0, 0.0)
     assert search.staff_then_assign() is not None and search.held_proof is not None
@@ -756,8 +766,9 @@ def test_small_groups_one_by_one_give_counts_people_can_work() -> None:
 
 
 def test_staffing_leaves_the_spread_of_groups_sharing_a_profile_to_the_roster() -> None:
-    """A and B (group a) share their pattern group with C (group b): the sets of days in use
-    are not group a's alone, so no spread is priced."""
+    """No spread is priced for groups that share a pattern group."""
+    # A and B (group a) share their pattern group with C (group b): the sets of days in use are not
+    # group a's alone.
     base = weekend_of_three()
     people = tuple(
         dataclasses.replace(e, group="a" if e.employee_id in ("A", "B") else "b")
@@ -770,8 +781,8 @@ def test_staffing_leaves_the_spread_of_groups_sharing_a_profile_to_the_roster() 
 
 
 def test_staffing_leaves_the_spread_of_a_longer_horizon_to_the_roster() -> None:
-    """Over two weeks a set of days is one block of a person's horizon, not all of it, so the
-    held counts price no spread there (0 stays a lower bound)."""
+    """Over two weeks the held counts price no spread, leaving it to the roster."""
+    # A set of days is then one block of a person's horizon, not all of it; 0 stays a lower bound.
     scenario = dataclasses.replace(
         weekend_of_three(), horizon=Horizon(make_scenario().horizon.start, days=14)
     )
@@ -842,8 +853,9 @@ def staffed_days(staffing: StaffingModel, solver: cp_model.CpSolver) -> list[int
 
 
 def test_day_masks_keep_the_weekly_rest_the_counts_alone_miss() -> None:
-    """Sunday off after a Saturday to 17:00 leaves 31 h of rest: with sets of days the
-    person's day off moves into the week, at 240 more minutes short."""
+    """With sets of days the day off moves into the week, keeping the weekly rest."""
+    # Sunday off after a Saturday to 17:00 leaves 31 h of rest; the move costs 240 more minutes
+    # short.
     staffing = StaffingModel(six_days_of_seven())
     solver = solved(staffing.model)
     assert staffed_days(staffing, solver) == [0, 1, 2, 3, 4, 5]
@@ -858,9 +870,9 @@ def test_day_masks_keep_the_weekly_rest_the_counts_alone_miss() -> None:
 
 
 def test_run_joins_keep_the_run_limit_across_a_week_end() -> None:
-    """One person for five days a week, asked for Wed-Sun then Mon-Fri: ten days in a row
-    the sets of days allow alone, so the joins leave a demanded day short and a day over, as
-    the roster optimum does."""
+    """Run joins keep the run limit across the end of a week, as the roster optimum does."""
+    # One person for five days a week, asked for Wed-Sun then Mon-Fri: the sets of days alone allow
+    # those ten days in a row, so the joins leave a demanded day short and a day over.
     demand = tuple(DemandSpan(at(day, "09:00"), at(day, "17:00"), 1) for day in range(2, 12))
     person = employee("A", 40, min_minutes=5 * 480, max_minutes=5 * 480, max_days=5)
     scenario = without_breaks(14, (person,), demand, shifts=(DAY,))
@@ -908,17 +920,18 @@ def hand_out_two_weeks_of_six(masks: list[tuple[int, ...]] | None) -> list[tuple
 
 
 def test_hand_out_gives_each_person_their_set_of_days() -> None:
-    """A off on Wednesday and B on Thursday: the hand-out follows the sets of days, where
-    without them A, first in line, takes Wednesday."""
+    """The hand-out follows the sets of days: A is off on Wednesday and B on Thursday."""
+    # Without them A, first in line, takes Wednesday.
     held = hand_out_two_weeks_of_six([(0, 1, 3, 4, 5, 6), (0, 1, 2, 4, 5, 6)])
     assert held == [("A", d) for d in (0, 1, 3, 4, 5, 6)] + [("B", d) for d in (0, 1, 2, 4, 5, 6)]
     assert ("A", 2) in hand_out_two_weeks_of_six(None)
 
 
 def test_hand_out_joins_sets_of_days_across_a_week_end_within_the_run_limit() -> None:
-    """Over two weeks of Mon-Fri and Wed-Sun for A and B (at most 6 days in a row), whoever
-    works to the first Sunday starts the second week on Wednesday: handed out week by week,
-    the first in line took Wed-Sun then Mon-Fri, ten days in a row."""
+    """The hand-out joins sets of days across the end of a week within the run limit."""
+    # Over two weeks of Mon-Fri and Wed-Sun for A and B (at most 6 days in a row), whoever works to
+    # the first Sunday starts the second week on Wednesday: handed out week by week, the first in
+    # line took Wed-Sun then Mon-Fri, ten days in a row.
     people = tuple(employee(e, 40, max_minutes=5 * 480, max_days=5) for e in ("A", "B"))
     scenario = without_breaks(14, people, (), shifts=(DAY,))
     staffing = StaffingModel(scenario)
@@ -942,8 +955,9 @@ def test_hand_out_joins_sets_of_days_across_a_week_end_within_the_run_limit() ->
 
 
 def test_a_single_day_off_keeps_the_weekly_rest_only_with_the_right_shifts() -> None:
-    """Off on Wednesday, 07:00-15:30 on Tuesday then 13:30-22:00 on Thursday leaves 46 h;
-    off on Monday, Tuesday's latest start leaves 37.5 h; with 07:00-15:30 only, 31 h."""
+    """A single day off keeps the weekly rest only with the right shifts."""
+    # Off on Wednesday, 07:00-15:30 on Tuesday then 13:30-22:00 on Thursday leaves 46 h; off on
+    # Monday, Tuesday's latest start leaves 37.5 h; with 07:00-15:30 only, 31 h.
     spans = {
         day: (at(day, "07:00"), at(day, "13:30"), at(day, "15:30"), at(day, "22:00"))
         for day in range(7)
@@ -960,8 +974,8 @@ def test_a_single_day_off_keeps_the_weekly_rest_only_with_the_right_shifts() -> 
 
 
 def test_a_pattern_fits_a_set_of_days_only_where_its_lengths_are_offered() -> None:
-    """Two 7.5 h shifts offered only at the weekend fit Mon-Fri-Sat-Sun's set but not
-    Mon-Tue-Wed-Sat's, which has one weekend day."""
+    """Two 7.5 h shifts offered only at the weekend fit Mon-Fri-Sat-Sun but not Mon-Tue-Wed-Sat."""
+    # Mon-Tue-Wed-Sat has one weekend day.
     offered = {day: {480, 240} for day in range(5)} | {5: {450, 240}, 6: {450, 240}}
     pattern = {480: 2, 450: 2}
     assert _can_hold(pattern, (0, 4, 5, 6), offered)
@@ -970,8 +984,9 @@ def test_a_pattern_fits_a_set_of_days_only_where_its_lengths_are_offered() -> No
 
 
 def test_hand_out_keeps_the_long_shift_for_whoever_needs_it_most() -> None:
-    """Friday's 8 h shift goes to B, whose pattern holds two of them on two days, and the
-    7.5 h one to A; A first would leave B nothing of their length on Friday."""
+    """Friday's 8 h shift goes to B, who needs it most, and the 7.5 h one to A."""
+    # B's pattern holds two of them on two days; A first would leave B nothing of their length on
+    # Friday.
     fri_sat = frozenset({4, 5})
     long, short = (
         shift("LONG", "08:00", "16:00", fri_sat),
@@ -990,8 +1005,9 @@ def test_hand_out_keeps_the_long_shift_for_whoever_needs_it_most() -> None:
 
 
 def test_polishing_a_day_at_a_time_reaches_the_optimum() -> None:
-    """Counts with all three people on Monday (8 h surplus) are re-solved a day at a time, the
-    other day fixed, down to the optimum: two on Monday, one on Tuesday, no cost."""
+    """Counts re-solved a day at a time, the other day fixed, come down to the optimum."""
+    # They start with all three people on Monday (8 h surplus); the optimum is two on Monday, one on
+    # Tuesday, no cost.
     scenario = two_day_scenario()
     staffing = StaffingModel(scenario)
     monday = staffing.day_decisions()[0]
@@ -1007,10 +1023,10 @@ def test_polishing_a_day_at_a_time_reaches_the_optimum() -> None:
 
 @pytest.mark.parametrize(("back_office", "left"), [(False, 3 * 8 * 60), (True, 0)])
 def test_polishing_with_a_back_office_widens_to_two_days(back_office: bool, left: int) -> None:
-    """Over three days E1 and E2 (off from Tuesday) work one day each. Both on Monday, they
-    leave 8 h surplus there and Tuesday 8 h short; no one day's counts can move alone, so
-    one-day windows keep 480 + 2 x 480 (surplus 1, shortfall 2 a minute). With a back office
-    (B1) the windows widen to two days and reach 0."""
+    """With a back office the polish's windows widen to two days and reach 0."""
+    # Over three days E1 and E2 (off from Tuesday) work one day each. Both on Monday, they leave 8 h
+    # surplus there and Tuesday 8 h short; no one day's counts can move alone, so one-day windows
+    # keep 480 + 2 x 480 (surplus 1, shortfall 2 a minute). The back office is B1.
     base = dataclasses.replace(
         two_day_scenario(), horizon=Horizon(make_scenario().horizon.start, days=3)
     )
@@ -1041,8 +1057,8 @@ def test_polishing_with_a_back_office_widens_to_two_days(back_office: bool, left
 
 
 def test_polishing_stops_when_told() -> None:
-    """The polish beside HiGHS stops once HiGHS has proven its counts: told to stop at once, it
-    leaves the 8 h surplus of all three people on Monday as it was."""
+    """The polish beside HiGHS stops once HiGHS has proven its counts."""
+    # Told to stop at once, it leaves the 8 h surplus of all three people on Monday as it was.
     scenario = two_day_scenario()
     staffing = StaffingModel(scenario)
     monday = staffing.day_decisions()[0]
@@ -1053,8 +1069,8 @@ def test_polishing_stops_when_told() -> None:
 
 @pytest.mark.parametrize(("linear", "workers"), [(False, 2), (True, 1)])
 def test_solving_counts_goes_on_from_cp_sat_beside_highs(linear: bool, workers: int) -> None:
-    """``then`` gets CP-SAT's counts and CP-SAT's workers (one fewer while HiGHS solves on a
-    copy of the model), and what it returns is among the counts compared."""
+    """``then`` gets CP-SAT's counts and workers; what it returns is among the counts compared."""
+    # It has one worker fewer while HiGHS solves on a copy of the model.
     scenario = two_day_scenario()
     staffing = StaffingModel(scenario)
     search = search_module._Search(scenario, "aggregated", 10.0, 2, 0, 0.0)
@@ -1080,9 +1096,10 @@ def test_solving_counts_goes_on_from_cp_sat_beside_highs(linear: bool, workers: 
 def test_the_hand_out_balances_hours_with_a_back_office_only_beyond_two_weeks(
     monkeypatch: pytest.MonkeyPatch, days: int, back_office: bool, balanced: bool
 ) -> None:
-    """The hand-out balances the hours toward the contracts, before and after its re-hands,
-    always for a front office alone and with a back office (B1) only over more than
-    `BACK_OFFICE_BALANCE_DAYS` days; the roster handed out breaks no rule (verifier)."""
+    """The hand-out balances hours toward the contracts, with a back office only past two weeks."""
+    # It balances before and after its re-hands, always for a front office alone and with a back
+    # office (B1) only over more than `BACK_OFFICE_BALANCE_DAYS` days; the roster handed out breaks
+    # no rule (verifier).
     base = weekend_of_three()
     people = base.employees + ((employee("B1", 40, office=Office.BACK),) if back_office else ())
     scenario = dataclasses.replace(
@@ -1113,9 +1130,10 @@ def test_the_hand_out_balances_hours_with_a_back_office_only_beyond_two_weeks(
 def test_held_counts_that_come_late_are_still_polished(
     monkeypatch: pytest.MonkeyPatch, late: bool
 ) -> None:
-    """The held solve goes on past its time until its first counts (`HELD_GRACE_SHARE` of
-    the limit more); counts that come late (here a solve made to start 0.8 s late, 0.5 s
-    given) get the polish's share of the held time from then, counts on time the rest of it."""
+    """Held counts that come late still get the polish's share of the held time from then."""
+    # The held solve goes on past its time until its first counts (`HELD_GRACE_SHARE` of the limit
+    # more); here a solve is made to start 0.8 s late, 0.5 s given. Counts on time get the rest of
+    # the held time.
     scenario = two_day_scenario()
     staffing = StaffingModel(scenario)
     search = search_module._Search(scenario, "aggregated", 20.0, 2, 0, 0.0)
@@ -1154,8 +1172,8 @@ def test_held_counts_that_come_late_are_still_polished(
 def test_polishing_presolves_after_a_window_runs_to_its_cap(
     monkeypatch: pytest.MonkeyPatch, first_capped: bool
 ) -> None:
-    """Windows are solved without presolve until one runs to its cap unproven (here the first,
-    made to find nothing); from then on with presolve. Either way the polish reaches 0."""
+    """Windows are solved without presolve until one runs to its cap unproven, then with it."""
+    # Here the first window is made to find nothing; either way the polish reaches 0.
     scenario = two_day_scenario()
     staffing = StaffingModel(scenario)
     monday = staffing.day_decisions()[0]

@@ -94,8 +94,8 @@ def test_read_grid_flattens_dotted_keys(tmp_path: Path) -> None:
 
 
 def test_read_grid_errors_name_the_file_and_key(tmp_path: Path) -> None:
-    """A missing base, an unknown key, a bad base folder or TOML nested too deeply for the
-    parser is an InputError."""
+    """A missing base, an unknown key, a bad base folder or too deep TOML is an InputError."""
+    # Too deep means TOML nested too deeply for the parser.
     path = tmp_path / "grid.toml"
     path.write_text("[axes]\ndemand_scale = [1.0]\n")
     with pytest.raises(InputError, match=r"^grid.toml, column base: expected the base"):

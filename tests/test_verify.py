@@ -100,8 +100,9 @@ def test_clean_week_has_no_violations() -> None:
 
 @pytest.mark.parametrize("year", ["0001", "9999"])
 def test_a_shift_in_a_far_year_is_outside_the_horizon(year: str) -> None:
-    """A year's typo in a roster row is reported as outside the horizon, without sizing the
-    presence arrays to the millennia in between (which ran out of memory)."""
+    """A year's typo in a roster row is reported as outside the horizon."""
+    # It is reported without sizing the presence arrays to the millennia in between, which ran out
+    # of memory.
     scenario = make_scenario()
     frame = format_roster(roster(scenario, assign(scenario, "E1", 0, "EARLY")))
     for column in ("start", "end"):
