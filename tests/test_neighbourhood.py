@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from conftest import START, employee, make_scenario
 from ortools.sat.python import cp_model
-from test_day_level import DAY_WEIGHTS, OVER, UNDER, D, L, line, person, scenario
+from test_day_level import DAY_WEIGHTS, OVER, UNDER, D, E, L, line, person, scenario
 
 import scheduler.model.search as search_module
 from scheduler.data import (
@@ -398,7 +398,8 @@ def test_kinds_take_a_turn_each_then_are_drawn_by_their_rate() -> None:
     built = RosterModel(scenario(days=14, employees=two_people().employees))
     hood = Neighbourhoods(built, seed=0)
     first = [hood.choose() for _ in range(3)]
-    assert [free.kind for free in first] == list(neighbourhood.KINDS)
+    # One template: no types kind.
+    assert [free.kind for free in first] == [k for k in neighbourhood.KINDS if k != "types"]
     for free, gain_rate in zip(first, (0.01, 0.1, 0.0), strict=True):
         hood.adapt(free, proven=False, improved=gain_rate > 0, gain_rate=gain_rate)
     assert hood.rate == pytest.approx({"people": 0.003, "days": 0.03, "costly": 0.0})
@@ -660,6 +661,56 @@ def test_costly_kind_only_up_to_twelve_weeks() -> None:
     long = Neighbourhoods(RosterModel(scenario(days=days + 1, employees=employees)))
     assert {short.choose().kind for _ in range(3)} == {"people", "days", "costly"}
     assert {long.choose().kind for _ in range(6)} == {"people", "days"}
+
+
+def three_templates(days: int = 3) -> Scenario:
+    """Two people, templates D, E and L, one person wanted on each every day."""
+    return scenario(
+        days=days,
+        employees=two_people().employees,
+        shifts=(D, E, L),
+        shift_demand=tuple(line(d, 1, s) for d in range(days) for s in ("D", "E", "L")),
+    )
+
+
+def test_types_neighbourhoods_free_everyones_shifts_of_their_templates() -> None:
+    """A types neighbourhood frees every person's shifts of its templates on every day, no other."""
+    built = RosterModel(three_templates())
+    hood = Neighbourhoods(built, seed=0, kinds=("types",))
+    assert hood.size["types"] == 1  # half of three templates, rounded down
+    hood.size["types"] = 2
+    free = hood.choose()
+    assert free.kind == "types" and free.templates is not None and len(free.templates) == 2
+    assert free.people is None and free.days is None and not hood.is_whole(free)
+    hood.fix(lambda var: 0, free)
+    proto = built.model.proto.variables
+    open_cells = {
+        (employee_id, built.work[index].day, built.work[index].template.shift_id)
+        for (employee_id, index), var in built.x.items()
+        if tuple(proto[var.index].domain) == (0, 1)
+    }
+    assert open_cells == set(itertools.product(("E1", "E2"), range(3), free.templates))
+    hood.release()
+
+
+def test_types_kind_needs_two_templates_and_grows_to_the_whole_model() -> None:
+    """With one template there is no types kind; with three it grows to all, the whole model."""
+    one = Neighbourhoods(RosterModel(scenario(days=3, employees=two_people().employees)))
+    assert "types" not in one.kinds
+    hood = Neighbourhoods(RosterModel(three_templates()), kinds=("types",))
+    for _ in range(4):
+        hood.adapt(hood.choose(), proven=True)
+    assert hood.size["types"] == 3
+    assert hood.is_whole(hood.choose())
+    hood.adapt(hood.choose(), proven=False)
+    assert hood.size["types"] == 2
+
+
+def test_types_neighbourhoods_free_a_window_of_a_long_horizon() -> None:
+    """Past 12 weeks a types neighbourhood frees its templates on 4 weeks, not the whole horizon."""
+    built = RosterModel(three_templates(days=PEOPLE_WHOLE_HORIZON_DAYS + 1))
+    free = Neighbourhoods(built, seed=0, kinds=("types",)).choose()
+    assert free.days is not None and len(free.days) == PEOPLE_WINDOW_DAYS
 
 
 def test_people_neighbourhoods_free_every_day_of_twelve_weeks() -> None:

@@ -44,9 +44,15 @@ __all__ = [
 
 T = TypeVar("T")
 
-KINDS = ("people", "days", "costly")
-"""The neighbourhood kinds: some people over the horizon, a window of days, and days drawn by
-what the best roster's cover costs on them (see `Neighbourhoods`).
+KINDS = ("people", "days", "costly", "types")
+"""The neighbourhood kinds: some people over the horizon, a window of days, days drawn by
+what the best roster's cover costs on them, and everyone's shifts of some templates over the
+horizon (see `Neighbourhoods`).
+
+The fourth kind moves a shift between people and days at once, which neither people nor
+windows do on a plateau (Curtois at 60 s, seeds 0-3, against the first three: Instance12
+4,082, 4,090, 4,178, 4,186 against 4,191, 4,275, 4,177, 4,300; 9 446-451 with no stall against
+448-454 and a stall at 558; 8 1,317-1,333 against 1,313-1,331).
 
 The third kind frees together days a window does not, such as weekends a week apart (Curtois
 Instance8 at 60 s, seeds 0-11: mean gap 7.0 % against 14.3 % with the first two kinds alone;
@@ -423,11 +429,13 @@ def restore_domains(model: cp_model.CpModel, saved: Domains) -> None:
 
 @dataclass(frozen=True)
 class Neighbourhood:
-    """The part of a roster left free: some people on some days (None: all of them)."""
+    """The part of a roster left free: some people's shifts of some templates on some days
+    (None: all of them)."""
 
     kind: str
     people: frozenset[str] | None = None
     days: frozenset[int] | None = None
+    templates: frozenset[str] | None = None
 
 
 FIXED = Neighbourhood("fixed", frozenset(), frozenset())
@@ -437,11 +445,12 @@ FIXED = Neighbourhood("fixed", frozenset(), frozenset())
 class Neighbourhoods:
     """Fix a roster outside a neighbourhood on a built model, and release it again.
 
-    Three kinds by default (`KINDS`): a few people over the whole horizon (over four weeks of
+    Four kinds by default (`KINDS`): a few people over the whole horizon (over four weeks of
     one past twelve weeks), everyone over a window of days (which may wrap round from the
-    horizon's last day to its first), and everyone over some days wherever they lie, drawn with
+    horizon's last day to its first), everyone over some days wherever they lie, drawn with
     chances in proportion to what the best roster's cover costs on them (up to twelve weeks;
-    past them the first two alone). A fourth, ``costly_people``, is people of whom half are
+    past them not), and everyone's shifts of some templates (with two or more templates; over
+    four weeks past twelve). Another, ``costly_people``, is people of whom half are
     drawn with chances in proportion to their own cost in the best roster
     (`RosterModel.own_costs`). They take one turn each, then are drawn so that each kind's
     share of the time follows what it has lately gained per second (:data:`RATE_KEPT`). Each
@@ -470,7 +479,14 @@ class Neighbourhoods:
         # Past twelve weeks scattered days free too little: Curtois Instance20 (26 weeks) at
         # 300 s ended at 6,255 with the costly kind and 5,642 without.
         long = self.num_days > PEOPLE_WHOLE_HORIZON_DAYS
-        self.kinds = tuple(k for k in kinds if not (long and k == "costly"))
+        day = {o.index: o.day for o in built.work}
+        template = {o.index: o.template.shift_id for o in built.options}
+        self.templates = sorted(set(template.values()))
+        self.kinds = tuple(
+            k
+            for k in kinds
+            if not (long and k == "costly") and not (k == "types" and len(self.templates) < 2)
+        )
         # The costly kind has a size of its own: its sub-problems are proven in a tenth of a
         # second and grew the size the windows shared, to windows cut short (Curtois at 60 s,
         # seeds 0-5: Instance10 within 1 % in six runs of six against two, 12 mean gap
@@ -481,6 +497,7 @@ class Neighbourhoods:
             "costly_people": people,
             "days": min(7, self.num_days),
             "costly": min(7, self.num_days),
+            "types": max(1, len(self.templates) // 2),
         }
         self.turn = 0
         self.rate = dict.fromkeys(self.kinds, 0.0)
@@ -492,13 +509,15 @@ class Neighbourhoods:
         self._former: dict[int, list[int]] = {}
         # The literals the last call left free (None: no call since a release).
         self._free: set[int] | None = None
-        day = {o.index: o.day for o in built.work}
         self._var = {var.index: var for var in built.x.values()}
         self._by_person: dict[str, list[tuple[int, int]]] = defaultdict(list)
         self._by_day: dict[int, list[int]] = defaultdict(list)
+        self._by_template: dict[str, list[tuple[int, int]]] = defaultdict(list)
         for (employee_id, index), var in built.x.items():
             self._by_person[employee_id].append((day[index], var.index))
             self._by_day[day[index]].append(var.index)
+            if index in template:
+                self._by_template[template[index]].append((day[index], var.index))
         # The break variables by day. Left free, every sub-problem placed the whole horizon's
         # breaks again: on four weeks (N=100, 120 s) people neighbourhoods of 1-10 people found
         # nothing in 35 s, each cut short at 2 s; on a block with that block's breaks they took
@@ -522,6 +541,12 @@ class Neighbourhoods:
         size = self.size[kind]
         if kind == "costly":
             return Neighbourhood(kind, days=self._costly_days(size, value))
+        if kind == "types":
+            templates = frozenset(self.random.sample(self.templates, size))
+            if self.num_days <= PEOPLE_WHOLE_HORIZON_DAYS:
+                return Neighbourhood(kind, templates=templates)
+            window = self._window(PEOPLE_WINDOW_DAYS)
+            return Neighbourhood(kind, days=window, templates=templates)
         if kind in ("people", "costly_people"):
             own = {}
             if kind == "costly_people" and value is not None and complete:
@@ -594,7 +619,8 @@ class Neighbourhoods:
     def is_whole(self, free: Neighbourhood) -> bool:
         """Whether ``free`` leaves every assignment free (the whole model)."""
         people = free.people is None or len(free.people) >= len(self.people)
-        return people and (free.days is None or len(free.days) >= self.num_days)
+        templates = free.templates is None or len(free.templates) >= len(self.templates)
+        return people and templates and (free.days is None or len(free.days) >= self.num_days)
 
     def fix(
         self, value: Callable[[Any], int], free: Neighbourhood = FIXED, same_outside: bool = False
@@ -629,6 +655,13 @@ class Neighbourhoods:
         break variables of its days (every day's if it has none) if breaks are fixed too."""
         days = range(self.num_days) if free.days is None else free.days
         placed = {index for day in days for index in self._breaks_by_day.get(day, ())}
+        if free.templates is not None:
+            return placed | {
+                index
+                for shift_id in free.templates
+                for day, index in self._by_template.get(shift_id, ())
+                if free.days is None or day in free.days
+            }
         if free.people is not None:
             return placed | {
                 index
@@ -677,6 +710,7 @@ class Neighbourhoods:
         # everyone, as random people do, was no better on the whole (back office at 60 s,
         # seeds 0-2: N = 100 1.74, 0.77, 0.44 % against 0.33, 0.51, 0.42 %; N = 200 0.06,
         # 1.02, 0.17 % against 0.20, 1.18, 0.29 %; benchmarks/HISTORY.md, fifty-eighth session).
-        limit = len(self.people) if kind == "people" else self.num_days
+        limits = {"people": len(self.people), "types": len(self.templates)}
+        limit = limits.get(kind, self.num_days)
         step = 1 if proven else -1
         self.size[kind] = max(1, min(limit, self.size[kind] + step))
