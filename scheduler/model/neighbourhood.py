@@ -655,18 +655,17 @@ class Neighbourhoods:
         break variables of its days (every day's if it has none) if breaks are fixed too."""
         days = range(self.num_days) if free.days is None else free.days
         placed = {index for day in days for index in self._breaks_by_day.get(day, ())}
-        if free.templates is not None:
+        # A neighbourhood frees some people or some templates (never both), on its days.
+        by_key, keys = (
+            (self._by_template, free.templates)
+            if free.templates is not None
+            else (self._by_person, free.people)
+        )
+        if keys is not None:
             return placed | {
                 index
-                for shift_id in free.templates
-                for day, index in self._by_template.get(shift_id, ())
-                if free.days is None or day in free.days
-            }
-        if free.people is not None:
-            return placed | {
-                index
-                for person in free.people
-                for day, index in self._by_person.get(person, ())
+                for key in keys
+                for day, index in by_key.get(key, ())
                 if free.days is None or day in free.days
             }
         if free.days is not None:
