@@ -706,6 +706,18 @@ def test_types_kind_needs_two_templates_and_grows_to_the_whole_model() -> None:
     assert hood.size["types"] == 2
 
 
+def test_every_template_is_not_the_whole_model_beside_flex_days() -> None:
+    """With a back-office person, all templates free still leave the flex days fixed."""
+    back = dataclasses.replace(employee("B1", 0), office=Office.BACK)
+    problem = dataclasses.replace(three_templates(), employees=(person(), back))
+    hood = Neighbourhoods(RosterModel(problem), kinds=("types",))
+    every = Neighbourhood("types", templates=frozenset({"D", "E", "L"}))
+    assert not hood.is_whole(every)
+    assert len(hood._literals(every)) < len(hood.built.x)
+    front = Neighbourhoods(RosterModel(three_templates()), kinds=("types",))
+    assert front.is_whole(every) and len(front._literals(every)) == len(front.built.x)
+
+
 def test_types_neighbourhoods_free_a_window_of_a_long_horizon() -> None:
     """Past 12 weeks a types neighbourhood frees its templates on 4 weeks, not the whole horizon."""
     built = RosterModel(three_templates(days=PEOPLE_WHOLE_HORIZON_DAYS + 1))

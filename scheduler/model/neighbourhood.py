@@ -518,6 +518,8 @@ class Neighbourhoods:
             self._by_day[day[index]].append(var.index)
             if index in template:
                 self._by_template[template[index]].append((day[index], var.index))
+        # Flex days have no template: a types neighbourhood never frees them.
+        self._untemplated = any(index not in template for _, index in built.x)
         # The break variables by day. Left free, every sub-problem placed the whole horizon's
         # breaks again: on four weeks (N=100, 120 s) people neighbourhoods of 1-10 people found
         # nothing in 35 s, each cut short at 2 s; on a block with that block's breaks they took
@@ -619,7 +621,9 @@ class Neighbourhoods:
     def is_whole(self, free: Neighbourhood) -> bool:
         """Whether ``free`` leaves every assignment free (the whole model)."""
         people = free.people is None or len(free.people) >= len(self.people)
-        templates = free.templates is None or len(free.templates) >= len(self.templates)
+        templates = free.templates is None or (
+            len(free.templates) >= len(self.templates) and not self._untemplated
+        )
         return people and templates and (free.days is None or len(free.days) >= self.num_days)
 
     def fix(
