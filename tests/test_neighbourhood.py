@@ -693,6 +693,28 @@ def test_types_neighbourhoods_free_everyones_shifts_of_their_templates() -> None
     hood.release()
 
 
+def test_types_neighbourhoods_draw_half_their_templates_by_cover_cost() -> None:
+    """A types neighbourhood draws up to half its templates by cover cost, the rest at random."""
+    problem = three_templates()
+    built = RosterModel(problem)
+    # E1 on D and E2 on E every day: L is one short on each of the three days.
+    roster = [
+        Assignment(employee_id, day, template.shift_id, *template.span_on(day))
+        for employee_id, template in (("E1", D), ("E2", E))
+        for day in range(3)
+    ]
+    value = roster_values(built, roster)
+    costs = built.template_cover_costs(value)
+    assert {shift_id: cost for shift_id, cost in costs.items() if cost} == {"L": 3 * UNDER}
+    assert sum(costs.values()) == verify(problem, roster_frame(problem, roster)).costs.objective
+    hood = Neighbourhoods(built, seed=0, kinds=("types",))
+    assert all(hood.choose(value).templates == {"L"} for _ in range(20))
+    hood.size["types"] = 2
+    pairs = [hood.choose(value).templates or frozenset() for _ in range(40)]
+    assert all("L" in pair and len(pair) == 2 for pair in pairs)
+    assert {frozenset({"L", "D"}), frozenset({"L", "E"})} == set(pairs)
+
+
 def test_types_kind_needs_two_templates_and_grows_to_the_whole_model() -> None:
     """With one template there is no types kind; with three it grows to all, the whole model."""
     one = Neighbourhoods(RosterModel(scenario(days=3, employees=two_people().employees)))

@@ -47,12 +47,18 @@ T = TypeVar("T")
 KINDS = ("people", "days", "costly", "types")
 """The neighbourhood kinds: some people over the horizon, a window of days, days drawn by
 what the best roster's cover costs on them, and everyone's shifts of some templates over the
-horizon (see `Neighbourhoods`).
+horizon, up to half of them drawn by what the best roster's cover costs on them (see
+`Neighbourhoods`).
 
 The fourth kind moves a shift between people and days at once, which neither people nor
 windows do on a plateau (Curtois at 60 s, seeds 0-3, against the first three: Instance12
 4,082, 4,090, 4,178, 4,186 against 4,191, 4,275, 4,177, 4,300; 9 446-451 with no stall against
-448-454 and a stall at 558; 8 1,317-1,333 against 1,313-1,331).
+448-454 and a stall at 558; 8 1,317-1,333 against 1,313-1,331). Drawing up to half its
+templates by their cover cost, rather than all at random, took six runs of twelve within 1 %
+against one (seeds 0-3 at 60 s: 12 4,072, 4,181, 4,070, 4,095 against 4,166, 4,085, 4,082,
+4,192; 8 1,334, 1,310, 1,311, 1,321 against 1,324, 1,330, 1,334, 1,314; 9 441, 455, 447, 442
+against 442, 448, 450, 452; 12 over seeds 4-7 4,086, 4,103, 4,205, 4,098 against 4,170, 4,126,
+4,092, 4,183).
 
 The third kind frees together days a window does not, such as weekends a week apart (Curtois
 Instance8 at 60 s, seeds 0-11: mean gap 7.0 % against 14.3 % with the first two kinds alone;
@@ -449,8 +455,9 @@ class Neighbourhoods:
     one past twelve weeks), everyone over a window of days (which may wrap round from the
     horizon's last day to its first), everyone over some days wherever they lie, drawn with
     chances in proportion to what the best roster's cover costs on them (up to twelve weeks;
-    past them not), and everyone's shifts of some templates (with two or more templates; over
-    four weeks past twelve). Another, ``costly_people``, is people of whom half are
+    past them not), and everyone's shifts of some templates, up to half of them drawn by what
+    the best roster's cover costs on them (with two or more templates; over four weeks past
+    twelve). Another, ``costly_people``, is people of whom half are
     drawn with chances in proportion to their own cost in the best roster
     (`RosterModel.own_costs`). They take one turn each, then are drawn so that each kind's
     share of the time follows what it has lately gained per second (:data:`RATE_KEPT`). Each
@@ -536,15 +543,15 @@ class Neighbourhoods:
     ) -> Neighbourhood:
         """The next neighbourhood, of a kind in turn or drawn by rate: random people, people
         drawn by their own cost, a window from a random day, or days drawn by their cover's
-        cost in the roster ``value`` gives (a value per assignment literal, and per variable
-        if ``complete``)."""
+        cost in the roster ``value`` gives, or templates partly drawn by theirs (a value per
+        assignment literal, and per variable if ``complete``)."""
         kind = self._next_kind()
         self.turn += 1
         size = self.size[kind]
         if kind == "costly":
             return Neighbourhood(kind, days=self._costly_days(size, value))
         if kind == "types":
-            templates = frozenset(self.random.sample(self.templates, size))
+            templates = frozenset(self._costly_templates(size, value))
             if self.num_days <= PEOPLE_WHOLE_HORIZON_DAYS:
                 return Neighbourhood(kind, templates=templates)
             window = self._window(PEOPLE_WINDOW_DAYS)
@@ -587,6 +594,12 @@ class Neighbourhoods:
         proportion to their cost, made up with random days where fewer cost anything."""
         costs = {} if value is None else self.built.day_cover_costs(value)
         return frozenset(self._draw_by_cost(list(range(self.num_days)), costs, size, size))
+
+    def _costly_templates(self, size: int, value: Callable[[Any], int] | None) -> list[str]:
+        """``size`` templates, up to half of them drawn from those whose cover costs something
+        under ``value``, with chances in proportion to it, the rest at random."""
+        costs = {} if value is None else self.built.template_cover_costs(value)
+        return self._draw_by_cost(self.templates, costs, (size + 1) // 2, size)
 
     def _people_by_cost(self, size: int, costs: Mapping[str, int]) -> list[str]:
         """``size`` people, up to half of them drawn from those with an own cost in ``costs``

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Literal
+from typing import Literal, TypeVar
 
 from ortools.sat.python import cp_model
 
@@ -28,6 +28,7 @@ from scheduler.data import (
     Office,
     PlacedBreak,
     Scenario,
+    ShiftDemand,
     break_cap,
     fairness_categories,
     fairness_factor,
@@ -47,6 +48,7 @@ Formulation = Literal["aggregated", "individual"]
 FORMULATIONS: tuple[Formulation, ...] = ("aggregated", "individual")
 Line = str | None
 SkillClass = frozenset[str]
+K = TypeVar("K")
 CAP_TOKEN = "@max_on_break="
 """Marks a skill class with its staggering share when people's shares differ."""
 
@@ -747,12 +749,22 @@ class RosterModel:
     def day_cover_costs(self, value: Callable[[cp_model.IntVar], int]) -> dict[int, int]:
         """What the day-level cover lines cost per day (short and extra, weighted) in a
         solution given as a value per assignment literal."""
-        costs: dict[int, int] = defaultdict(int)
+        return self._cover_costs(value, lambda line: line.day)
+
+    def template_cover_costs(self, value: Callable[[cp_model.IntVar], int]) -> dict[str, int]:
+        """What the day-level cover lines cost per shift template in such a solution."""
+        return self._cover_costs(value, lambda line: line.shift_id)
+
+    def _cover_costs(
+        self, value: Callable[[cp_model.IntVar], int], key: Callable[[ShiftDemand], K]
+    ) -> dict[K, int]:
+        """What the day-level cover lines cost (short and extra, weighted) by ``key``."""
+        costs: dict[K, int] = defaultdict(int)
         for line in self.scenario.shift_demand:
             under, over = self.scenario.cover_weights(line)
             on = sum(value(var) for var in self.on_shift(line.day, line.shift_id, line.skill))
             short, extra = max(0, line.required - on), max(0, on - line.required)
-            costs[line.day] += under * short + over * extra
+            costs[key(line)] += under * short + over * extra
         return dict(costs)
 
     def on_shift(self, day: int, shift_id: str, skill: str | None = None) -> list[cp_model.IntVar]:
