@@ -715,6 +715,35 @@ def test_types_neighbourhoods_draw_half_their_templates_by_cover_cost() -> None:
     assert {frozenset({"L", "D"}), frozenset({"L", "E"})} == set(pairs)
 
 
+def test_types_neighbourhoods_past_twelve_weeks_draw_by_their_windows_cover_cost() -> None:
+    """Past twelve weeks a types neighbourhood draws its templates by the cost in its window."""
+    days = neighbourhood.PEOPLE_WHOLE_HORIZON_DAYS + 7
+    # D and E wanted every day, L only on day 0: E1 on D and E2 on E leave L short on day 0.
+    lines = [line(d, 1, s) for d in range(days) for s in ("D", "E")] + [line(0, 1, "L")]
+    problem = dataclasses.replace(three_templates(days), shift_demand=tuple(lines))
+    built = RosterModel(problem)
+    roster = [
+        Assignment(employee_id, day, template.shift_id, *template.span_on(day))
+        for employee_id, template in (("E1", D), ("E2", E))
+        for day in range(days)
+    ]
+    value = roster_values(built, roster)
+    assert {k: c for k, c in built.template_cover_costs(value, range(7)).items() if c} == {
+        "L": UNDER
+    }
+    assert not any(built.template_cover_costs(value, range(7, days)).values())
+    hood = Neighbourhoods(built, seed=0, kinds=("types",))
+    drawn: dict[bool, set[frozenset[str]]] = {True: set(), False: set()}
+    for _ in range(60):
+        free = hood.choose(value)
+        assert free.days is not None and len(free.days) == neighbourhood.PEOPLE_WINDOW_DAYS
+        assert free.templates is not None
+        drawn[0 in free.days].add(free.templates)
+    # With day 0 in the window L is always drawn; without it the draw is at random.
+    assert drawn[True] == {frozenset({"L"})}
+    assert drawn[False] == {frozenset({"D"}), frozenset({"E"}), frozenset({"L"})}
+
+
 def test_types_kind_needs_two_templates_and_grows_to_the_whole_model() -> None:
     """With one template there is no types kind; with three it grows to all, the whole model."""
     one = Neighbourhoods(RosterModel(scenario(days=3, employees=two_people().employees)))

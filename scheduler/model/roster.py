@@ -10,7 +10,7 @@ people get the placements afterwards) or per person (the individual formulation)
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal, TypeVar
@@ -751,16 +751,25 @@ class RosterModel:
         solution given as a value per assignment literal."""
         return self._cover_costs(value, lambda line: line.day)
 
-    def template_cover_costs(self, value: Callable[[cp_model.IntVar], int]) -> dict[str, int]:
-        """What the day-level cover lines cost per shift template in such a solution."""
-        return self._cover_costs(value, lambda line: line.shift_id)
+    def template_cover_costs(
+        self, value: Callable[[cp_model.IntVar], int], days: Collection[int] | None = None
+    ) -> dict[str, int]:
+        """What the day-level cover lines cost per shift template in such a solution, on
+        ``days`` (None: every day)."""
+        return self._cover_costs(value, lambda line: line.shift_id, days)
 
     def _cover_costs(
-        self, value: Callable[[cp_model.IntVar], int], key: Callable[[ShiftDemand], K]
+        self,
+        value: Callable[[cp_model.IntVar], int],
+        key: Callable[[ShiftDemand], K],
+        days: Collection[int] | None = None,
     ) -> dict[K, int]:
-        """What the day-level cover lines cost (short and extra, weighted) by ``key``."""
+        """What the day-level cover lines on ``days`` (None: all) cost (short and extra,
+        weighted) by ``key``."""
         costs: dict[K, int] = defaultdict(int)
         for line in self.scenario.shift_demand:
+            if days is not None and line.day not in days:
+                continue
             under, over = self.scenario.cover_weights(line)
             on = sum(value(var) for var in self.on_shift(line.day, line.shift_id, line.skill))
             short, extra = max(0, line.required - on), max(0, on - line.required)
