@@ -605,8 +605,9 @@ class Neighbourhoods:
         (None: every day) costs something under ``value``, with chances in proportion to it,
         the rest at random."""
         # Only the freed days' cost: a template short on days outside the window gains
-        # nothing from freeing its shifts inside it (Curtois at 300 s, seed 0: Instance20
-        # 5,393 against 5,502 by the whole horizon's cost, 21 25,077 against 26,050).
+        # nothing from freeing its shifts inside it (Curtois at 300 s: Instance20 5,393 and
+        # 5,647 at seeds 0 and 1 against 5,502 and 5,957 by the whole horizon's cost, 21
+        # 25,077 against 26,050 at seed 0).
         costs = {} if value is None else self.built.template_cover_costs(value, days)
         return frozenset(self._draw_by_cost(self.templates, costs, (size + 1) // 2, size))
 
