@@ -717,7 +717,7 @@ def test_types_neighbourhoods_draw_half_their_templates_by_cover_cost() -> None:
 
 def test_types_neighbourhoods_past_twelve_weeks_draw_by_their_windows_cover_cost() -> None:
     """Past twelve weeks a types neighbourhood draws its templates by the cost in its window."""
-    days = neighbourhood.PEOPLE_WHOLE_HORIZON_DAYS + 7
+    days = PEOPLE_WHOLE_HORIZON_DAYS + 7
     # D and E wanted every day, L only on day 0: E1 on D and E2 on E leave L short on day 0.
     lines = [line(d, 1, s) for d in range(days) for s in ("D", "E")] + [line(0, 1, "L")]
     problem = dataclasses.replace(three_templates(days), shift_demand=tuple(lines))
@@ -736,7 +736,7 @@ def test_types_neighbourhoods_past_twelve_weeks_draw_by_their_windows_cover_cost
     drawn: dict[bool, set[frozenset[str]]] = {True: set(), False: set()}
     for _ in range(60):
         free = hood.choose(value)
-        assert free.days is not None and len(free.days) == neighbourhood.PEOPLE_WINDOW_DAYS
+        assert free.days is not None and len(free.days) == PEOPLE_WINDOW_DAYS
         assert free.templates is not None
         drawn[0 in free.days].add(free.templates)
     # With day 0 in the window L is always drawn; without it the draw is at random.
