@@ -693,16 +693,21 @@ def test_types_neighbourhoods_free_everyones_shifts_of_their_templates() -> None
     hood.release()
 
 
+def d_and_e_every_day(days: int) -> list[Assignment]:
+    """E1 on template D and E2 on E on each of ``days`` days."""
+    return [
+        Assignment(employee_id, day, template.shift_id, *template.span_on(day))
+        for employee_id, template in (("E1", D), ("E2", E))
+        for day in range(days)
+    ]
+
+
 def test_types_neighbourhoods_draw_half_their_templates_by_cover_cost() -> None:
     """A types neighbourhood draws up to half its templates by cover cost, the rest at random."""
     problem = three_templates()
     built = RosterModel(problem)
     # E1 on D and E2 on E every day: L is one short on each of the three days.
-    roster = [
-        Assignment(employee_id, day, template.shift_id, *template.span_on(day))
-        for employee_id, template in (("E1", D), ("E2", E))
-        for day in range(3)
-    ]
+    roster = d_and_e_every_day(3)
     value = roster_values(built, roster)
     costs = built.template_cover_costs(value)
     assert {shift_id: cost for shift_id, cost in costs.items() if cost} == {"L": 3 * UNDER}
@@ -722,12 +727,7 @@ def test_types_neighbourhoods_past_twelve_weeks_draw_by_their_windows_cover_cost
     lines = [line(d, 1, s) for d in range(days) for s in ("D", "E")] + [line(0, 1, "L")]
     problem = dataclasses.replace(three_templates(days), shift_demand=tuple(lines))
     built = RosterModel(problem)
-    roster = [
-        Assignment(employee_id, day, template.shift_id, *template.span_on(day))
-        for employee_id, template in (("E1", D), ("E2", E))
-        for day in range(days)
-    ]
-    value = roster_values(built, roster)
+    value = roster_values(built, d_and_e_every_day(days))
     assert {k: c for k, c in built.template_cover_costs(value, range(7)).items() if c} == {
         "L": UNDER
     }
