@@ -764,9 +764,9 @@ def test_every_template_is_not_the_whole_model_beside_flex_days() -> None:
     hood = Neighbourhoods(RosterModel(problem), kinds=("types",))
     every = Neighbourhood("types", templates=frozenset({"D", "E", "L"}))
     assert not hood.is_whole(every)
-    assert len(hood._literals(every)) < len(hood.built.x)
+    assert len(hood.literals(every)) < len(hood.built.x)
     front = Neighbourhoods(RosterModel(three_templates()), kinds=("types",))
-    assert front.is_whole(every) and len(front._literals(every)) == len(front.built.x)
+    assert front.is_whole(every) and len(front.literals(every)) == len(front.built.x)
 
 
 def test_types_neighbourhoods_free_a_window_of_a_long_horizon() -> None:

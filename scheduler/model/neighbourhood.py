@@ -656,7 +656,7 @@ class Neighbourhoods:
         inside it that an earlier call fixed. ``same_outside``: ``value`` agrees with the last
         call's on every literal that call fixed (a solution of its sub-problem), so only the
         literals free then or now can change."""
-        freed = self._literals(free)
+        freed = self.literals(free)
         # Rewriting every literal's domain took 0.77 s a neighbourhood on Curtois Instance21
         # (145 k literals), 42 % of the search's time; between two neighbourhoods most keep
         # their value. Looking each one up again still took 0.1 s, where the two
@@ -677,7 +677,7 @@ class Neighbourhoods:
                 self._fixed[index] = fixed
         self._free = freed
 
-    def _literals(self, free: Neighbourhood) -> set[int]:
+    def literals(self, free: Neighbourhood) -> set[int]:
         """The assignment literals (by variable index) that ``free`` leaves free, and the
         break variables of its days (every day's if it has none) if breaks are fixed too."""
         days = range(self.num_days) if free.days is None else free.days
@@ -697,6 +697,12 @@ class Neighbourhoods:
             }
         if free.days is not None:
             return placed | {index for day in free.days for index in self._by_day.get(day, ())}
+        return set(self._var)
+
+    @property
+    def decisions(self) -> set[int]:
+        """Every variable (by index) a neighbourhood frees or fixes: the assignment literals,
+        and the break variables if breaks are fixed too."""
         return set(self._var)
 
     def release(self) -> None:

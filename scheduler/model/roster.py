@@ -218,6 +218,9 @@ class RosterModel:
         self.options = shift_options(scenario)
         self._option_at = {(o.day, o.template.shift_id): o for o in self.options}
         self.day_short: dict[int, cp_model.IntVar] = {}
+        # Constraints (by index) the others imply, kept for the LP: a sub-problem leaves them
+        # out (`scheduler.model.subproblem`).
+        self.redundant: list[int] = []
         self.flex_options = flex_options(scenario, len(self.options))
         self.work: list[WorkOption] = [*self.options, *self.flex_options]
         self.people = list(scenario.employees)
@@ -662,6 +665,7 @@ class RosterModel:
             )
             states = {state for triple in transitions for state in (triple[0], triple[2])}
             worked = self._worked(employee)
+            self.redundant.append(len(self.model.proto.constraints))
             self.model.add_automaton(
                 [worked[d] for d in range(days)], start, sorted(states), transitions
             )
