@@ -163,3 +163,22 @@ def test_a_solve_by_sub_problems_reaches_the_optimum(monkeypatch: pytest.MonkeyP
     assert built_subs
     assert result.report is not None and result.report.ok
     assert result.objective == result.report.costs.objective == best
+
+
+def test_a_model_sub_problems_refuse_is_searched_fixed_in_the_whole(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Where sub-problems refuse the model, the neighbourhoods fix it in the whole model as
+    below the size, and the solve still ends at the optimum."""
+    problem = fortnight()
+    best, _ = optimum(RosterModel(problem))
+
+    def refused(*args: Any) -> SubProblems:
+        raise ValueError("constraint 0 is of a kind sub-problems do not copy")
+
+    monkeypatch.setattr(search_module, "SubProblems", refused)
+    monkeypatch.setattr(search_module, "SUB_PROBLEM_VARIABLES", 0)
+    monkeypatch.setattr(search_module, "SMALL_MODEL_ASSIGNMENTS", 0)
+    result = solve(problem, time_limit=10.0, workers=1, seed=0)
+    assert result.report is not None and result.report.ok
+    assert result.objective == result.report.costs.objective == best

@@ -1616,7 +1616,11 @@ class _Search:
             or self.best_solution[0] is not built
         ):
             return None
-        return SubProblems(built.model, hood.decisions, built.redundant)
+        try:
+            return SubProblems(built.model, hood.decisions, built.redundant)
+        except ValueError:
+            # A constraint kind they do not copy: fixed in the whole model, as below the size.
+            return None
 
     def repair(
         self,
