@@ -136,17 +136,18 @@ class SubProblems:
         order = np.argsort(variables, kind="stable")
         self.by_variable = rows[order]
         self.starts = np.searchsorted(variables[order], np.arange(self.num_variables + 1))
-        self._find_definitions(num_constraints)
+        self._find_definitions(term_rows)
         objective = proto.objective
         self.objective_variables = np.array(list(objective.vars), np.int64)
         self.objective_coefficients = np.array(list(objective.coeffs), np.int64)
         self.objective_offset = objective.offset
         self.scaling_factor = objective.scaling_factor
 
-    def _find_definitions(self, num_constraints: int) -> None:
+    def _find_definitions(self, term_rows: np.ndarray) -> None:
         """The variables unconditional equalities define from decisions alone (their one other
-        variable, with a coefficient of 1 or -1), and the decisions each is defined by."""
-        term_rows = np.repeat(np.arange(num_constraints), np.diff(self.term_starts))
+        variable, with a coefficient of 1 or -1), and the decisions each is defined by;
+        ``term_rows`` gives each linear term's constraint."""
+        num_constraints = len(self.kinds)
         other = ~self.is_decision[self.term_variables]
         num_others = np.bincount(term_rows[other], minlength=num_constraints)
         num_terms = np.diff(self.term_starts)
