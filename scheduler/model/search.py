@@ -494,11 +494,12 @@ session)."""
 MIN_NEIGHBOURHOOD_SECONDS = 0.05
 """The least time a neighbourhood's gain per second is measured over, so that a sub-problem
 proven at once does not get an unbounded rate."""
-SUB_PROBLEM_VARIABLES = 100_000
+SUB_PROBLEM_VARIABLES = 200_000
 """From this many variables a day-level model's neighbourhoods are solved as models of their
-own (`scheduler.model.subproblem`). Curtois at 600 s, seed 0, against the whole model fixed in
-the same hour: Instance23 (391 k variables) 57,148 against 66,264; Instance21 (116 k) at
-300 s 25,615 against 27,188 (the day before, 25,077). Instance20 (49 k) stays below."""
+own (`scheduler.model.subproblem`). Curtois at 600 s, seed 0, against the whole model fixed on
+the same day: Instance23 (391 k variables) 57,148 against 66,264 and 75,343. Below, they did
+not pay: Instance22 (140 k) 44,456 against 41,224 and 42,423; Instance21 (116 k) at 300 s
+25,615 against 27,188 and 25,077."""
 EVALUATIONS_PER_NEIGHBOURHOOD = 4
 """A neighbourhood gets at least this many times what evaluating a fixed roster took."""
 RELAXED_SHARE = 0.7
