@@ -697,7 +697,7 @@ class Neighbourhoods:
             }
         if free.days is not None:
             return placed | {index for day in free.days for index in self._by_day.get(day, ())}
-        return set(self._var)
+        return self.decisions
 
     @property
     def decisions(self) -> set[int]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -217,6 +218,14 @@ class SubProblems:
 
         sub = cp_model.CpModel()
         proto = sub.proto
+
+        def enforced_as(index: int) -> Any:
+            """A new constraint of the sub-problem, enforced as constraint ``index`` is."""
+            added = proto.constraints.add()
+            refs = np.array(self.enforcement[index], np.int64)
+            added.enforcement_literal.extend(renumbered(refs).tolist())
+            return added
+
         fixed_values = values[variables].tolist()
         for variable, is_free, value in zip(
             variables.tolist(), free[variables].tolist(), fixed_values, strict=True
@@ -237,10 +246,7 @@ class SubProblems:
         new_variables = number[term_variables[moving]].tolist()
         new_coefficients = term_coefficients[moving].tolist()
         for row, (index, shift) in enumerate(zip(linear.tolist(), shifts.tolist(), strict=True)):
-            added = proto.constraints.add()
-            if self.enforcement[index]:
-                refs = np.array(self.enforcement[index], np.int64)
-                added.enforcement_literal.extend(renumbered(refs).tolist())
+            added = enforced_as(index)
             constraint = added.linear
             constraint.vars.extend(new_variables[at[row] : at[row + 1]])
             constraint.coeffs.extend(new_coefficients[at[row] : at[row + 1]])
@@ -251,10 +257,7 @@ class SubProblems:
         new_literals = renumbered(self.literals[spans]).tolist()
         at = np.concatenate([[0], np.cumsum(np.diff(self.literal_starts)[others])]).tolist()
         for row, index in enumerate(others.tolist()):
-            added = proto.constraints.add()
-            if self.enforcement[index]:
-                refs = np.array(self.enforcement[index], np.int64)
-                added.enforcement_literal.extend(renumbered(refs).tolist())
+            added = enforced_as(index)
             kind = self.kinds[index]
             assert kind is not None
             getattr(added, kind).literals.extend(new_literals[at[row] : at[row + 1]])
