@@ -144,6 +144,36 @@ def test_sub_problems_refuse_a_constraint_kind_they_cannot_copy() -> None:
         SubProblems(model, [0])
 
 
+def test_fixed_terms_shift_every_kind_of_bound() -> None:
+    """Fixed terms shift a domain of several intervals and a bounded side, leave an unbounded
+    side and an enforcement as they are: each sub-problem has the fixed whole model's optimum."""
+    model = cp_model.CpModel()
+    x = model.new_int_var(0, 6, "x")
+    y = model.new_int_var(0, 4, "y")
+    b = model.new_bool_var("b")
+    gaps = cp_model.Domain.from_intervals([[0, 2], [5, 5], [9, 10]])
+    model.add_linear_expression_in_domain(x + 2 * y, gaps)
+    model.add(x - y >= 1).only_enforce_if(b)
+    model.add(x + y <= 8)
+    model.minimize(-x - 4 * b + y)
+    subs = SubProblems(model, [x.index, y.index, b.index])
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    optima = []
+    for value in range(5):
+        fixed = model.clone()
+        fixed.add(fixed.get_int_var_from_proto_index(y.index) == value)
+        assert solver.solve(fixed) == cp_model.OPTIMAL
+        expected = round(solver.objective_value)
+        sub = subs.build([x.index, b.index], [0, value, 0])
+        assert len(sub.model.proto.variables) == 2
+        assert solver.solve(sub.model) == cp_model.OPTIMAL
+        assert round(solver.objective_value) == expected
+        optima.append(expected)
+    # By hand: x = 5, 3, 6, 4 with b, and x = 2 without (x + 8 in 9-10 leaves x < y + 1).
+    assert optima == [-9, -6, -8, -5, 2]
+
+
 def test_a_solve_by_sub_problems_reaches_the_optimum(monkeypatch: pytest.MonkeyPatch) -> None:
     """With every model counted large, the neighbourhoods are sub-problems of their own and
     the solve ends at the whole model's optimum, which the verifier confirms."""

@@ -10,11 +10,14 @@ bounds and the objective's offset, and numbered afresh, so that CP-SAT sees only
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+from ortools.sat import cp_model_pb2
 from ortools.sat.python import cp_model
 
 __all__ = ["SubProblem", "SubProblems"]
@@ -43,6 +46,17 @@ class SubProblem:
         whole = self.solution.copy()
         whole[self.variables] = np.fromiter(values, np.int64, len(self.variables))
         return whole.tolist()
+
+
+def _message(model: cp_model.CpModel) -> cp_model_pb2.CpModelProto:
+    """``model`` as a Python protocol buffer message, written and read back whole. The model's
+    own proto reads its repeated fields an element at a time: indexing Instance23 through it
+    took 19 s, against 7 s through this."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "model.pb"
+        if not model.export_to_file(str(path)):
+            raise OSError(f"CP-SAT could not write the model to {path}")
+        return cp_model_pb2.CpModelProto.FromString(path.read_bytes())
 
 
 def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
@@ -74,49 +88,58 @@ class SubProblems:
     def __init__(
         self, model: cp_model.CpModel, decisions: Iterable[int], redundant: Collection[int] = ()
     ) -> None:
-        proto = model.proto
-        if proto.has_floating_point_objective() or list(proto.objective.domain):
+        proto = _message(model)
+        if proto.HasField("floating_point_objective") or list(proto.objective.domain):
             raise ValueError("a sub-problem needs an integer objective without a domain")
         self.num_variables = len(proto.variables)
         self.domains = [list(variable.domain) for variable in proto.variables]
         self.is_decision = np.zeros(self.num_variables, bool)
         self.is_decision[np.fromiter(decisions, np.int64)] = True
-        num_constraints = len(proto.constraints)
-        # Per constraint: its kind (None: left out), enforcement literals, and where its
-        # terms (linear) or literals lie in the flat arrays below; linear ones' domains.
+        # Per constraint: its kind (None: left out), enforcement literals, and how many terms
+        # (linear) or literals it has in the flat lists below; linear ones' domains.
         self.kinds: list[str | None] = []
         self.enforcement: list[list[int]] = []
         self.linear_domains: list[list[int]] = []
-        self.term_starts = np.zeros(num_constraints + 1, np.int64)
-        self.literal_starts = np.zeros(num_constraints + 1, np.int64)
+        num_terms: list[int] = []
+        num_literals: list[int] = []
         term_variables: list[int] = []
         term_coefficients: list[int] = []
         literals: list[int] = []
         redundant = set(redundant)
         for index, constraint in enumerate(proto.constraints):
-            kind = None
+            kind = None if index in redundant else constraint.WhichOneof("constraint")
             domain: list[int] = []
-            if index in redundant:
-                pass
-            elif constraint.has_linear():
-                kind = "linear"
-                term_variables += constraint.linear.vars
-                term_coefficients += constraint.linear.coeffs
-                domain = list(constraint.linear.domain)
-            else:
-                kind = next((k for k in LITERAL_KINDS if getattr(constraint, f"has_{k}")()), None)
-                if kind is None:
-                    raise ValueError(f"constraint {index} is of a kind sub-problems do not copy")
-                literals += getattr(constraint, kind).literals
+            terms = found = 0
+            if kind == "linear":
+                linear = constraint.linear
+                added = linear.vars
+                term_variables += added
+                term_coefficients += linear.coeffs
+                terms = len(added)
+                domain = list(linear.domain)
+            elif kind in LITERAL_KINDS:
+                added = getattr(constraint, kind).literals
+                literals += added
+                found = len(added)
+            elif kind is not None:
+                raise ValueError(f"constraint {index} is of a kind sub-problems do not copy")
             self.kinds.append(kind)
             self.enforcement.append(list(constraint.enforcement_literal) if kind else [])
             self.linear_domains.append(domain)
-            self.term_starts[index + 1] = len(term_variables)
-            self.literal_starts[index + 1] = len(literals)
+            num_terms.append(terms)
+            num_literals.append(found)
+        self.term_starts = np.concatenate([[0], np.cumsum(num_terms, dtype=np.int64)])
+        self.literal_starts = np.concatenate([[0], np.cumsum(num_literals, dtype=np.int64)])
+        num_constraints = len(self.kinds)
         self.term_variables = np.array(term_variables, np.int64)
         self.term_coefficients = np.array(term_coefficients, np.int64)
         self.literals = np.array(literals, np.int64)
         self.is_linear = np.array([k == "linear" for k in self.kinds], bool)
+        # A linear domain that is one interval (nearly all of them) is shifted as an array.
+        self.is_interval = np.array([len(d) == 2 for d in self.linear_domains], bool)
+        self.linear_bounds = np.array(
+            [d if len(d) == 2 else [0, 0] for d in self.linear_domains], np.int64
+        ).reshape(-1, 2)
         # Each constraint's variables (linear terms, literals, enforcement), flat, by row.
         term_rows = np.repeat(np.arange(num_constraints), np.diff(self.term_starts))
         literal_rows = np.repeat(np.arange(num_constraints), np.diff(self.literal_starts))
@@ -196,6 +219,19 @@ class SubProblems:
             free[frontier] = True
         return free
 
+    def _shifted_domains(self, linear: np.ndarray, shifts: np.ndarray) -> list[list[int]]:
+        """The domains of the ``linear`` constraints (by index), each less its shift."""
+        bounds = self.linear_bounds[linear]
+        finite = (bounds > -UNBOUNDED) & (bounds < UNBOUNDED)
+        domains: list[list[int]] = np.where(finite, bounds - shifts[:, None], bounds).tolist()
+        for row in np.flatnonzero(~self.is_interval[linear]).tolist():
+            shift = int(shifts[row])
+            domains[row] = [
+                b - shift if -UNBOUNDED < b < UNBOUNDED else b
+                for b in self.linear_domains[int(linear[row])]
+            ]
+        return domains
+
     def build(self, decisions: Iterable[int], solution: list[int] | np.ndarray) -> SubProblem:
         """The sub-problem with ``decisions`` free and everything else at its value in
         ``solution`` (a value per variable of the whole model), hinted with that solution."""
@@ -219,11 +255,18 @@ class SubProblems:
         sub = cp_model.CpModel()
         proto = sub.proto
 
+        # Most constraints hold unconditionally: only the others' literals are renumbered.
+        enforced = {
+            index: renumbered(np.array(self.enforcement[index], np.int64)).tolist()
+            for index in kept.tolist()
+            if self.enforcement[index]
+        }
+
         def enforced_as(index: int) -> Any:
             """A new constraint of the sub-problem, enforced as constraint ``index`` is."""
             added = proto.constraints.add()
-            refs = np.array(self.enforcement[index], np.int64)
-            added.enforcement_literal.extend(renumbered(refs).tolist())
+            if index in enforced:
+                added.enforcement_literal.extend(enforced[index])
             return added
 
         fixed_values = values[variables].tolist()
@@ -245,14 +288,13 @@ class SubProblems:
         at = _boundaries(rows[moving], len(linear))
         new_variables = number[term_variables[moving]].tolist()
         new_coefficients = term_coefficients[moving].tolist()
-        for row, (index, shift) in enumerate(zip(linear.tolist(), shifts.tolist(), strict=True)):
-            added = enforced_as(index)
-            constraint = added.linear
+        for row, (index, domain) in enumerate(
+            zip(linear.tolist(), self._shifted_domains(linear, shifts), strict=True)
+        ):
+            constraint = enforced_as(index).linear
             constraint.vars.extend(new_variables[at[row] : at[row + 1]])
             constraint.coeffs.extend(new_coefficients[at[row] : at[row + 1]])
-            constraint.domain.extend(
-                [b - shift if abs(b) < UNBOUNDED else b for b in self.linear_domains[index]]
-            )
+            constraint.domain.extend(domain)
         spans = _ranges(self.literal_starts[others], self.literal_starts[others + 1])
         new_literals = renumbered(self.literals[spans]).tolist()
         at = np.concatenate([[0], np.cumsum(np.diff(self.literal_starts)[others])]).tolist()
