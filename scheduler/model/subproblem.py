@@ -175,9 +175,8 @@ class SubProblems:
         other = ~self.is_decision[self.term_variables]
         num_others = np.bincount(term_rows[other], minlength=num_constraints)
         num_terms = np.diff(self.term_starts)
-        equality = np.array(
-            [len(d) == 2 and d[0] == d[1] for d in self.linear_domains], bool
-        ) & np.array([not e for e in self.enforcement], bool)
+        equality = self.is_interval & (self.linear_bounds[:, 0] == self.linear_bounds[:, 1])
+        equality &= np.array([not e for e in self.enforcement], bool)
         rows = np.flatnonzero(self.is_linear & equality & (num_others == 1) & (num_terms > 1))
         defining = np.isin(term_rows, rows)
         unit = np.abs(self.term_coefficients) == 1
