@@ -43,6 +43,7 @@ from scheduler.model.neighbourhood import (
     roster_values,
 )
 from scheduler.model.roster import RosterModel
+from scheduler.model.sequence import Sequencer
 from scheduler.solve import solve
 from scheduler.verify import verify
 
@@ -140,6 +141,36 @@ def test_person_by_person_solves_side_by_side_when_the_budget_is_short() -> None
     assert alone is not None
     assert verify(problem, roster_frame(problem, alone)).ok
     assert not [a for a in alone if a.employee_id == "E3"]
+
+
+def test_person_by_person_takes_paths_past_twelve_weeks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Over 91 days each first schedule is a shortest path, the first pass alone is valid, and
+    after the re-solves one person a day is on D every day (5 on and 2 off at most each)."""
+    paths: list[bool] = []
+    schedule = Sequencer.schedule
+
+    def spied(self: Sequencer, *args: Any) -> list[Assignment] | None:
+        shifts = schedule(self, *args)
+        paths.append(shifts is not None)
+        return shifts
+
+    monkeypatch.setattr(Sequencer, "schedule", spied)
+    rules = {"max_consecutive_days": 5, "min_days_off": 2}
+    days = neighbourhood.SEQUENCE_AFTER_DAYS + 7
+    problem = scenario(
+        days=days,
+        employees=(person("E1", **rules), person("E2", **rules)),
+        shift_demand=tuple(line(d, 1) for d in range(days)),
+    )
+    first_pass = person_by_person(problem, seconds_each=1.0, budget=0.0)
+    assert first_pass is not None
+    assert paths == [True, True]
+    assert verify(problem, roster_frame(problem, first_pass)).ok
+    roster = person_by_person(problem, seconds_each=1.0)
+    assert roster is not None
+    report = verify(problem, roster_frame(problem, roster))
+    assert report.ok
+    assert report.costs.objective == 0
 
 
 class _SlowModel(RosterModel):

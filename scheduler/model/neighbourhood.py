@@ -26,6 +26,7 @@ from scheduler.data import Assignment, Scenario
 from scheduler.model.options import ShiftOption
 from scheduler.model.params import configure
 from scheduler.model.roster import RosterModel
+from scheduler.model.sequence import Sequencer
 
 __all__ = [
     "FIXED",
@@ -141,6 +142,8 @@ def person_by_person(
     # same prices from that schedule would find nothing better (the last pass of a start found
     # nothing in 1.7 s on Instance12), so it is skipped.
     solved_at: dict[int, tuple[int, ...]] = {}
+    by_path = scenario.horizon.days > SEQUENCE_AFTER_DAYS
+    sequencer = Sequencer(seed)
 
     def solve_one(
         index: int, so_far: dict[int, int], seconds: float, hint: list[Assignment] | None = None
@@ -149,14 +152,25 @@ def person_by_person(
         numbers = [
             n for n, line in enumerate(lines) if line.skill is None or line.skill in person.skills
         ]
+        # Taking a line still short saves its under weight; one already met costs its over.
+        line_prices = {
+            n: -weights[n][0] if lines[n].required > so_far.get(n, 0) else weights[n][1]
+            for n in numbers
+        }
+        if hint is None and by_path:
+            by_shift: dict[tuple[int, str], int] = defaultdict(int)
+            for n, price in line_prices.items():
+                by_shift[lines[n].day, lines[n].shift_id] += price
+            shifts = sequencer.schedule(alone[index], by_shift)
+            if shifts is not None:
+                solved_at.pop(index, None)
+                return shifts, numbers
         built = models.get(index)
         if built is None:
             built = models[index] = RosterModel(dataclasses.replace(alone[index], shift_demand=()))
         prices: list[tuple[cp_model.LinearExprT, int]] = []
-        for n in numbers:
+        for n, price in line_prices.items():
             line = lines[n]
-            under, over = weights[n]
-            price = -under if line.required > so_far.get(n, 0) else over
             prices += [(var, price) for var in built.on_shift(line.day, line.shift_id, line.skill)]
         key = tuple(price for _, price in prices)
         if hint is not None and solved_at.get(index) == key:
@@ -221,7 +235,9 @@ def person_by_person(
             if budget is not None and done and waiting:
                 elapsed = time.perf_counter() - started
                 left = budget - elapsed
-                if elapsed / finished * len(waiting) > left:
+                # The paths serve a long horizon's people one by one in well under a second
+                # each; side by side they would only share the interpreter.
+                if elapsed / finished * len(waiting) > left and not by_path:
                     # Side by side the starts were 10 % worse on Instances 1-12 (the second
                     # person of a pair does not see the first): only when needed.
                     at_once = max(1, workers)
@@ -271,6 +287,10 @@ def _worked_of(shifts: Iterable[Assignment]) -> set[tuple[int, str]]:
     return {(a.day, a.shift_id) for a in shifts}
 
 
+SEQUENCE_AFTER_DAYS = 84
+"""On a horizon longer than this, each person's first schedule is the shortest path over their
+days (`Sequencer`), with CP-SAT only where that breaks a rule: a year took CP-SAT 2.4-20 s
+per person to a first schedule (Curtois Instance24), the path 0.3-1.3 s."""
 REPASS_GAIN = 0.05
 """Passes of re-solving each person against everyone else go on while a pass cuts the cover's
 cost by this share (and the budget lasts): later passes gain little, which the neighbourhoods
