@@ -14,7 +14,7 @@ from test_day_level import D, E, L, person, scenario
 from scheduler.data import Assignment, Scenario
 from scheduler.io.roster import roster_frame
 from scheduler.model.roster import RosterModel
-from scheduler.model.sequence import _Runs, schedule_alone
+from scheduler.model.sequence import Sequencer, _Runs, schedule_alone
 from scheduler.verify import verify
 
 Prices = dict[tuple[int, str], int]
@@ -160,3 +160,19 @@ def test_runs_near_a_changed_day_keep_their_lengths() -> None:
     assert not runs.fine_near([0, 0, -1, -1, 0, -1, -1, -1], 4)
     assert not runs.fine_near([0, 0, -1, 0, 0, 0, -1, -1], 2)
     assert not runs.fine_near([0, 0, 0, 0, -1, -1, 0, 0], 1)
+
+
+def test_a_kept_schedule_stays_unless_the_path_costs_less() -> None:
+    """Nine days as in the runs test: a kept schedule of 6 shifts (-60) stays, one of 2 shifts
+    (-20) gives way to the path's (-60)."""
+    problem = scenario(
+        days=9,
+        employees=(person(max_consecutive_days=3, min_consecutive_days=2, min_days_off=2),),
+    )
+    best = scheduled(problem, paid(9))
+    assert Sequencer().schedule(problem, paid(9), keep=best) is best
+    fewer = best[:2]
+    assert cost_of(fewer, paid(9)) == -20
+    shifts = Sequencer().schedule(problem, paid(9), keep=fewer)
+    assert shifts is not None
+    assert cost_of(shifts, paid(9)) == -60

@@ -142,7 +142,7 @@ def person_by_person(
     # same prices from that schedule would find nothing better (the last pass of a start found
     # nothing in 1.7 s on Instance12), so it is skipped.
     solved_at: dict[int, tuple[int, ...]] = {}
-    by_path = scenario.horizon.days > SEQUENCE_AFTER_DAYS
+    by_path = paths_pay = scenario.horizon.days > SEQUENCE_AFTER_DAYS
     sequencer = Sequencer(seed)
 
     def solve_one(
@@ -157,11 +157,11 @@ def person_by_person(
             n: -weights[n][0] if lines[n].required > so_far.get(n, 0) else weights[n][1]
             for n in numbers
         }
-        if hint is None and by_path:
+        if by_path and (hint is None or paths_pay):
             by_shift: dict[tuple[int, str], int] = defaultdict(int)
             for n, price in line_prices.items():
                 by_shift[lines[n].day, lines[n].shift_id] += price
-            shifts = sequencer.schedule(alone[index], by_shift)
+            shifts = sequencer.schedule(alone[index], by_shift, keep=hint)
             if shifts is not None:
                 solved_at.pop(index, None)
                 return shifts, numbers
@@ -270,7 +270,10 @@ def person_by_person(
                 place(index, shifts, numbers)
             after = cover_cost()
             if not changed or after == 0 or before - after < REPASS_GAIN * before:
-                break
+                if not paths_pay:
+                    break
+                # Re-solved by paths while a pass pays, then by CP-SAT while the budget lasts.
+                paths_pay = False
             before = after
     finally:
         stopping.set()
@@ -289,8 +292,12 @@ def _worked_of(shifts: Iterable[Assignment]) -> set[tuple[int, str]]:
 
 SEQUENCE_AFTER_DAYS = 84
 """On a horizon longer than this, each person's first schedule is the shortest path over their
-days (`Sequencer`), with CP-SAT only where that breaks a rule: a year took CP-SAT 2.4-20 s
-per person to a first schedule (Curtois Instance24), the path 0.3-1.3 s."""
+days (`Sequencer`), with CP-SAT only where that breaks a rule, and the passes after it re-solve
+by paths while a pass pays, then by CP-SAT. A year took CP-SAT 2.4-20 s per person to a first
+schedule (Curtois Instance24), a path 0.36 s. Instance24 at 600 s (seed 0): 191,934 and
+273,465 before, and once no roster (the start ran past the time limit); with paths for the
+first schedules 84,508 and 86,194 (CP-SAT re-solves after, 35 in the budget, or none); with
+path passes after them 69,836 (the start's roster 77,610, against 104,751)."""
 REPASS_GAIN = 0.05
 """Passes of re-solving each person against everyone else go on while a pass cuts the cover's
 cost by this share (and the budget lasts): later passes gain little, which the neighbourhoods
