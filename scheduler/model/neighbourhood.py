@@ -117,9 +117,11 @@ def person_by_person(
     weeks of horizon. When the pace so far says the rest will not fit in ``budget`` seconds,
     ``workers`` people are solved side by side, each with a share of the time left. Then, while
     the budget lasts, everyone is re-solved in the same order against all the others, in passes
-    while a pass pays (see `REPASS_GAIN`). Returns None when some person's own rules allow no
-    schedule (the scenario is infeasible), none was found in a hundred times their time, or
-    ``stop`` says to give up.
+    while a pass pays (see `REPASS_GAIN`). On a horizon past `SEQUENCE_AFTER_DAYS` a person is
+    solved by a shortest path over their days (`Sequencer`) where it breaks no rule, one at a
+    time, and the passes re-solve by paths while a pass pays before CP-SAT's. Returns None
+    when some person's own rules allow no schedule (the scenario is infeasible), none was found
+    in a hundred times their time, or ``stop`` says to give up.
     """
     lines = scenario.shift_demand
     # A year's schedule takes 1.7 s to presolve alone.

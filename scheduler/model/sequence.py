@@ -6,7 +6,9 @@ minutes, shifts per template). A shortest path over days, whose states are the r
 the weekends worked, keeps the former exactly; a price per paid minute and per shift of each
 limited template, moved until their totals fit, and a last pass of same-day swaps keep the
 latter. Rules the path does not know (hours per 7-day block, weekly rest) are left to the
-verifier: `schedule_alone` returns a schedule only when it finds no broken rule.
+verifier: `schedule_alone` returns a schedule only when it finds no broken rule. Of the soft
+terms it prices only the given prices and the person's shift requests; the others (contract
+hours, fairness) are left to CP-SAT's re-solves and the neighbourhoods after it.
 
 A year of one person with a window of 720 minutes on 112,000 (Curtois Instance24) took CP-SAT
 2.4-20 s to a first schedule; a path takes 0.36 s a person in the person-by-person start (the
