@@ -106,7 +106,8 @@ def test_rule_the_paths_do_not_know_gives_none() -> None:
 
 
 def model_optimum(problem: Scenario, prices: Prices) -> int:
-    """CP-SAT's optimum of the person's own model under ``prices``."""
+    """CP-SAT's optimum of the person's own model under ``prices``, its roster checked by the
+    verifier."""
     built = RosterModel(problem)
     built.minimize_with(
         [
@@ -120,6 +121,9 @@ def model_optimum(problem: Scenario, prices: Prices) -> int:
     solver.parameters.random_seed = 0
     solver.parameters.max_time_in_seconds = 10.0
     assert solver.solve(built.model) == cp_model.OPTIMAL
+    roster = built.shifts(solver.value)
+    assert verify(problem, roster_frame(problem, roster)).ok
+    assert cost_of(roster, prices) == round(solver.objective_value)
     return round(solver.objective_value)
 
 
