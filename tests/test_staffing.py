@@ -229,7 +229,9 @@ def test_the_decomposed_search_with_a_back_office_skips_the_relaxed_phase(
     assert set(phases[: phases.index("repair")]) == {"start"}
     # Neighbourhoods follow unless the repaired roster already meets the held counts' bound
     # (twice in fresh-clone suite runs of 2026-12-07 nothing followed the repair).
-    assert "neighbourhood" in after_start or result.status == "optimal"
+    assert "neighbourhood" in after_start or (
+        result.status == "optimal" and result.best_bound == result.objective
+    )
 
 
 @pytest.mark.parametrize("days", [3, 7])
