@@ -750,6 +750,9 @@ class _Search:
         self.beside: threading.Thread | None = None
         # Whether HiGHS solves the held counts too (see staff_then_assign).
         self.linear_held = False
+        # Seconds the first counts' hand-out and the start from its roster took (see
+        # `prove_held`).
+        self.hand_out_seconds = 0.0
 
     def remaining(self) -> float:
         """Seconds left of the time limit."""
@@ -862,7 +865,9 @@ class _Search:
                 self.decomposed = True
         if roster is None:
             roster = greedy_roster(self.scenario, first.options)
+        began = time.perf_counter()
         self._start_from(roster, breaks)
+        self.hand_out_seconds += time.perf_counter() - began
         if self.best is not None:
             self._complete_on(first, "start")
             self._hint(first)
@@ -1054,7 +1059,10 @@ class _Search:
         back = _has_back_office(self.scenario)
         share = BACK_OFFICE_HAND_OUT_SHARE if back else HAND_OUT_SHARE
         until = max(started + budget, time.perf_counter() + share * self.time_limit)
-        return self._hand_out(staffing, value, masks, until), staffing.break_plan(value)
+        began = time.perf_counter()
+        roster = self._hand_out(staffing, value, masks, until)
+        self.hand_out_seconds = time.perf_counter() - began
+        return roster, staffing.break_plan(value)
 
     def _hand_out(
         self,
@@ -1242,6 +1250,11 @@ class _Search:
             # counts' roster, though better at once (314,500 -> 266,785), ended each run
             # worse (223,247-241,367 against 221,942-224,927).
             return
+        if self.remaining() < self.hand_out_seconds + MIN_REPAIR_SECONDS:
+            # Less time is left than the first hand-out and its start took: the roster search
+            # keeps it (20 people with a back office at 20 s began this hand-out at 83 % of
+            # the limit, its start ended 1.1 s past the limit, and no neighbourhood ran).
+            return
         if not back:
             # Without small groups re-solved, the priced counts' hand-out repeats the first
             # one's losses (N=800: a start of 711,425 against 674,225 from the unpriced counts).
@@ -1253,7 +1266,7 @@ class _Search:
                 return
             staffing, again = exact
         value = _solution_lookup(again.values)
-        until = time.perf_counter() + HAND_OUT_SHARE * self.time_limit
+        until = time.perf_counter() + min(HAND_OUT_SHARE * self.time_limit, self.remaining())
         weekend = staffing.weekend_ranges(value)
         roster = self._hand_out(staffing, value, staffing.masks_of(value), until, weekend)
         before = self.best_objective
