@@ -118,11 +118,10 @@ def person_by_person(
     ``workers`` people are solved side by side, each with a share of the time left. Then, while
     the budget lasts, everyone is re-solved in the same order against all the others, in passes
     while a pass pays (see `REPASS_GAIN`). On a horizon past `SEQUENCE_AFTER_DAYS` a person is
-    solved by a shortest path over their days (`Sequencer`) where it breaks no rule, one at a
-    time, and the passes re-solve by paths while a pass pays, CP-SAT taking only a person whose
-    path breaks a rule. Returns None
-    when some person's own rules allow no schedule (the scenario is infeasible), none was found
-    in a hundred times their time, or ``stop`` says to give up.
+    solved by a shortest path over their days (`Sequencer`), one at a time, in the first pass
+    and the passes after it alike; CP-SAT takes only a person whose path breaks a rule. Returns
+    None when some person's own rules allow no schedule (the scenario is infeasible), none was
+    found in a hundred times their time, or ``stop`` says to give up.
     """
     lines = scenario.shift_demand
     # A year's schedule takes 1.7 s to presolve alone.
@@ -295,8 +294,8 @@ def _worked_of(shifts: Iterable[Assignment]) -> set[tuple[int, str]]:
 SEQUENCE_AFTER_DAYS = 84
 """On a horizon longer than this, each person's first schedule is the shortest path over their
 days (`Sequencer`), with CP-SAT only where that breaks a rule, and the passes after it re-solve
-by paths while a pass pays; then the start ends. A year took CP-SAT 2.4-20 s per person to a first
-schedule (Curtois Instance24), a path 0.36 s. Instance24 at 600 s (seed 0): 191,934 and
+by paths while a pass pays; then the start ends. A year took CP-SAT 2.4-20 s per person to a
+first schedule (Curtois Instance24), a path 0.36 s. Instance24 at 600 s (seed 0): 191,934 and
 273,465 before, and once no roster (the start ran past the time limit); with paths for the
 first schedules 84,508 and 86,194 (CP-SAT re-solves after, 35 in the budget, or none); with
 path passes after them 69,836 (the start's roster 77,610, against 104,751)."""
