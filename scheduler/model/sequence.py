@@ -8,7 +8,7 @@ limited template, moved until their totals fit, and a last pass of same-day swap
 latter. Rules the path does not know (hours per 7-day block, weekly rest) are left to the
 verifier: `schedule_alone` returns a schedule only when it finds no broken rule. Of the soft
 terms it prices only the given prices and the person's shift requests; the others (contract
-hours, fairness) are left to CP-SAT's re-solves and the neighbourhoods after it.
+hours, fairness) are left to the neighbourhoods after the person-by-person start.
 
 A year of one person with a window of 720 minutes on 112,000 (Curtois Instance24) took CP-SAT
 2.4-20 s to a first schedule; a path takes 0.36 s a person in the person-by-person start (the
