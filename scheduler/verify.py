@@ -18,9 +18,11 @@ interval grid never tell the two senses apart.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from fractions import Fraction
 from itertools import pairwise
 from pathlib import Path
@@ -51,7 +53,6 @@ from scheduler.data import (
 )
 from scheduler.io.roster import (
     FLEX_ACTIVITY,
-    ISO_FORMAT,
     SHIFT_ACTIVITY,
     RosterRow,
     read_roster,
@@ -1488,6 +1489,26 @@ def _check_break_group(
 # --------------------------------------------------------------------------- coverage and costs
 
 
+@functools.lru_cache(maxsize=4)
+def _interval_text(start: date, count: int, step: int) -> tuple[np.ndarray, ...]:
+    """Each interval's date, start and end as ISO text, kept for the next call: the start
+    verifies every person's path over a year of intervals (Curtois Instance24), where pandas'
+    ``strftime`` took 31 ms a call and numpy's formatting 9 ms."""
+    starts = np.datetime64(start, "s") + np.arange(count, dtype=np.int64) * np.timedelta64(
+        step * 60, "s"
+    )
+    ends = starts + np.timedelta64(step * 60, "s")
+    texts = (
+        np.datetime_as_string(starts, unit="D").astype(object),
+        np.datetime_as_string(starts, unit="s").astype(object),
+        np.datetime_as_string(ends, unit="s").astype(object),
+    )
+    # Shared by every call: read-only, so no caller can change another's.
+    for text in texts:
+        text.flags.writeable = False
+    return texts
+
+
 def _coverage(scenario: Scenario, presence: _Presence) -> pd.DataFrame:
     """Required, on-floor, shortfall and surplus per demand line (total first) and interval."""
     horizon = scenario.horizon
@@ -1496,11 +1517,7 @@ def _coverage(scenario: Scenario, presence: _Presence) -> pd.DataFrame:
     columns = presence.horizon_slice(count)
     on_floor_people = presence.working[:, columns] & ~presence.on_break[:, columns]
     skills_of = {e.employee_id: e.skills for e in scenario.employees}
-    starts = pd.Timestamp(horizon.start) + pd.to_timedelta(np.arange(count) * step, unit="min")
-    ends = starts + pd.Timedelta(minutes=step)
-    date_text = np.asarray(starts.strftime("%Y-%m-%d"), dtype=object)
-    start_text = np.asarray(starts.strftime(ISO_FORMAT), dtype=object)
-    end_text = np.asarray(ends.strftime(ISO_FORMAT), dtype=object)
+    date_text, start_text, end_text = _interval_text(horizon.start, count, step)
     parts = []
     for skill, line in scenario.required().items():
         if skill is None:
