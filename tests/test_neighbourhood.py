@@ -493,6 +493,31 @@ def test_a_neighbourhood_that_improved_keeps_its_size() -> None:
     assert hood.size["days"] == 7
 
 
+def test_past_twelve_weeks_a_kind_halves_its_size_until_first_proven() -> None:
+    """Past twelve weeks a cut-short kind halves its size until one of it is proven."""
+    # Then it steps by one, as on a shorter horizon, where a cut-short one steps down by one.
+    employees = two_people().employees
+    long = Neighbourhoods(
+        RosterModel(scenario(days=PEOPLE_WHOLE_HORIZON_DAYS + 1, employees=employees)), seed=0
+    )
+    long.choose()
+    days = long.choose()
+    assert days.kind == "days" and long.size["days"] == 7
+    long.adapt(days, proven=False)
+    assert long.size["days"] == 3
+    long.adapt(days, proven=True)
+    assert long.size["days"] == 4
+    long.adapt(days, proven=False)
+    assert long.size["days"] == 3
+    short = Neighbourhoods(
+        RosterModel(scenario(days=PEOPLE_WHOLE_HORIZON_DAYS, employees=employees)), seed=0
+    )
+    short.choose()
+    days = short.choose()
+    short.adapt(days, proven=False)
+    assert short.size["days"] == 6
+
+
 def test_windows_of_days_free_every_day_as_often() -> None:
     """Windows of days free every day, the horizon's ends too, in about the same share."""
     # A window of days wraps round from the last day to the first; each window is of the kind's

@@ -490,7 +490,8 @@ class Neighbourhoods:
     (`RosterModel.own_costs`). They take one turn each, then are drawn so that each kind's
     share of the time follows what it has lately gained per second (:data:`RATE_KEPT`). Each
     kind has a size of its own, which grows after a sub-problem solved to optimality that found
-    no better roster, stays after one that did, and shrinks after one cut short. The domains of
+    no better roster, stays after one that did, and shrinks after one cut short (past twelve
+    weeks, halves, until the kind's first proven sub-problem). The domains of
     the fixed assignment literals are narrowed in the model itself and restored by
     :meth:`release`, so one model serves every neighbourhood.
 
@@ -534,6 +535,13 @@ class Neighbourhoods:
             "costly": min(7, self.num_days),
             "types": max(1, len(self.templates) // 2),
         }
+        # Past twelve weeks the first sizes are guesses for a four-week window of a horizon
+        # unlike those they were tuned on: Curtois Instance24's (600 s) took 130 s of
+        # neighbourhoods cut short, one step down each, to reach sizes that were proven. From
+        # the same start, 200 s of neighbourhoods that halve reached 70,807 and 70,381 against
+        # 71,653 and 70,700 (seeds 0 and 1).
+        self._halve_first = long
+        self._proven: set[str] = set()
         self.turn = 0
         self.rate = dict.fromkeys(self.kinds, 0.0)
         # What each kind's sub-problems take, folded in as the rate is.
@@ -751,7 +759,8 @@ class Neighbourhoods:
         seconds: float = 1.0,
     ) -> None:
         """Grow a kind after a sub-problem solved to optimality that found nothing better,
-        keep its size after one that did, shrink it after one cut short; fold ``gain_rate``
+        keep its size after one that did, shrink it after one cut short (halve it, past twelve
+        weeks, until one of the kind is proven); fold ``gain_rate``
         (the share of the objective gained per second) into its rate, and ``seconds`` (what
         the sub-problem took) into its time."""
         kind = free.kind
@@ -760,6 +769,12 @@ class Neighbourhoods:
             took = self.seconds.get(kind, seconds)
             self.seconds[kind] = RATE_KEPT * took + (1 - RATE_KEPT) * seconds
         if kind not in self.size:
+            return
+        if proven:
+            self._proven.add(kind)
+        elif self._halve_first and kind not in self._proven:
+            # Until a kind's first proven sub-problem, its size is still a guess: halved.
+            self.size[kind] = max(1, self.size[kind] // 2)
             return
         # A size that still finds better rosters is kept: growing after every proven one took
         # the windows to 13-16 days, each near its time cap (Curtois at 60 s, seeds 0-5:
