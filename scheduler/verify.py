@@ -1517,7 +1517,10 @@ def _coverage(scenario: Scenario, presence: _Presence) -> pd.DataFrame:
     columns = presence.horizon_slice(count)
     on_floor_people = presence.working[:, columns] & ~presence.on_break[:, columns]
     skills_of = {e.employee_id: e.skills for e in scenario.employees}
-    date_text, start_text, end_text = _interval_text(horizon.start, count, step)
+    # Copies: pandas builds a lone part's columns on the kept arrays themselves.
+    date_text, start_text, end_text = (
+        text.copy() for text in _interval_text(horizon.start, count, step)
+    )
     parts = []
     for skill, line in scenario.required().items():
         if skill is None:

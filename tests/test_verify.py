@@ -112,6 +112,19 @@ def test_a_shift_in_a_far_year_is_outside_the_horizon(year: str) -> None:
     assert f"starts on {year}-12-07, outside the horizon 2026-12-07" in str(outside)
 
 
+def test_a_reports_coverage_is_its_own_to_edit() -> None:
+    """A report's coverage table can be edited, and the next report's is not changed by it."""
+    # The intervals' texts are kept per horizon between calls (the start verifies hundreds of
+    # paths): each report must get copies of them.
+    scenario = solo_scenario()
+    frame = roster(scenario, assign(scenario, "E1", 0, "EARLY"))
+    first = verify(scenario, frame).coverage
+    first.loc[0, "date"] = "edited"
+    first.loc[0, "start"] = "edited"
+    second = verify(scenario, frame).coverage
+    assert (second.loc[0, "date"], second.loc[0, "start"]) == ("2026-12-07", "2026-12-07T00:00:00")
+
+
 def test_single_early_shift_coverage_and_costs() -> None:
     """One person on EARLY against demand of one leaves exactly the break minutes short."""
     scenario = solo_scenario()
