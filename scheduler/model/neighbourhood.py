@@ -535,12 +535,7 @@ class Neighbourhoods:
             "costly": min(7, self.num_days),
             "types": max(1, len(self.templates) // 2),
         }
-        # Past twelve weeks the first sizes are guesses for a four-week window of a horizon
-        # unlike those they were tuned on: Curtois Instance24's (600 s) took 130 s of
-        # neighbourhoods cut short, one step down each, to reach sizes that were proven. From
-        # the same start, 200 s of neighbourhoods that halve reached 70,807 and 70,381 against
-        # 71,653 and 70,700 (seeds 0 and 1).
-        self._halve_first = long
+        # The kinds with a sub-problem proven so far (see `adapt`).
         self._proven: set[str] = set()
         self.turn = 0
         self.rate = dict.fromkeys(self.kinds, 0.0)
@@ -772,8 +767,12 @@ class Neighbourhoods:
             return
         if proven:
             self._proven.add(kind)
-        elif self._halve_first and kind not in self._proven:
-            # Until a kind's first proven sub-problem, its size is still a guess: halved.
+        elif self.num_days > PEOPLE_WHOLE_HORIZON_DAYS and kind not in self._proven:
+            # Past twelve weeks the first sizes are guesses for a four-week window of a horizon
+            # unlike those they were tuned on: Curtois Instance24's (600 s) took 130 s of
+            # neighbourhoods cut short, one step down each, to reach sizes that were proven.
+            # From the same start, 200 s of neighbourhoods that halve reached 70,807 and 70,381
+            # against 71,653 and 70,700 (seeds 0 and 1).
             self.size[kind] = max(1, self.size[kind] // 2)
             return
         # A size that still finds better rosters is kept: growing after every proven one took
