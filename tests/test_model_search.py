@@ -191,16 +191,21 @@ def test_settled_pays_a_shift_without_breaks_less_its_unpaid_lunch() -> None:
 def test_the_start_places_breaks_a_day_at_a_time_past_a_week(
     days: int, by_days: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The starting roster's breaks are placed whole, then, past a week, a day at a time."""
+    """The starting roster's breaks are placed whole, then, past a week, a day at a time (the
+    whole placement then only till its first roster)."""
     # Whole for `REPAIR_SECONDS`, then a day at a time for the start's share: one CP-SAT solve over
     # four weeks stalled.
     scenario = make_scenario(horizon=Horizon(START, days=days, interval_minutes=15))
     search = search_module._Search(scenario, "aggregated", 1000.0, 2, 0, 0.0)
     given: list[float | None] = []
     until: list[float] = []
+    firsts: list[bool] = []
 
-    def place(fixed: RosterModel, seconds: float, most: float | None = None, **_: Any) -> Any:
+    def place(
+        fixed: RosterModel, seconds: float, most: float | None = None, first: bool = False, **_: Any
+    ) -> Any:
         given.append(most)
+        firsts.append(first)
         return lambda var: 0
 
     monkeypatch.setattr(search, "_place", place)
@@ -208,6 +213,7 @@ def test_the_start_places_breaks_a_day_at_a_time_past_a_week(
     began = time.perf_counter()
     search._start_from([])
     assert given == [search_module.REPAIR_SECONDS]
+    assert firsts == [by_days]
     share = search_module.WARM_START_SHARE * 1000.0
     assert len(until) == by_days
     assert all(began + share <= end <= time.perf_counter() + share for end in until)
@@ -276,6 +282,8 @@ def test_placing_breaks_a_day_at_a_time_reaches_the_whole_placement_optimum() ->
     placed = start.assignments(search.best[1])
     report = verify(scenario, roster_frame(scenario, placed))
     assert report.ok and report.costs.objective == optimum
+    # Each day is a sub-problem of its own; its rosters' shortfall is read through it.
+    assert search.recorder.history[-1].shortfall_minutes == report.costs.shortfall_minutes
 
 
 def _held_proof_asks(

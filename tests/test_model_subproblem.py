@@ -113,6 +113,32 @@ def test_a_sub_problem_finds_what_the_fixed_whole_model_finds() -> None:
     assert gains == len(NEIGHBOURHOODS), "each neighbourhood should gain from the start"
 
 
+def test_a_sub_problems_lookup_reads_the_whole_models_variables_and_sums() -> None:
+    """Through a sub-problem's lookup, the whole model's variables and linear sums have the
+    values of its completed solution, free or fixed."""
+    problem = fortnight()
+    built, start, _ = started(problem)
+    hood = Neighbourhoods(built)
+    subs = SubProblems(built.model, hood.decisions, built.redundant)
+    sub = subs.build(hood.literals(NEIGHBOURHOODS[2]), start)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    assert solver.solve(sub.model) == cp_model.OPTIMAL
+    value = sub.lookup(list(solver.response_proto.solution))
+    whole = sub.complete(solver.response_proto.solution)
+    saved = fix_domains(built.model, dict(enumerate(whole)))
+    fixed = cp_model.CpSolver()
+    fixed.parameters.num_workers = 1
+    assert fixed.solve(built.model) == cp_model.OPTIMAL
+    restore_domains(built.model, saved)
+    sums = [expr for terms in built.tier_terms.values() for expr, _ in terms]
+    variables = list(built.x.values())
+    assert len(sums) > 10 and any(fixed.value(s) for s in sums)
+    assert [value(s) for s in sums] == [fixed.value(s) for s in sums]
+    assert [value(v) for v in variables] == [whole[v.index] for v in variables]
+    assert value(3) == 3
+
+
 def _shifts(built: RosterModel, solution: list[int]) -> list[Any]:
     """The roster of a complete solution of ``built``."""
     return built.shifts(lambda var: solution[var.index])

@@ -11,14 +11,14 @@ bounds and the objective's offset, and numbered afresh, so that CP-SAT sees only
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from ortools.sat import cp_model_pb2
-from ortools.sat.python import cp_model
+from ortools.sat.python import cp_model, cp_model_helper
 
 __all__ = ["SubProblem", "SubProblems"]
 
@@ -40,6 +40,26 @@ class SubProblem:
     model: cp_model.CpModel
     variables: np.ndarray
     solution: np.ndarray
+
+    def lookup(self, values: Sequence[int]) -> Callable[[cp_model.LinearExprT], int]:
+        """The value of a whole model's variable or linear expression, given this
+        sub-problem's ``values``: their own for its variables, else the solution it was built
+        from."""
+        position = dict(zip(self.variables.tolist(), range(len(self.variables)), strict=True))
+        solution = self.solution
+
+        def one(index: int) -> int:
+            at = position.get(index)
+            return int(solution[index]) if at is None else values[at]
+
+        def value(expression: cp_model.LinearExprT) -> int:
+            if not isinstance(expression, cp_model_helper.LinearExpr):
+                return int(expression)
+            flat = cp_model_helper.FlatIntExpr(expression)
+            terms = zip(flat.vars, flat.coeffs, strict=True)
+            return int(flat.offset) + sum(c * one(var.index) for var, c in terms)
+
+        return value
 
     def complete(self, values: Iterable[int]) -> list[int]:
         """The whole model's solution with this sub-problem's ``values`` in place."""
