@@ -365,6 +365,45 @@ def test_the_relaxed_phase_is_bound_led_after_a_counts_first_start_far_from_its_
     assert asked[0] == ("relaxed", search_module.BOUND_LED_SUBSOLVERS if led else ())
 
 
+@pytest.mark.parametrize(
+    ("days", "short", "windows"), [(7, True, False), (14, True, True), (14, False, False)]
+)
+def test_past_a_week_one_day_windows_join_the_decomposed_neighbourhoods(
+    days: int, short: bool, windows: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past a week, where the start leaves demand short, the decomposed search's people
+    neighbourhoods share the time with windows of everyone, one day at first."""
+    # A people neighbourhood there frees a whole week's breaks and was cut short at any size;
+    # a day's window is proven in well under a second.
+    scenario = make_scenario(
+        horizon=Horizon(START, days=days, interval_minutes=15),
+        rules=Rules(max_on_break=Fraction(1, 2)),
+    )
+    search = search_module._Search(scenario, "aggregated", 100.0, 2, 0, 0.0)
+    asked: list[tuple[tuple[str, ...], int]] = []
+
+    def warm_start(first: RosterModel, hint: Any) -> None:
+        search.decomposed = True
+        search.best = (first, lambda var: int(short))
+        search.best_objective = 1000
+
+    def neighbourhoods(built: RosterModel, hood: Any, *_: Any) -> None:
+        asked.append((hood.kinds, hood.size["days"]))
+
+    monkeypatch.setattr(search, "warm_start", warm_start)
+    monkeypatch.setattr(search, "prove_held", lambda first: None)
+    monkeypatch.setattr(search, "run", lambda *_, **__: int(cp_model.UNKNOWN))
+    monkeypatch.setattr(search, "_complete_on", lambda *_, **__: None)
+    monkeypatch.setattr(search, "_neighbourhoods", neighbourhoods)
+    monkeypatch.setattr(search, "improve", lambda exact: None)
+    monkeypatch.setattr(search_module, "_best_result", lambda *_: None)
+    search_module._solve_in_phases(search, None)
+    people = search_module._people_kinds(search)
+    assert people == (("people",) if short else ("people", "costly_people"))
+    expected = (*people, "days") if windows else people
+    assert asked == [(expected, 1 if windows else 7)]
+
+
 @pytest.mark.parametrize(("workers", "given"), [(2, ["lb_tree_search"]), (1, [])])
 def test_a_phase_hands_its_subsolvers_to_cp_sat_where_it_has_several_workers(
     workers: int, given: list[str], monkeypatch: pytest.MonkeyPatch
