@@ -13,6 +13,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -45,11 +46,10 @@ class SubProblem:
         """The value of a whole model's variable or linear expression, given this
         sub-problem's ``values``: their own for its variables, else the solution it was built
         from."""
-        position = dict(zip(self.variables.tolist(), range(len(self.variables)), strict=True))
         solution = self.solution
 
         def one(index: int) -> int:
-            at = position.get(index)
+            at = self._position.get(index)
             return int(solution[index]) if at is None else values[at]
 
         def value(expression: cp_model.LinearExprT) -> int:
@@ -60,6 +60,12 @@ class SubProblem:
             return int(flat.offset) + sum(c * one(var.index) for var, c in terms)
 
         return value
+
+    @cached_property
+    def _position(self) -> dict[int, int]:
+        """Where each whole-model variable of this sub-problem is among its own; built at the
+        first lookup that needs it, as most sub-problems' rosters are never looked up."""
+        return dict(zip(self.variables.tolist(), range(len(self.variables)), strict=True))
 
     def complete(self, values: Iterable[int]) -> list[int]:
         """The whole model's solution with this sub-problem's ``values`` in place."""
