@@ -6,6 +6,7 @@ scenarios where a phase's choice can be seen.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from fractions import Fraction
@@ -366,18 +367,29 @@ def test_the_relaxed_phase_is_bound_led_after_a_counts_first_start_far_from_its_
 
 
 @pytest.mark.parametrize(
-    ("days", "short", "windows"), [(7, True, False), (14, True, True), (14, False, False)]
+    ("days", "short", "back", "windows"),
+    [
+        (7, True, False, False),
+        (14, True, False, True),
+        (14, False, False, False),
+        (14, True, True, False),
+    ],
 )
 def test_past_a_week_one_day_windows_join_the_decomposed_neighbourhoods(
-    days: int, short: bool, windows: bool, monkeypatch: pytest.MonkeyPatch
+    days: int, short: bool, back: bool, windows: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Past a week, where the start leaves demand short, the decomposed search's people
-    neighbourhoods share the time with windows of everyone, one day at first."""
+    """Past a week, on a front office alone where the start leaves demand short, the
+    decomposed search's people neighbourhoods share the time with windows of everyone, one
+    day at first."""
     # A people neighbourhood there frees a whole week's breaks and was cut short at any size;
     # a day's window is proven in well under a second.
+    staff = [employee("E1", skills=frozenset({"lead"})), employee("E2"), employee("E3")]
+    if back:
+        staff[2] = dataclasses.replace(staff[2], office=Office.BOTH)
     scenario = make_scenario(
         horizon=Horizon(START, days=days, interval_minutes=15),
         rules=Rules(max_on_break=Fraction(1, 2)),
+        employees=tuple(staff),
     )
     search = search_module._Search(scenario, "aggregated", 100.0, 2, 0, 0.0)
     asked: list[tuple[tuple[str, ...], int]] = []

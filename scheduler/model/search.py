@@ -310,8 +310,10 @@ def _solve_in_phases(search: _Search, hint: list[Assignment] | None) -> Result:
         if search.decomposed:
             # Where the start leaves demand short: where it met it, people's own costs are
             # what is left, which windows do not reach (N=200 over two weeks: 368,110 with
-            # them against 353,440 without, nothing short).
-            windows = scenario.horizon.days > 7 and _leaves_demand_short(search)
+            # them against 353,440 without, nothing short). Measured on the front office
+            # alone: with a back office the start comes later, and its runs spread too widely
+            # (N=100 over four weeks: 138-168 k) for one run to tell.
+            windows = scenario.horizon.days > 7 and not back and _leaves_demand_short(search)
             search.improve_by_neighbourhoods(
                 exact,
                 _people_kinds(search) + (("days",) if windows else ()),
@@ -526,7 +528,8 @@ and the time went to the staffing model instead (see STAFFING_SHARE).
 """Share of the time limit for the search on the relaxed staggering cap."""
 WINDOW_DAYS_PAST_A_WEEK = 1
 """First size of the day windows (everyone, their breaks too) that share the decomposed
-search's neighbourhoods with the people ones past a week, where the start leaves demand short.
+search's neighbourhoods with the people ones past a week, on a front office alone where the
+start leaves demand short.
 
 There a people neighbourhood frees a whole week's breaks, and over four weeks nearly every one
 was cut short at its 2 s, whatever its size (N=100, 120 s: 22 of 25 with ten people, 18 of 19
