@@ -194,8 +194,8 @@ def test_the_start_places_breaks_a_day_at_a_time_past_a_week(
 ) -> None:
     """The starting roster's breaks are placed whole, then, past a week, a day at a time (the
     whole placement then only till its first roster)."""
-    # Whole for `REPAIR_SECONDS`, then a day at a time for the start's share: one CP-SAT solve over
-    # four weeks stalled.
+    # Whole for `REPAIR_SECONDS`, then a day at a time (every day once, the rest of the start's
+    # share for the days not proven): one CP-SAT solve over four weeks stalled.
     scenario = make_scenario(horizon=Horizon(START, days=days, interval_minutes=15))
     search = search_module._Search(scenario, "aggregated", 1000.0, 2, 0, 0.0)
     given: list[float | None] = []

@@ -131,6 +131,8 @@ def test_a_sub_problems_lookup_reads_the_whole_models_variables_and_sums() -> No
     fixed.parameters.num_workers = 1
     assert fixed.solve(built.model) == cp_model.OPTIMAL
     restore_domains(built.model, saved)
+    report = verify(problem, roster_frame(problem, _shifts(built, whole)))
+    assert report.ok and report.costs.objective == round(fixed.objective_value)
     sums = [expr for terms in built.tier_terms.values() for expr, _ in terms]
     variables = list(built.x.values())
     assert len(sums) > 10 and any(fixed.value(s) for s in sums)
