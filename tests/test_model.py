@@ -5,7 +5,8 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from conftest import START, at, employee, make_scenario, shift
+from conftest import START, assign, at, employee, make_scenario, shift
+from ortools.sat.python import cp_model
 
 from scheduler.data import (
     AvailabilityKind,
@@ -15,8 +16,10 @@ from scheduler.data import (
     Office,
 )
 from scheduler.errors import InputError
+from scheduler.io.roster import roster_frame
 from scheduler.model.options import ShiftOption, break_slots, shift_options
 from scheduler.model.roster import RosterModel
+from scheduler.verify import verify
 
 
 def test_break_slots_round_the_window_inwards_to_the_grid() -> None:
@@ -174,3 +177,24 @@ def test_explain_mode_adds_guards_and_no_objective() -> None:
     assert {"min_hours", "max_hours", "max_days", "min_rest", "weekly_rest"} <= families
     assert {guard.employee_id for guard in model.guards.values()} == {"E1"}
     assert not model.model.has_objective()
+
+
+def test_a_rosters_placed_breaks_are_its_break_plan() -> None:
+    """`plan_of` counts each placed break at its slot; held to that plan, the model gives the
+    roster back, breaks and all, verified."""
+    scenario = make_scenario(employees=(employee("E1"), employee("E2")))
+    late = {"break1": 150, "lunch": 240}
+    roster = [assign(scenario, "E1", 0, "EARLY", late), assign(scenario, "E2", 0, "EARLY", late)]
+    built = RosterModel(scenario)
+    plan = built.plan_of(roster)
+    assert sorted(sum(counts) for counts in plan.values()) == [2, 2]
+    built.fix_shifts(roster)
+    for key, slots in built.break_vars.items():
+        for (_, var), count in zip(slots, plan.get(key, [0] * len(slots)), strict=True):
+            built.model.add(var == count)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = 5
+    assert solver.solve(built.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    got = built.assignments(solver.value)
+    assert sorted(got, key=lambda a: a.employee_id) == roster
+    assert verify(scenario, roster_frame(scenario, got)).violations == ()

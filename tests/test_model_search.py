@@ -380,7 +380,7 @@ def test_past_a_week_one_day_windows_join_the_decomposed_neighbourhoods(
 ) -> None:
     """Past a week, on a front office alone where the start leaves demand short, the
     decomposed search's people neighbourhoods share the time with windows of everyone, one
-    day at first."""
+    day at first, from a random day or drawn by what is short."""
     # A people neighbourhood there frees a whole week's breaks and was cut short at any size;
     # a day's window is proven in well under a second.
     staff = [employee("E1", skills=frozenset({"lead"})), employee("E2"), employee("E3")]
@@ -392,7 +392,7 @@ def test_past_a_week_one_day_windows_join_the_decomposed_neighbourhoods(
         employees=tuple(staff),
     )
     search = search_module._Search(scenario, "aggregated", 100.0, 2, 0, 0.0)
-    asked: list[tuple[tuple[str, ...], int]] = []
+    asked: list[tuple[tuple[str, ...], int, int]] = []
 
     def warm_start(first: RosterModel, hint: Any) -> None:
         search.decomposed = True
@@ -400,7 +400,7 @@ def test_past_a_week_one_day_windows_join_the_decomposed_neighbourhoods(
         search.best_objective = 1000
 
     def neighbourhoods(built: RosterModel, hood: Any, *_: Any) -> None:
-        asked.append((hood.kinds, hood.size["days"]))
+        asked.append((hood.kinds, hood.size["days"], hood.size["costly"]))
 
     monkeypatch.setattr(search, "warm_start", warm_start)
     monkeypatch.setattr(search, "prove_held", lambda first: None)
@@ -412,8 +412,9 @@ def test_past_a_week_one_day_windows_join_the_decomposed_neighbourhoods(
     search_module._solve_in_phases(search, None)
     people = search_module._people_kinds(search)
     assert people == (("people",) if short else ("people", "costly_people"))
-    expected = (*people, "days") if windows else people
-    assert asked == [(expected, 1 if windows else 7)]
+    expected = (*people, "days", "costly") if windows else people
+    size = 1 if windows else 7
+    assert asked == [(expected, size, size)]
 
 
 @pytest.mark.parametrize(("workers", "given"), [(2, ["lb_tree_search"]), (1, [])])

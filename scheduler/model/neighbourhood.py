@@ -580,7 +580,7 @@ class Neighbourhoods:
         self.turn += 1
         size = self.size[kind]
         if kind == "costly":
-            return Neighbourhood(kind, days=self._costly_days(size, value))
+            return Neighbourhood(kind, days=self._costly_days(size, value, complete))
         if kind == "types":
             if self.num_days <= PEOPLE_WHOLE_HORIZON_DAYS:
                 return Neighbourhood(kind, templates=self._costly_templates(size, value))
@@ -620,10 +620,16 @@ class Neighbourhoods:
         weights = [max(self.rate[k], floor) / self.seconds.get(k, usual) for k in self.kinds]
         return self.random.choices(self.kinds, weights)[0]
 
-    def _costly_days(self, size: int, value: Callable[[Any], int] | None) -> frozenset[int]:
-        """``size`` days whose cover costs something under ``value``, drawn with chances in
-        proportion to their cost, made up with random days where fewer cost anything."""
+    def _costly_days(
+        self, size: int, value: Callable[[Any], int] | None, complete: bool = False
+    ) -> frozenset[int]:
+        """``size`` days whose cover (day-level lines, and interval demand where ``value`` is
+        ``complete``) costs something under ``value``, drawn with chances in proportion to
+        their cost, made up with random days where fewer cost anything."""
         costs = {} if value is None else self.built.day_cover_costs(value)
+        if value is not None and complete:
+            for day, cost in self.built.day_short_costs(value).items():
+                costs[day] = costs.get(day, 0) + cost
         return frozenset(self._draw_by_cost(list(range(self.num_days)), costs, size, size))
 
     def _costly_templates(

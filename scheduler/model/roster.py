@@ -755,6 +755,17 @@ class RosterModel:
         solution given as a value per assignment literal."""
         return self._cover_costs(value, lambda line: line.day)
 
+    def day_short_costs(self, value: Callable[[cp_model.IntVar], int]) -> dict[int, int]:
+        """What the interval demand left short costs per day, weighted, in a solution given
+        as a value per variable."""
+        weights = self.scenario.weights
+        costs: dict[int, int] = defaultdict(int)
+        for (line, t), short in self.shortfall.items():
+            if missing := value(short):
+                day = t * self.step // MINUTES_PER_DAY
+                costs[day] += missing * weights.shortfall_of(line) * self.step
+        return dict(costs)
+
     def template_cover_costs(
         self, value: Callable[[cp_model.IntVar], int], days: Collection[int] | None = None
     ) -> dict[str, int]:
@@ -1306,6 +1317,30 @@ class RosterModel:
     def break_plan(self, value: Callable[[cp_model.IntVar], int]) -> BreakPlan:
         """The break variables' values in a solution, by key (see `hint_breaks`)."""
         return {key: [value(var) for _, var in slots] for key, slots in self.break_vars.items()}
+
+    def plan_of(self, roster: Iterable[Assignment]) -> BreakPlan:
+        """A roster's placed breaks as a break plan of this model (see `hint_breaks`); a break
+        at no slot of its shift's is left out."""
+        option_at = {(o.day, o.template.shift_id): o for o in self.options}
+        counts: dict[tuple[int, object, int], dict[int, int]] = defaultdict(
+            lambda: defaultdict(int)
+        )
+        for a in roster:
+            option = option_at.get((a.day, a.shift_id))
+            if option is None:
+                continue
+            owner: object = (
+                self.skill_class[a.employee_id]
+                if self.formulation == "aggregated"
+                else a.employee_id
+            )
+            for b, placed in enumerate(a.breaks[: len(option.breaks)]):
+                counts[option.index, owner, b][placed.start - option.start] += 1
+        return {
+            key: [counts[key].get(p, 0) for p, _ in slots]
+            for key, slots in self.break_vars.items()
+            if key in counts
+        }
 
     def hint_breaks(self, plan: BreakPlan) -> None:
         """Hint the break variables another model of the same formulation had in a solution.

@@ -43,6 +43,7 @@ from scheduler.model.params import configure, default_workers
 from scheduler.model.roster import BreakPlan, Formulation, RosterModel
 from scheduler.model.staffing import ONE_BY_ONE_MOST, StaffingModel
 from scheduler.model.subproblem import SubProblem, SubProblems
+from scheduler.model.weeks import DAYS_PER_WEEK, repeated_week, tile_weeks
 from scheduler.result import Phase, Progress, Result
 from scheduler.verify import verify
 
@@ -316,7 +317,7 @@ def _solve_in_phases(search: _Search, hint: list[Assignment] | None) -> Result:
             windows = scenario.horizon.days > 7 and not back and _leaves_demand_short(search)
             search.improve_by_neighbourhoods(
                 exact,
-                _people_kinds(search) + (("days",) if windows else ()),
+                _people_kinds(search) + (("days", "costly") if windows else ()),
                 NEIGHBOURHOOD_PEOPLE,
                 DECOMPOSED_NEIGHBOURHOOD_SECONDS,
                 days=WINDOW_DAYS_PAST_A_WEEK if windows else None,
@@ -716,6 +717,8 @@ BALANCE_SHARE = 0.05
 """Most share of the limit for moving shifts toward the contracts after the re-hands (N=400:
 from 361.5 h off contract to 349.5 h; N=800 from 746.5 h to 700.5 h in 0.2 s)."""
 _FOUND = (cp_model.OPTIMAL, cp_model.FEASIBLE)
+WEEK_SHARE = 0.35
+"""Share of the time limit for solving a repeated week alone (see `start_from_a_week`)."""
 WARM_START_SHARE = 0.1
 """Share of the time limit, at most, for placing the breaks of the starting roster."""
 BACK_OFFICE_START_SHARE = 0.2
@@ -746,6 +749,8 @@ class _Search:
         self.solver: cp_model.CpSolver | None = None
         self.last: Callable[[Any], int] | None = None
         self.last_valid = False
+        # The status of the last phase run.
+        self.last_code = int(cp_model.UNKNOWN)
         self.best_objective = 0
         self.day_level = is_day_level(scenario)
         # Every variable's value in the best roster, and the model it solves: a complete hint
@@ -857,6 +862,7 @@ class _Search:
         model = built.model if sub is None else sub.model
         code = _solve_interruptibly(solver, model, self.recorder)
         self.solver = None
+        self.last_code = int(code)
         if code == cp_model.MODEL_INVALID:
             raise RuntimeError(f"CP-SAT rejected the model: {model.validate()}")
         if code == cp_model.OPTIMAL and self.recorder.bound_holds:
@@ -882,12 +888,17 @@ class _Search:
         roster = hint
         breaks = None
         if hint is None and sum(e.works_front for e in self.scenario.employees) >= DECOMPOSE_FROM:
-            # The greedy roster took 15 s at N=800 and 55 s at N=1600, and the counts-first
-            # start is better, so the greedy one is only the fallback.
-            counted = self.staff_then_assign()
-            if counted is not None:
-                roster, breaks = counted
-                self.decomposed = True
+            week = repeated_week(self.scenario)
+            if week is not None:
+                roster = self.start_from_a_week(week)
+                self.decomposed = roster is not None
+            if roster is None:
+                # The greedy roster took 15 s at N=800 and 55 s at N=1600, and the
+                # counts-first start is better, so the greedy one is only the fallback.
+                counted = self.staff_then_assign()
+                if counted is not None:
+                    roster, breaks = counted
+                    self.decomposed = True
         if roster is None:
             roster = greedy_roster(self.scenario, first.options)
         began = time.perf_counter()
@@ -898,6 +909,30 @@ class _Search:
             self._hint(first)
         else:
             first.hint(roster)
+
+    def start_from_a_week(self, week: Scenario) -> list[Assignment] | None:
+        """A roster of the horizon from its repeated ``week`` solved alone for `WEEK_SHARE` of
+        the time and handed out week by week (see `scheduler.model.weeks`); the week's bound
+        times the number of weeks is recorded as the horizon's. None if the week has no
+        roster."""
+        result = search_roster(
+            week,
+            WEEK_SHARE * self.time_limit,
+            self.workers,
+            self.seed,
+            self.formulation,
+            None,
+            None,
+            self.relative_gap_limit,
+            False,
+            0.0,
+        )
+        self.recorder.interrupted = self.recorder.interrupted or result.interrupted
+        if not result.assignments:
+            return None
+        if result.best_bound:
+            self.recorder.on_bound(self.scenario.horizon.days // DAYS_PER_WEEK * result.best_bound)
+        return tile_weeks(self.scenario, result.assignments)
 
     def _start_from(self, roster: list[Assignment], breaks: BreakPlan | None = None) -> None:
         """Place the breaks and back-office days around a roster's shifts (kept if best),
@@ -926,17 +961,24 @@ class _Search:
         for kept, held in tries:
             start = RosterModel(self.scenario, self.formulation)
             start.fix_shifts(roster, only=kept, capped=held)
+            placed = breaks is None and any(a.breaks for a in roster)
             if breaks is not None:
                 start.hint_breaks(breaks)
+            elif placed:
+                # A roster handed out with its breaks (a week's, tiled) keeps them as a hint.
+                start.hint_breaks(start.plan_of(roster))
             # The shifts fixed, placing the breaks is a problem per day, but one CP-SAT solve
             # over four weeks stalled (N=100, 28 days: 2.8 M and 2,475 minutes short after 12
             # s). Past a week this solve only gives the first placement, which the days' own
             # then make over (one hand-out: 3 s of it 7.0 M, the days after it 901,865).
             most = seconds if back else REPAIR_SECONDS
             by_days = not back and self.scenario.horizon.days > 7
-            found = self._place(start, seconds, most=most, phase="start", first=by_days)
+            found = self._place(
+                start, seconds, most=most, phase="start", first=by_days and not placed
+            )
             if found is not None:
-                if by_days:
+                # A placement proven optimal is not placed again by days.
+                if by_days and self.last_code != cp_model.OPTIMAL:
                     self._place_by_days(start, time.perf_counter() + seconds)
                 return
 
@@ -1623,7 +1665,7 @@ class _Search:
         if people is not None:
             hood.size["people"] = hood.size["costly_people"] = people
         if days is not None:
-            hood.size["days"] = days
+            hood.size["days"] = hood.size["costly"] = days
         self._complete_on(built, "neighbourhood")
         subs = self._sub_problems(built, hood)
         if subs is None:

@@ -1,0 +1,157 @@
+"""Repeated weeks (`scheduler.model.weeks`): the week alone, and its schedules handed out again.
+
+Every roster handed out over the horizon is checked by the verifier.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import pytest
+from conftest import assign, at, employee, load_script, make_scenario
+
+import scheduler.model.search as search_module
+from scheduler.data import (
+    AvailabilityKind,
+    AvailabilitySpan,
+    DemandSpan,
+    Horizon,
+    Office,
+    Rules,
+    Scenario,
+)
+from scheduler.io.roster import roster_frame
+from scheduler.io.scenario import read_scenario
+from scheduler.model.weeks import repeated_week, tile_weeks
+from scheduler.result import Result
+from scheduler.solve import solve
+from scheduler.verify import verify
+
+WEEKS_LIMIT = 12.0
+"""Seconds for the fortnight's solve: its week alone gets `WEEK_SHARE` of them."""
+
+
+def weeks(num_days: int, **changes: object) -> Scenario:
+    """The tiny scenario over ``num_days`` for P1 and P2: one person wanted 07:00-22:00, two on
+    each week's first day."""
+    base = make_scenario()
+    demand = [
+        DemandSpan(at(day, "07:00"), at(day, "22:00"), 1 + (day % 7 == 0))
+        for day in range(num_days)
+    ]
+    scenario = dataclasses.replace(
+        base,
+        horizon=Horizon(base.horizon.start, days=num_days),
+        employees=(employee("P1"), employee("P2")),
+        shifts=base.shifts[:2],
+        demand=tuple(demand),
+    )
+    return dataclasses.replace(scenario, **changes)
+
+
+def shifts_by_person(scenario: Scenario, schedules: dict[str, list[int]]) -> list:
+    """Each person's EARLY shifts on these days."""
+    return [assign(scenario, who, day, "EARLY") for who, days in schedules.items() for day in days]
+
+
+def test_a_repeated_week_is_the_first_week_without_availability_or_fairness() -> None:
+    """Three equal weeks give the first week alone: its demand, no availability, fairness 0."""
+    away = AvailabilitySpan("P1", at(9, "00:00"), at(10, "00:00"), AvailabilityKind.UNAVAILABLE)
+    scenario = weeks(21, availability=(away,))
+    week = repeated_week(scenario)
+    assert week is not None
+    assert week.horizon.days == 7
+    assert week.demand == scenario.demand[:7]
+    assert week.availability == ()
+    assert week.weights.fairness == 0
+    assert week.employees == scenario.employees
+
+
+def test_no_repeated_week_where_the_weeks_differ_or_rules_span_the_horizon() -> None:
+    """A week asking for more, a part week, a horizon-long rule, a back office or a Sunday night
+    shift into the next week: no week alone."""
+    scenario = weeks(14)
+    busier = list(scenario.demand)
+    busier[8] = dataclasses.replace(busier[8], required=2)
+    assert repeated_week(dataclasses.replace(scenario, demand=tuple(busier))) is None
+    assert repeated_week(weeks(7)) is None
+    assert repeated_week(weeks(10)) is None
+    assert repeated_week(weeks(14, rules=Rules(max_weekends=1))) is None
+    back = (employee("P1"), employee("B1", office=Office.BACK))
+    assert repeated_week(weeks(14, employees=back)) is None
+    night = make_scenario().shifts[2]
+    assert repeated_week(weeks(14, shifts=(night,))) is None
+    sunday_off = dataclasses.replace(night, weekdays=frozenset(range(6)))
+    assert repeated_week(weeks(14, shifts=(sunday_off,))) is not None
+    assert repeated_week(scenario) is not None
+
+
+def test_the_turns_keep_a_run_across_the_weeks_end_within_the_limit() -> None:
+    """Wed-Sun then Mon-Fri would be ten days in a row: whoever starts on Wed-Sun keeps it."""
+    scenario = weeks(14)
+    week = shifts_by_person(scenario, {"P1": [2, 3, 4, 5, 6], "P2": [0, 1, 2, 3, 4]})
+    tiled = tile_weeks(scenario, week)
+    assert len(tiled) == 20
+    for who in ("P1", "P2"):
+        days = sorted(a.day for a in tiled if a.employee_id == who)
+        assert days in ([2, 3, 4, 5, 6, 9, 10, 11, 12, 13], [0, 1, 2, 3, 4, 7, 8, 9, 10, 11])
+    assert verify(scenario, roster_frame(scenario, tiled)).violations == ()
+
+
+def test_the_turns_go_around_a_persons_day_away() -> None:
+    """P1 is away on the second Friday, which P2's Thu-Sat falls on: P1 keeps Mon-Wed."""
+    away = AvailabilitySpan("P1", at(11, "00:00"), at(12, "00:00"), AvailabilityKind.UNAVAILABLE)
+    scenario = weeks(14, availability=(away,))
+    week = shifts_by_person(scenario, {"P1": [0, 1, 2], "P2": [3, 4, 5]})
+    tiled = tile_weeks(scenario, week)
+    assert len(tiled) == 12
+    assert sorted(a.day for a in tiled if a.employee_id == "P1") == [0, 1, 2, 7, 8, 9]
+    assert verify(scenario, roster_frame(scenario, tiled)).violations == ()
+
+
+def test_shifts_no_turn_can_save_are_left_out() -> None:
+    """Alone in their group, P1's Thu-Sun then Mon-Tue is six days in a row where five are allowed:
+    the second Tuesday is left out, and the rest is valid."""
+    scenario = weeks(14, employees=(employee("P1", 48),), rules=Rules(max_consecutive_days=5))
+    week = shifts_by_person(scenario, {"P1": [0, 1, 3, 4, 5, 6]})
+    tiled = tile_weeks(scenario, week)
+    assert sorted(a.day for a in tiled) == [0, 1, 3, 4, 5, 6, 7, 10, 11, 12, 13]
+    assert verify(scenario, roster_frame(scenario, tiled)).violations == ()
+
+
+@pytest.fixture(scope="module")
+def fortnight(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
+    """A generated contact centre of 15 front-office people over 14 days: its week twice."""
+    folder = tmp_path_factory.mktemp("fortnight")
+    load_script("generate").write_contact_centre(folder, 15, days=14)
+    return read_scenario(folder)
+
+
+def test_a_repeated_fortnight_starts_from_its_week_and_is_bounded_by_it(
+    fortnight: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two equal weeks: the week is solved alone, no counts over the fortnight, and the bound
+    is at least twice the week's."""
+    weeks_alone: list[Result] = []
+    search_roster = search_module.search_roster
+
+    def week_solved(scenario: Scenario, *args: Any) -> Result:
+        result = search_roster(scenario, *args)
+        weeks_alone.append(result)
+        return result
+
+    staff_then_assign = search_module._Search.staff_then_assign
+
+    def week_counts(self: search_module._Search) -> Any:
+        assert self.scenario.horizon.days == 7, "the counts were solved over the fortnight"
+        return staff_then_assign(self)
+
+    monkeypatch.setattr(search_module, "search_roster", week_solved)
+    monkeypatch.setattr(search_module._Search, "staff_then_assign", week_counts)
+    result = solve(fortnight, time_limit=WEEKS_LIMIT, seed=0, workers=2)
+    assert result.report is not None and result.report.ok
+    [alone] = weeks_alone
+    assert alone.scenario == repeated_week(fortnight)
+    assert alone.best_bound and result.best_bound >= 2 * alone.best_bound
+    assert result.objective >= result.best_bound
