@@ -13,7 +13,7 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
-from conftest import START, at, employee, make_scenario, pieces, shift
+from conftest import START, assign, at, employee, make_scenario, pieces, shift
 from ortools.sat.python import cp_model
 
 import scheduler.model.search as search_module
@@ -188,12 +188,21 @@ def test_settled_pays_a_shift_without_breaks_less_its_unpaid_lunch() -> None:
         assert _settled(scenario, [early]) == settled
 
 
-@pytest.mark.parametrize(("days", "by_days"), [(7, False), (8, True), (14, True)])
+@pytest.mark.parametrize(
+    ("days", "placed", "first", "by_days"),
+    [
+        (7, False, False, False),
+        (8, False, True, True),
+        (14, False, True, True),
+        (14, True, False, True),
+    ],
+)
 def test_the_start_places_breaks_a_day_at_a_time_past_a_week(
-    days: int, by_days: bool, monkeypatch: pytest.MonkeyPatch
+    days: int, placed: bool, first: bool, by_days: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The starting roster's breaks are placed whole, then, past a week, a day at a time (the
-    whole placement then only till its first roster)."""
+    whole placement then only till its first roster, unless the roster brings its own breaks:
+    those are the hint)."""
     # Whole for `REPAIR_SECONDS`, then a day at a time (every day once, the rest of the start's
     # share for the days not proven): one CP-SAT solve over four weeks stalled.
     scenario = make_scenario(horizon=Horizon(START, days=days, interval_minutes=15))
@@ -209,12 +218,15 @@ def test_the_start_places_breaks_a_day_at_a_time_past_a_week(
         firsts.append(first)
         return lambda var: 0
 
+    hinted: list[Any] = []
     monkeypatch.setattr(search, "_place", place)
     monkeypatch.setattr(search, "_place_by_days", lambda start, end: until.append(end))
+    monkeypatch.setattr(RosterModel, "hint_breaks", lambda built, plan: hinted.append(plan))
     began = time.perf_counter()
-    search._start_from([])
+    search._start_from([assign(scenario, "E2", 0, "EARLY")] if placed else [])
     assert given == [search_module.REPAIR_SECONDS]
-    assert firsts == [by_days]
+    assert firsts == [first]
+    assert len(hinted) == placed
     share = search_module.WARM_START_SHARE * 1000.0
     assert len(until) == by_days
     assert all(began + share <= end <= time.perf_counter() + share for end in until)
