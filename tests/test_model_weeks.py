@@ -136,8 +136,8 @@ def test_a_repeated_fortnight_starts_from_its_week_and_is_bounded_by_it(
     weeks_alone: list[Result] = []
     search_roster = search_module.search_roster
 
-    def week_solved(scenario: Scenario, *args: Any) -> Result:
-        result = search_roster(scenario, *args)
+    def week_solved(scenario: Scenario, **kwargs: Any) -> Result:
+        result = search_roster(scenario, **kwargs)
         weeks_alone.append(result)
         return result
 

@@ -167,7 +167,12 @@ class Spans:
 
     def overlap(self, option: WorkOption) -> bool:
         """Whether some span overlaps the option."""
-        return any(option.overlaps(start, end) for start, end in self._by_day.get(option.day, []))
+        return self.meets(option.day, option.start, option.end)
+
+    def meets(self, day: int, start: int, end: int) -> bool:
+        """Whether some span overlaps horizon minutes ``[start, end)`` of work starting on
+        ``day``."""
+        return any(start < until and since < end for since, until in self._by_day.get(day, []))
 
 
 def flex_options(scenario: Scenario, first_index: int) -> list[FlexOption]:

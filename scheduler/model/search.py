@@ -918,15 +918,15 @@ class _Search:
         roster."""
         result = search_roster(
             week,
-            WEEK_SHARE * self.time_limit,
-            self.workers,
-            self.seed,
-            self.formulation,
-            None,
-            None,
-            self.relative_gap_limit,
-            False,
-            0.0,
+            time_limit=WEEK_SHARE * self.time_limit,
+            workers=self.workers,
+            seed=self.seed,
+            formulation=self.formulation,
+            hint=None,
+            on_progress=None,
+            relative_gap_limit=self.relative_gap_limit,
+            lexicographic=False,
+            tier_tolerance=0.0,
         )
         self.recorder.interrupted = self.recorder.interrupted or result.interrupted
         if not result.assignments:

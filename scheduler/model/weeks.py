@@ -16,9 +16,9 @@ from dataclasses import replace
 
 from ortools.graph.python import linear_sum_assignment
 
-from scheduler.data import MINUTES_PER_DAY, Assignment, AvailabilityKind, Employee, Scenario
+from scheduler.data import MINUTES_PER_DAY, Assignment, Employee, Scenario
+from scheduler.model.options import Spans
 
-UNAVAILABLE = AvailabilityKind.UNAVAILABLE
 DAYS_PER_WEEK = 7
 WEEK_MINUTES = DAYS_PER_WEEK * MINUTES_PER_DAY
 BROKEN_WEIGHT = 1000
@@ -137,9 +137,7 @@ def _hand_out_weeks(
     owners = [e.employee_id for e in members]
     size = len(owners)
     edges = [_edges(schedules[owner]) for owner in owners]
-    away = [
-        [(a.start, a.end) for a in scenario.spans_of(e.employee_id, UNAVAILABLE)] for e in members
-    ]
+    away = [Spans.unavailable(scenario, e.employee_id) for e in members]
     rules = [scenario.rules_for(e) for e in members]
     taken: list[list[int]] = [[] for _ in members]
     for w in range(num_weeks):
@@ -149,7 +147,7 @@ def _hand_out_weeks(
             before = taken[p][-1] if w else p - 1
             for s, owner in enumerate(owners):
                 broken = sum(
-                    any(a.start + offset < end and start < a.end + offset for start, end in away[p])
+                    away[p].meets(a.day + w * DAYS_PER_WEEK, a.start + offset, a.end + offset)
                     for a in schedules[owner]
                 )
                 if w:
@@ -184,12 +182,12 @@ def _edges(shifts: list[Assignment]) -> tuple[int, int, int, int]:
 def _kept(scenario: Scenario, employee: Employee, shifts: list[Assignment]) -> list[Assignment]:
     """The shifts, less those on the person's unavailable spans, those after too little rest
     and those that would make a run too long."""
-    away = [(a.start, a.end) for a in scenario.spans_of(employee.employee_id, UNAVAILABLE)]
+    away = Spans.unavailable(scenario, employee.employee_id)
     rules = scenario.rules_for(employee)
     kept: list[Assignment] = []
     run = 0
     for a in sorted(shifts, key=lambda a: a.start):
-        if any(a.start < end and start < a.end for start, end in away):
+        if away.meets(a.day, a.start, a.end):
             continue
         if kept:
             previous = kept[-1]
