@@ -180,14 +180,17 @@ def test_explain_mode_adds_guards_and_no_objective() -> None:
 
 
 def test_a_rosters_placed_breaks_are_its_break_plan() -> None:
-    """`plan_of` counts each placed break at its slot; held to that plan, the model gives the
-    roster back, breaks and all, verified."""
+    """`plan_of` counts each placed break at its slot, by name; held to that plan, the model
+    gives the roster back, breaks and all, verified."""
     scenario = make_scenario(employees=(employee("E1"), employee("E2")))
     late = {"break1": 150, "lunch": 240}
     roster = [assign(scenario, "E1", 0, "EARLY", late), assign(scenario, "E2", 0, "EARLY", late)]
     built = RosterModel(scenario)
     plan = built.plan_of(roster)
     assert sorted(sum(counts) for counts in plan.values()) == [2, 2]
+    # Breaks are matched by name, whatever order a roster lists them in.
+    listed_late_first = [dataclasses.replace(a, breaks=a.breaks[::-1]) for a in roster]
+    assert built.plan_of(listed_late_first) == plan
     built.fix_shifts(roster)
     for key, slots in built.break_vars.items():
         for (_, var), count in zip(slots, plan.get(key, [0] * len(slots)), strict=True):

@@ -1319,8 +1319,8 @@ class RosterModel:
         return {key: [value(var) for _, var in slots] for key, slots in self.break_vars.items()}
 
     def plan_of(self, roster: Iterable[Assignment]) -> BreakPlan:
-        """A roster's placed breaks as a break plan of this model (see `hint_breaks`); a break
-        at no slot of its shift's is left out."""
+        """A roster's placed breaks as a break plan of this model (see `hint_breaks`), each
+        matched to its shift's break by name; a break at no slot of its shift's is left out."""
         option_at = {(o.day, o.template.shift_id): o for o in self.options}
         counts: dict[tuple[int, object, int], dict[int, int]] = defaultdict(
             lambda: defaultdict(int)
@@ -1334,8 +1334,10 @@ class RosterModel:
                 if self.formulation == "aggregated"
                 else a.employee_id
             )
-            for b, placed in enumerate(a.breaks[: len(option.breaks)]):
-                counts[option.index, owner, b][placed.start - option.start] += 1
+            number = {slots.rule.name: b for b, slots in enumerate(option.breaks)}
+            for placed in a.breaks:
+                if (b := number.get(placed.name)) is not None:
+                    counts[option.index, owner, b][placed.start - option.start] += 1
         return {
             key: [counts[key].get(p, 0) for p, _ in slots]
             for key, slots in self.break_vars.items()
