@@ -178,6 +178,22 @@ def test_the_integer_bound_follows_the_lp_beside_a_long_search() -> None:
     assert search.finished.is_set()
 
 
+@pytest.mark.parametrize(
+    ("gap", "bound", "proven"),
+    [(0.0, 995, False), (0.01, 995, True), (0.01, 980, False), (0.0, 1000, True)],
+)
+def test_a_search_is_proven_within_its_relative_gap_limit(
+    gap: float, bound: int, proven: bool
+) -> None:
+    """A roster of 1,000 is proven where the bound lies within the relative gap limit of it."""
+    search = search_module._Search(make_scenario(), "aggregated", 10.0, 2, 0, gap)
+    assert not search.proven()
+    search.best = (RosterModel(make_scenario()), lambda var: 0)
+    search.best_objective = 1000
+    search.recorder.on_bound(bound)
+    assert search.proven() == proven
+
+
 def test_settled_pays_a_shift_without_breaks_less_its_unpaid_lunch() -> None:
     """Monday's EARLY pays its length less its unpaid lunch, so it settles E2 at min_hours 8 h."""
     # The EARLY is 8.5 h with a 30-minute unpaid lunch. It does not settle E2 with min_hours of 8 h

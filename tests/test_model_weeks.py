@@ -120,6 +120,52 @@ def test_shifts_no_turn_can_save_are_left_out() -> None:
     assert verify(scenario, roster_frame(scenario, tiled)).violations == ()
 
 
+def dropped_monday(p3_days: list[int], p3_skills: frozenset[str] = frozenset()) -> list:
+    """The fortnight of P1 and P2 (whose schedules both work Monday) and P3 (32 h, so a group
+    of their own) working ``p3_days`` each week, P1 away on the second Monday: tiled."""
+    away = AvailabilitySpan("P1", at(7, "00:00"), at(8, "00:00"), AvailabilityKind.UNAVAILABLE)
+    people = (employee("P1"), employee("P2"), employee("P3", 32, skills=p3_skills))
+    scenario = weeks(14, employees=people, availability=(away,))
+    week = shifts_by_person(scenario, {"P1": [0, 1, 2, 3, 4], "P2": [0, 3, 4, 5, 6], "P3": p3_days})
+    tiled = tile_weeks(scenario, week)
+    assert verify(scenario, roster_frame(scenario, tiled)).violations == ()
+    return tiled
+
+
+def second_week(tiled: list, who: str) -> list[int]:
+    """The days ``who`` works in the second week."""
+    return sorted(a.day for a in tiled if a.employee_id == who and a.day >= 7)
+
+
+def test_a_dropped_shift_goes_to_someone_with_the_same_skills_and_room() -> None:
+    """P1's second Monday goes, breaks and all, to P3, who is off that day below their hours."""
+    tiled = dropped_monday([1, 2, 5])
+    assert len(tiled) == 26
+    assert second_week(tiled, "P3") == [7, 8, 9, 12]
+    [given] = [a for a in tiled if a.employee_id == "P3" and a.day == 7]
+    [first] = [a for a in tiled if a.employee_id == "P1" and a.day == 0]
+    assert [b.start - given.start for b in given.breaks] == [
+        b.start - first.start for b in first.breaks
+    ]
+    assert given.breaks and given.start == first.start + 7 * 24 * 60
+
+
+def test_a_dropped_shift_goes_to_someone_who_hands_on_one_of_theirs() -> None:
+    """P3, at their 32 h, takes P1's second Monday and hands their Sunday to P1, who works Tue-Fri
+    (not their Saturday: P1 would rest 32.5 h at most that week, under the 35 h weekly rest)."""
+    tiled = dropped_monday([1, 2, 5, 6])
+    assert len(tiled) == 28
+    assert second_week(tiled, "P3") == [7, 8, 9, 12]
+    assert second_week(tiled, "P1") == [8, 9, 10, 11, 13]
+
+
+def test_a_dropped_shift_goes_to_no_one_with_other_skills() -> None:
+    """P3 leads and P1 does not: the cover would differ, so the second Monday is left out."""
+    tiled = dropped_monday([1, 2, 5], frozenset({"lead"}))
+    assert len(tiled) == 25
+    assert second_week(tiled, "P3") == [8, 9, 12]
+
+
 @pytest.fixture(scope="module")
 def fortnight(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
     """A generated contact centre of 15 front-office people over 14 days: its week twice."""
@@ -131,12 +177,13 @@ def fortnight(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
 def test_a_repeated_fortnight_starts_from_its_week_and_is_bounded_by_it(
     fortnight: Scenario, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Two equal weeks: the week is solved alone, no counts over the fortnight, and the bound
-    is at least twice the week's."""
+    """Two equal weeks: the week is solved alone (to within `WEEK_GAP`), no counts over the
+    fortnight, and the bound is at least twice the week's."""
     weeks_alone: list[Result] = []
     search_roster = search_module.search_roster
 
     def week_solved(scenario: Scenario, **kwargs: Any) -> Result:
+        assert kwargs["relative_gap_limit"] == search_module.WEEK_GAP
         result = search_roster(scenario, **kwargs)
         weeks_alone.append(result)
         return result

@@ -13,7 +13,7 @@ import itertools
 import time
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 import numpy as np
@@ -26,7 +26,14 @@ from scheduler.data import (
     Employee,
     Scenario,
 )
-from scheduler.model.options import FLEX_DAY, ShiftOption, anchored_days, flex_days_open, run_from
+from scheduler.model.options import (
+    FLEX_DAY,
+    ShiftOption,
+    anchored_days,
+    flex_days_open,
+    run_from,
+    shift_options,
+)
 
 Group = TypeVar("Group", bound=Hashable)
 
@@ -429,9 +436,15 @@ def _hand_out_misses(
 
 
 def _eject_for(
-    scenario: Scenario, option: ShiftOption, group: list[_Person], deadline: float | None
+    scenario: Scenario,
+    option: ShiftOption,
+    group: list[_Person],
+    deadline: float | None,
+    keep_minimum: bool = False,
 ) -> bool:
-    """Give ``option`` to someone of ``group``, directly or by an ejection chain."""
+    """Give ``option`` to someone of ``group``, directly or by an ejection chain; with
+    ``keep_minimum``, the one who hands a shift on keeps their minimum hours (the hand-out,
+    which fills them in later, does not ask it)."""
     direct = next((p for p in group if _may_hold(scenario, p, option)), None)
     if direct is not None:
         direct.shifts.append(option)
@@ -446,7 +459,9 @@ def _eject_for(
             continue
         for shift in list(person.shifts):
             person.shifts.remove(shift)
-            if _may_hold(scenario, person, option):
+            if _may_hold(scenario, person, option) and (
+                not keep_minimum or _keeps_minimum(scenario, person, option)
+            ):
                 if shift.index not in takers:
                     takers[shift.index] = list(
                         itertools.islice(
@@ -461,6 +476,18 @@ def _eject_for(
                     return True
             person.shifts.append(shift)
     return False
+
+
+def _keeps_minimum(scenario: Scenario, person: _Person, option: ShiftOption) -> bool:
+    """Whether the person's shifts and ``option`` pay at least their minimum hours in every
+    block."""
+    employee = person.employee
+    return all(
+        person.paid_in(first, num_days)
+        + option.paid_minutes * (first <= option.day < first + num_days)
+        >= scenario.horizon.scale(employee.min_minutes, first, num_days)
+        for first, num_days in scenario.horizon.blocks()
+    )
 
 
 def _share_patterns(
@@ -738,3 +765,40 @@ def _assign(
     for skill in person.employee.skills:
         if skill in skill_residual:
             skill_residual[skill][first:last] -= share
+
+
+def give_dropped(
+    scenario: Scenario, roster: list[Assignment], dropped: list[Assignment]
+) -> list[Assignment]:
+    """The roster with as many of the ``dropped`` shifts as can be given back: each to someone
+    with the same skills (so the cover is the same) who may take it under every hard rule, or
+    to someone who may once they hand one of their shifts to a third person who may take it,
+    keeping their minimum hours (`_eject_for`). Shifts keep their breaks when they change
+    hands."""
+    options = shift_options(scenario)
+    option_of = {(o.day, o.template.shift_id): o for o in options}
+    people = {p.employee.employee_id: p for p in _front_people(scenario, options)}
+    # Each (day, template) pool holds the shifts of that key, breaks and all, to hand back out.
+    pools: dict[tuple[int, str], list[Assignment]] = defaultdict(list)
+    for a in roster:
+        people[a.employee_id].shifts.append(option_of[a.day, a.shift_id])
+        pools[a.day, a.shift_id].append(a)
+    for a in dropped:
+        owner = people[a.employee_id]
+        same = [p for p in people.values() if p.employee.skills == owner.employee.skills]
+        option = option_of[a.day, a.shift_id]
+        ranked = sorted(same, key=lambda p: -_below_contract(scenario, p, option.day))
+        if _eject_for(scenario, option, ranked, None, keep_minimum=True):
+            pools[a.day, a.shift_id].append(a)
+    holders: dict[tuple[int, str], list[str]] = defaultdict(list)
+    for person in people.values():
+        for option in person.shifts:
+            holders[option.day, option.template.shift_id].append(person.employee.employee_id)
+    mended = []
+    for key, pool in pools.items():
+        own = {a.employee_id: a for a in pool}
+        spare = [a for a in pool if a.employee_id not in holders[key]]
+        newcomers = [who for who in holders[key] if who not in own]
+        mended += [own[who] for who in holders[key] if who in own]
+        mended += [replace(a, employee_id=who) for who, a in zip(newcomers, spare, strict=True)]
+    return mended

@@ -17,6 +17,7 @@ from dataclasses import replace
 from ortools.graph.python import linear_sum_assignment
 
 from scheduler.data import MINUTES_PER_DAY, Assignment, Employee, Scenario
+from scheduler.model.construct import give_dropped
 from scheduler.model.options import Spans
 
 DAYS_PER_WEEK = 7
@@ -95,6 +96,7 @@ def tile_weeks(scenario: Scenario, week: Sequence[Assignment]) -> list[Assignmen
     for employee in scenario.employees:
         groups[_profile(employee)].append(employee)
     roster: list[Assignment] = []
+    dropped: list[Assignment] = []
     for members in groups.values():
         taken = _hand_out_weeks(scenario, members, schedules, num_weeks)
         for employee, turns in zip(members, taken, strict=True):
@@ -103,8 +105,12 @@ def tile_weeks(scenario: Scenario, week: Sequence[Assignment]) -> list[Assignmen
                 for number, owner in enumerate(turns)
                 for a in schedules[owner]
             ]
-            roster += _kept(scenario, employee, shifts)
-    return roster
+            kept = _kept(scenario, employee, shifts)
+            roster += kept
+            dropped += [a for a in shifts if a not in kept]
+    if not dropped:
+        return roster
+    return give_dropped(scenario, roster, dropped)
 
 
 def _profile(employee: Employee) -> Employee:
