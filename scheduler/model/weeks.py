@@ -5,7 +5,9 @@ the week alone is solved as a scenario of its own (`repeated_week`), and its sch
 handed to the people of each group of interchangeable people in turn, week by week
 (`tile_weeks`), so that a person takes a different schedule each week, as rotating rosters do.
 What the week alone does not see (availability, the runs and rest across a week's end) decides
-who takes which schedule; what is still broken is dropped, for the search to mend.
+who takes which schedule; a shift still broken goes to someone else with the same skills
+where the rules allow (`scheduler.model.construct.give_dropped`), else it is dropped, for the
+search to mend.
 """
 
 from __future__ import annotations
@@ -87,7 +89,8 @@ def tile_weeks(scenario: Scenario, week: Sequence[Assignment]) -> list[Assignmen
     """A roster of ``scenario``'s whole horizon from a roster of its first week (a solution of
     `repeated_week`): within each group of interchangeable people, each week hands the week's
     schedules out again, in turn where nothing forbids it. Shifts that still break
-    availability, the consecutive-days limit or the rest across a week's end are left out."""
+    availability, the consecutive-days limit or the rest across a week's end go to someone else
+    with the same skills who may take them, or are left out."""
     num_weeks = scenario.horizon.days // DAYS_PER_WEEK
     schedules: dict[str, list[Assignment]] = defaultdict(list)
     for a in week:
