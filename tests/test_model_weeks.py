@@ -166,6 +166,39 @@ def test_a_dropped_shift_goes_to_no_one_with_other_skills() -> None:
     assert second_week(tiled, "P3") == [8, 9, 12]
 
 
+def swapped_monday(p3_skills: frozenset[str] = frozenset()) -> list:
+    """The fortnight of P1 and P2, whose schedules are both Mon-Fri early, and P3 (a group of
+    their own by their explicit 40 h maximum) on Tue-Sat late, P1 away on the second Monday:
+    tiled. No one may take P1's Monday alone: P3 on Mon-Sat, or P1 on Tue-Fri with P3's
+    Saturday, would rest less than 35 h in the week."""
+    away = AvailabilitySpan("P1", at(7, "00:00"), at(8, "00:00"), AvailabilityKind.UNAVAILABLE)
+    p3 = employee("P3", max_minutes=40 * 60, skills=p3_skills)
+    scenario = weeks(14, employees=(employee("P1"), employee("P2"), p3), availability=(away,))
+    week = shifts_by_person(scenario, {"P1": [0, 1, 2, 3, 4], "P2": [0, 1, 2, 3, 4]})
+    week += [assign(scenario, "P3", day, "LATE") for day in range(1, 6)]
+    tiled = tile_weeks(scenario, week)
+    assert verify(scenario, roster_frame(scenario, tiled)).violations == ()
+    return tiled
+
+
+def test_a_schedule_that_breaks_is_swapped_with_another_group_of_the_same_skills() -> None:
+    """In the second week P1 takes P3's Tue-Sat and P3 a Mon-Fri: nothing is left out."""
+    tiled = swapped_monday()
+    assert len(tiled) == 30
+    assert second_week(tiled, "P1") == [8, 9, 10, 11, 12]
+    assert second_week(tiled, "P3") == [7, 8, 9, 10, 11]
+    assert {a.shift_id for a in tiled if a.employee_id == "P1" and a.day >= 7} == {"LATE"}
+
+
+def test_no_schedule_is_swapped_with_other_skills() -> None:
+    """P3 leads and P1 does not: their schedules stay apart, and P1's second Monday is left
+    out."""
+    tiled = swapped_monday(frozenset({"lead"}))
+    assert len(tiled) == 29
+    assert second_week(tiled, "P1") == [8, 9, 10, 11]
+    assert second_week(tiled, "P3") == [8, 9, 10, 11, 12]
+
+
 @pytest.fixture(scope="module")
 def fortnight(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
     """A generated contact centre of 15 front-office people over 14 days: its week twice."""

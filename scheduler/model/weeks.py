@@ -5,9 +5,10 @@ the week alone is solved as a scenario of its own (`repeated_week`), and its sch
 handed to the people of each group of interchangeable people in turn, week by week
 (`tile_weeks`), so that a person takes a different schedule each week, as rotating rosters do.
 What the week alone does not see (availability, the runs and rest across a week's end) decides
-who takes which schedule; a shift still broken goes to someone else with the same skills
-where the rules allow (`scheduler.model.construct.give_dropped`), else it is dropped, for the
-search to mend.
+who takes which schedule, within the group or, where every schedule of the group breaks, from
+another group of the same skills whose schedules the person's rules, days and hours allow; a
+shift still broken goes to someone else with the same skills where the rules allow
+(`scheduler.model.construct.give_dropped`), else it is dropped, for the search to mend.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ WEEK_MINUTES = DAYS_PER_WEEK * MINUTES_PER_DAY
 BROKEN_WEIGHT = 1000
 """Cost of a shift the person may not work, or of a run too long or a rest too short across a
 week's end, in choosing who takes which schedule: far above the turn's own cost of 1."""
+SWAP_WEIGHT = 200
+"""Cost of a schedule of another group of the same skills (planned for another contract):
+four of them, a cycle of schedules between groups, still cost less than a broken shift."""
 
 
 def repeated_week(scenario: Scenario) -> Scenario | None:
@@ -88,9 +92,10 @@ def repeated_week(scenario: Scenario) -> Scenario | None:
 def tile_weeks(scenario: Scenario, week: Sequence[Assignment]) -> list[Assignment]:
     """A roster of ``scenario``'s whole horizon from a roster of its first week (a solution of
     `repeated_week`): within each group of interchangeable people, each week hands the week's
-    schedules out again, in turn where nothing forbids it. Shifts that still break
-    availability, the consecutive-days limit or the rest across a week's end go to someone else
-    with the same skills who may take them, or are left out."""
+    schedules out again, in turn where nothing forbids it, or across groups of the same skills
+    where that breaks less. Shifts that still break availability, the consecutive-days limit or
+    the rest across a week's end go to someone else with the same skills who may take them, or
+    are left out."""
     num_weeks = scenario.horizon.days // DAYS_PER_WEEK
     schedules: dict[str, list[Assignment]] = defaultdict(list)
     for a in week:
@@ -98,9 +103,13 @@ def tile_weeks(scenario: Scenario, week: Sequence[Assignment]) -> list[Assignmen
     groups: dict[Employee, list[Employee]] = defaultdict(list)
     for employee in scenario.employees:
         groups[_profile(employee)].append(employee)
+    # People of the same skills cover alike, so a schedule may change groups between them.
+    classes: dict[frozenset[str], list[Employee]] = defaultdict(list)
+    for members in groups.values():
+        classes[members[0].skills] += members
     roster: list[Assignment] = []
     dropped: list[Assignment] = []
-    for members in groups.values():
+    for members in classes.values():
         taken = _hand_out_weeks(scenario, members, schedules, num_weeks)
         for employee, turns in zip(members, taken, strict=True):
             shifts = [
@@ -140,39 +149,153 @@ def _hand_out_weeks(
     schedules: dict[str, list[Assignment]],
     num_weeks: int,
 ) -> list[list[str]]:
-    """For each member, whose first-week schedule they take in each week: one each week per
-    member, week by week the least broken (see `BROKEN_WEIGHT`), else the turn after the
-    schedule they had the week before (an assignment problem a week)."""
+    """For each member (of one class of the same skills), whose first-week schedule they take
+    in each week: one each week per member, week by week the least broken (see
+    `BROKEN_WEIGHT`), else the turn after the schedule they had the week before within their
+    group (an assignment problem a group and week). Where a group's schedules still break, the
+    class's are handed out together, a schedule of another group costing `SWAP_WEIGHT` and a
+    point per half-hour off the person's contract (`_fit`)."""
     owners = [e.employee_id for e in members]
-    size = len(owners)
-    edges = [_edges(schedules[owner]) for owner in owners]
-    away = [Spans.unavailable(scenario, e.employee_id) for e in members]
-    rules = [scenario.rules_for(e) for e in members]
+    by_profile: dict[Employee, list[int]] = defaultdict(list)
+    for p, employee in enumerate(members):
+        by_profile[_profile(employee)].append(p)
+    groups = list(by_profile.values())
+    broken = _Broken(scenario, members, [schedules[owner] for owner in owners])
+    own = {p: [(s, 0) for s in group] for group in groups for p in group}
+    every: dict[int, list[tuple[int, int]]] | None = None
     taken: list[list[int]] = [[] for _ in members]
     for w in range(num_weeks):
-        offset = w * WEEK_MINUTES
-        assignment = linear_sum_assignment.SimpleLinearSumAssignment()
-        for p in range(size):
-            before = taken[p][-1] if w else p - 1
-            for s, owner in enumerate(owners):
-                broken = sum(
-                    away[p].meets(a.day + w * DAYS_PER_WEEK, a.start + offset, a.end + offset)
-                    for a in schedules[owner]
-                )
-                if w:
-                    # Across the week's end: the run ending on last week's last day and the one
-                    # starting on this week's first, and the rest from last week's last shift.
-                    ending, _, last, _ = edges[before]
-                    _, starting, _, first = edges[s]
-                    broken += ending + starting > rules[p].max_consecutive_days
-                    broken += WEEK_MINUTES + first - last < rules[p].min_rest_minutes
-                turn = int(s != (before + 1) % size)
-                assignment.add_arc_with_cost(p, s, BROKEN_WEIGHT * broken + turn)
-        if assignment.solve() != assignment.OPTIMAL:
-            raise RuntimeError("a week's schedules could not be handed out")
-        for p in range(size):
-            taken[p].append(assignment.right_mate(p))
+        turns = {}
+        for group in groups:
+            for p in group:
+                # The turn after last week's schedule; one's own in the first week, or after a
+                # week on another group's schedule.
+                last = taken[p][-1] if w else None
+                turns[p] = group[(group.index(last) + 1) % len(group)] if last in group else p
+        chosen: dict[int, int] = {}
+        for group in groups:
+            chosen.update(_assign({p: own[p] for p in group}, w, broken, taken, turns))
+        if len(groups) > 1 and any(broken(p, s, w, taken[p]) for p, s in chosen.items()):
+            if every is None:
+                every = _arcs_between(scenario, members, schedules, groups)
+            chosen = _assign(every, w, broken, taken, turns)
+        for p, s in chosen.items():
+            taken[p].append(s)
     return [[owners[s] for s in turns] for turns in taken]
+
+
+def _arcs_between(
+    scenario: Scenario,
+    members: list[Employee],
+    schedules: dict[str, list[Assignment]],
+    groups: list[list[int]],
+) -> dict[int, list[tuple[int, int]]]:
+    """Per member, the schedules of the class they may take, their own group's at no cost
+    and another's at `SWAP_WEIGHT` and a point per half-hour off their contract (`_fit`)."""
+    owners = [e.employee_id for e in members]
+    arcs = {}
+    for group in groups:
+        # Who may take another group's schedule is decided by their group: asked once per group.
+        others = [
+            (s, SWAP_WEIGHT + fit // 30)
+            for other in groups
+            if other is not group
+            for s in other
+            if (fit := _fit(scenario, members[group[0]], members[s], schedules[owners[s]]))
+            is not None
+        ]
+        for p in group:
+            arcs[p] = [(s, 0) for s in group] + others
+    return arcs
+
+
+def _assign(
+    arcs: dict[int, list[tuple[int, int]]],
+    w: int,
+    broken: _Broken,
+    taken: list[list[int]],
+    turns: dict[int, int],
+) -> dict[int, int]:
+    """A schedule for each person of ``arcs`` in week ``w`` at the least cost: each arc is a
+    schedule they may take and what it costs beside its broken shifts and turn (see
+    `_hand_out_weeks`)."""
+    people = list(arcs)
+    weeks = sorted({s for pairs in arcs.values() for s, _ in pairs})
+    column = {s: j for j, s in enumerate(weeks)}
+    assignment = linear_sum_assignment.SimpleLinearSumAssignment()
+    for i, p in enumerate(people):
+        for s, extra in arcs[p]:
+            cost = BROKEN_WEIGHT * broken(p, s, w, taken[p]) + extra + int(s != turns[p])
+            assignment.add_arc_with_cost(i, column[s], cost)
+    if assignment.solve() != assignment.OPTIMAL:
+        raise RuntimeError("a week's schedules could not be handed out")
+    return {p: weeks[assignment.right_mate(i)] for i, p in enumerate(people)}
+
+
+class _Broken:
+    """How many of a first-week schedule's shifts a member may not work in a given week: on
+    their unavailable spans, or across the week's end from the schedule they had the week
+    before (a run too long, a rest too short)."""
+
+    def __init__(
+        self, scenario: Scenario, members: list[Employee], weeks: list[list[Assignment]]
+    ) -> None:
+        self.weeks = weeks
+        self.edges = [_edges(shifts) for shifts in weeks]
+        self.rules = [scenario.rules_for(e) for e in members]
+        self.away = [Spans.unavailable(scenario, e.employee_id) for e in members]
+        # Most members are away on no day of a week: their schedules break only at its ends.
+        self.days_away: dict[tuple[int, int], set[int]] = {}
+        for p, away in enumerate(self.away):
+            for w in range(scenario.horizon.days // DAYS_PER_WEEK):
+                days = range(w * DAYS_PER_WEEK, (w + 1) * DAYS_PER_WEEK)
+                reached = {
+                    day
+                    for day in days
+                    if away.meets(day, day * MINUTES_PER_DAY, (day + 2) * MINUTES_PER_DAY)
+                }
+                if reached:
+                    self.days_away[p, w] = reached
+
+    def __call__(self, p: int, s: int, w: int, before: list[int]) -> int:
+        """Member ``p``'s broken shifts if they take schedule ``s`` in week ``w``, after the
+        schedules ``before`` (one a week)."""
+        count = 0
+        days = self.days_away.get((p, w))
+        if days:
+            offset = w * WEEK_MINUTES
+            count += sum(
+                self.away[p].meets(day, a.start + offset, a.end + offset)
+                for a in self.weeks[s]
+                if (day := a.day + w * DAYS_PER_WEEK) in days
+            )
+        if w:
+            # The run ending on last week's last day and the one starting on this week's
+            # first, and the rest from last week's last shift.
+            ending, _, last, _ = self.edges[before[w - 1]]
+            _, starting, _, first = self.edges[s]
+            count += ending + starting > self.rules[p].max_consecutive_days
+            count += WEEK_MINUTES + first - last < self.rules[p].min_rest_minutes
+        return count
+
+
+def _fit(
+    scenario: Scenario, employee: Employee, owner: Employee, shifts: list[Assignment]
+) -> int | None:
+    """How far ``employee``'s contract is from the paid minutes of ``owner``'s week
+    (``shifts``), or None where their rules, days or hours forbid them to work it."""
+    rules = scenario.rules_for(employee)
+    # The schedule keeps the owner's rules: the same rules are then kept but for the person's
+    # own days and hours.
+    if rules != scenario.rules_for(owner):
+        return None
+    paid = sum(a.paid_minutes for a in shifts)
+    most = rules.max_days_of(employee)
+    if most is not None and len({a.day for a in shifts}) > most:
+        return None
+    if not employee.min_minutes <= paid <= employee.weekly_max_minutes:
+        return None
+    return abs(paid - employee.contract_minutes)
 
 
 def _edges(shifts: list[Assignment]) -> tuple[int, int, int, int]:
