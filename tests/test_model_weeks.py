@@ -16,6 +16,7 @@ from scheduler.data import (
     AvailabilityKind,
     AvailabilitySpan,
     DemandSpan,
+    Employee,
     Horizon,
     Office,
     Rules,
@@ -30,6 +31,8 @@ from scheduler.verify import verify
 
 WEEKS_LIMIT = 12.0
 """Seconds for the fortnight's solve: its week alone gets `WEEK_SHARE` of them."""
+BACK_WEEKS_LIMIT = 20.0
+"""Seconds for the fortnight with a back office, whose week alone finds its first roster later."""
 
 
 def weeks(num_days: int, **changes: object) -> Scenario:
@@ -68,9 +71,19 @@ def test_a_repeated_week_is_the_first_week_without_availability_or_fairness() ->
     assert week.employees == scenario.employees
 
 
+def test_a_back_office_keeps_its_week() -> None:
+    """A back office's rules hold by the day or the 7-day block: its fortnight has a week
+    alone, with the same people and policy."""
+    back = (employee("P1"), employee("B1", office=Office.BACK, remote_ok=True))
+    scenario = weeks(14, employees=back)
+    week = repeated_week(scenario)
+    assert week is not None
+    assert week.employees == back and week.back_office == scenario.back_office
+
+
 def test_no_repeated_week_where_the_weeks_differ_or_rules_span_the_horizon() -> None:
-    """A week asking for more, a part week, a horizon-long rule, a back office or a Sunday night
-    shift into the next week: no week alone."""
+    """A week asking for more, a part week, a horizon-long rule or a Sunday night shift into
+    the next week: no week alone."""
     scenario = weeks(14)
     busier = list(scenario.demand)
     busier[8] = dataclasses.replace(busier[8], required=2)
@@ -78,8 +91,6 @@ def test_no_repeated_week_where_the_weeks_differ_or_rules_span_the_horizon() -> 
     assert repeated_week(weeks(7)) is None
     assert repeated_week(weeks(10)) is None
     assert repeated_week(weeks(14, rules=Rules(max_weekends=1))) is None
-    back = (employee("P1"), employee("B1", office=Office.BACK))
-    assert repeated_week(weeks(14, employees=back)) is None
     night = make_scenario().shifts[2]
     assert repeated_week(weeks(14, shifts=(night,))) is None
     sunday_off = dataclasses.replace(night, weekdays=frozenset(range(6)))
@@ -166,14 +177,15 @@ def test_a_dropped_shift_goes_to_no_one_with_other_skills() -> None:
     assert second_week(tiled, "P3") == [8, 9, 12]
 
 
-def swapped_monday(p3_skills: frozenset[str] = frozenset()) -> list:
+def swapped_monday(p3_skills: frozenset[str] = frozenset(), *others: Employee) -> list:
     """The fortnight of P1 and P2, whose schedules are both Mon-Fri early, and P3 (a group of
     their own by their explicit 40 h maximum) on Tue-Sat late, P1 away on the second Monday:
     tiled. No one may take P1's Monday alone: P3 on Mon-Sat, or P1 on Tue-Fri with P3's
     Saturday, would rest less than 35 h in the week."""
     away = AvailabilitySpan("P1", at(7, "00:00"), at(8, "00:00"), AvailabilityKind.UNAVAILABLE)
     p3 = employee("P3", max_minutes=40 * 60, skills=p3_skills)
-    scenario = weeks(14, employees=(employee("P1"), employee("P2"), p3), availability=(away,))
+    people = (employee("P1"), employee("P2"), p3, *others)
+    scenario = weeks(14, employees=people, availability=(away,))
     week = shifts_by_person(scenario, {"P1": [0, 1, 2, 3, 4], "P2": [0, 1, 2, 3, 4]})
     week += [assign(scenario, "P3", day, "LATE") for day in range(1, 6)]
     tiled = tile_weeks(scenario, week)
@@ -199,6 +211,14 @@ def test_no_schedule_is_swapped_with_other_skills() -> None:
     assert second_week(tiled, "P3") == [8, 9, 10, 11, 12]
 
 
+def test_no_front_office_schedule_is_swapped_with_the_back_office() -> None:
+    """B1 works in the back office only, with P1's skills and free all week: P1's week is not
+    swapped with B1's, and P1's second Monday is left out."""
+    tiled = swapped_monday(frozenset({"lead"}), employee("B1", office=Office.BACK))
+    assert len(tiled) == 29
+    assert not [a for a in tiled if a.employee_id == "B1"]
+
+
 @pytest.fixture(scope="module")
 def fortnight(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
     """A generated contact centre of 15 front-office people over 14 days: its week twice."""
@@ -207,11 +227,22 @@ def fortnight(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
     return read_scenario(folder)
 
 
-def test_a_repeated_fortnight_starts_from_its_week_and_is_bounded_by_it(
-    fortnight: Scenario, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Two equal weeks: the week is solved alone (to within `WEEK_GAP`), no counts over the
-    fortnight, and the bound is at least twice the week's."""
+@pytest.fixture(scope="module")
+def back_fortnight(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
+    """A generated contact centre of 25 people over 14 days, 40 % of them in the back office
+    and a tenth cross-trained: its week twice."""
+    folder = tmp_path_factory.mktemp("back_fortnight")
+    load_script("generate").write_contact_centre(
+        folder, 25, days=14, back_share=0.4, cross_share=0.1
+    )
+    return read_scenario(folder)
+
+
+def solved_from_its_week(
+    scenario: Scenario, monkeypatch: pytest.MonkeyPatch, time_limit: float
+) -> tuple[Result, Result]:
+    """The horizon solved, checked to start from its week alone (solved to within
+    `WEEK_GAP`) and never from counts over the horizon: the result and the week's."""
     weeks_alone: list[Result] = []
     search_roster = search_module.search_roster
 
@@ -224,14 +255,45 @@ def test_a_repeated_fortnight_starts_from_its_week_and_is_bounded_by_it(
     staff_then_assign = search_module._Search.staff_then_assign
 
     def week_counts(self: search_module._Search) -> Any:
-        assert self.scenario.horizon.days == 7, "the counts were solved over the fortnight"
+        assert self.scenario.horizon.days == 7, "the counts were solved over the horizon"
         return staff_then_assign(self)
 
     monkeypatch.setattr(search_module, "search_roster", week_solved)
     monkeypatch.setattr(search_module._Search, "staff_then_assign", week_counts)
-    result = solve(fortnight, time_limit=WEEKS_LIMIT, seed=0, workers=2)
-    assert result.report is not None and result.report.ok
+    result = solve(scenario, time_limit=time_limit, seed=0, workers=2)
     [alone] = weeks_alone
-    assert alone.scenario == repeated_week(fortnight)
+    assert alone.scenario == repeated_week(scenario)
+    return result, alone
+
+
+def test_a_repeated_fortnight_starts_from_its_week_and_is_bounded_by_it(
+    fortnight: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two equal weeks: the week is solved alone, no counts over the fortnight, and the bound
+    is at least twice the week's."""
+    result, alone = solved_from_its_week(fortnight, monkeypatch, WEEKS_LIMIT)
+    assert result.report is not None and result.report.ok
+    assert alone.best_bound and result.best_bound >= 2 * alone.best_bound
+    assert result.objective >= result.best_bound
+
+
+def test_a_repeated_fortnight_with_a_back_office_starts_from_its_week(
+    back_fortnight: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a back office too: the week alone is solved, its shifts handed out with their
+    breaks as the front office's hint, the flex days decided around them, and the bound is
+    at least twice the week's."""
+    hinted: list[object] = []
+    front_breaks = search_module._Search._front_breaks
+
+    def front_hinted(self: search_module._Search, roster: list, breaks: Any) -> Any:
+        hinted.append(breaks)
+        return front_breaks(self, roster, breaks)
+
+    monkeypatch.setattr(search_module._Search, "_front_breaks", front_hinted)
+    result, alone = solved_from_its_week(back_fortnight, monkeypatch, BACK_WEEKS_LIMIT)
+    assert result.report is not None and result.report.ok
+    assert result.flex_days and result.assignments
+    assert hinted and hinted[-1] is not None
     assert alone.best_bound and result.best_bound >= 2 * alone.best_bound
     assert result.objective >= result.best_bound

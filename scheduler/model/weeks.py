@@ -8,7 +8,8 @@ What the week alone does not see (availability, the runs and rest across a week'
 who takes which schedule, within the group or, where every schedule of the group breaks, from
 another group of the same skills whose schedules the person's rules, days and hours allow; a
 shift still broken goes to someone else with the same skills where the rules allow
-(`scheduler.model.construct.give_dropped`), else it is dropped, for the search to mend.
+(`scheduler.model.construct.give_dropped`), else it is dropped, for the search to mend. Only
+shifts are handed out: a back office's flex days are decided again around them by the start.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dataclasses import replace
 
 from ortools.graph.python import linear_sum_assignment
 
-from scheduler.data import MINUTES_PER_DAY, Assignment, Employee, Scenario
+from scheduler.data import MINUTES_PER_DAY, Assignment, Employee, Office, Scenario
 from scheduler.model.construct import give_dropped
 from scheduler.model.options import Spans
 
@@ -38,17 +39,17 @@ def repeated_week(scenario: Scenario) -> Scenario | None:
     the horizon is whole weeks; None otherwise.
 
     The week has no availability and no fairness weight: every week of any roster of the whole
-    horizon is then a roster of it costing no more (the rules it keeps hold within a week), so
-    its bound times the number of weeks bounds the horizon's. Horizon-long rules (totals, max
-    weekends, shift counts, min runs and days off), day-level cover, requests, holidays, a
-    back office and shifts running from one week into the next are left to the whole model.
+    horizon is then a roster of it costing no more (the rules it keeps hold within a week, a
+    back office's too: desks, anchors and cover by the day, on-site and remote days by the
+    7-day block), so its bound times the number of weeks bounds the horizon's. Horizon-long
+    rules (totals, max weekends, shift counts, min runs and days off), day-level cover,
+    requests, holidays and shifts running from one week into the next are left to the whole
+    model.
     """
     horizon = scenario.horizon
     if horizon.days <= DAYS_PER_WEEK or horizon.days % DAYS_PER_WEEK:
         return None
     if horizon.holidays or scenario.shift_demand or scenario.shift_requests:
-        return None
-    if any(e.works_back for e in scenario.employees):
         return None
     # A shift of a week's last day that ends in the next week would cover the next week's
     # demand, which the week alone cannot see.
@@ -103,10 +104,11 @@ def tile_weeks(scenario: Scenario, week: Sequence[Assignment]) -> list[Assignmen
     groups: dict[Employee, list[Employee]] = defaultdict(list)
     for employee in scenario.employees:
         groups[_profile(employee)].append(employee)
-    # People of the same skills cover alike, so a schedule may change groups between them.
-    classes: dict[frozenset[str], list[Employee]] = defaultdict(list)
+    # People of the same skills (and office) cover alike, so a schedule may change groups
+    # between them.
+    classes: dict[tuple[frozenset[str], Office], list[Employee]] = defaultdict(list)
     for members in groups.values():
-        classes[members[0].skills] += members
+        classes[members[0].skills, members[0].office] += members
     roster: list[Assignment] = []
     dropped: list[Assignment] = []
     for members in classes.values():
