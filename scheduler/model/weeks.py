@@ -94,9 +94,9 @@ def tile_weeks(scenario: Scenario, week: Sequence[Assignment]) -> list[Assignmen
     """A roster of ``scenario``'s whole horizon from a roster of its first week (a solution of
     `repeated_week`): within each group of interchangeable people, each week hands the week's
     schedules out again, in turn where nothing forbids it, or across groups of the same skills
-    where that breaks less. Shifts that still break availability, the consecutive-days limit or
-    the rest across a week's end go to someone else with the same skills who may take them, or
-    are left out."""
+    and office where that breaks less. Shifts that still break availability, the
+    consecutive-days limit or the rest across a week's end go to someone else with the same
+    skills who may take them, or are left out."""
     num_weeks = scenario.horizon.days // DAYS_PER_WEEK
     schedules: dict[str, list[Assignment]] = defaultdict(list)
     for a in week:
@@ -104,8 +104,9 @@ def tile_weeks(scenario: Scenario, week: Sequence[Assignment]) -> list[Assignmen
     groups: dict[Employee, list[Employee]] = defaultdict(list)
     for employee in scenario.employees:
         groups[_profile(employee)].append(employee)
-    # People of the same skills (and office) cover alike, so a schedule may change groups
-    # between them.
+    # People of the same skills cover alike, so a schedule may change groups between them;
+    # within an office, as the back office works no shift and a cross-trained week holds
+    # flex days too.
     classes: dict[tuple[frozenset[str], Office], list[Employee]] = defaultdict(list)
     for members in groups.values():
         classes[members[0].skills, members[0].office] += members
@@ -151,8 +152,8 @@ def _hand_out_weeks(
     schedules: dict[str, list[Assignment]],
     num_weeks: int,
 ) -> list[list[str]]:
-    """For each member (of one class of the same skills), whose first-week schedule they take
-    in each week: one each week per member, week by week the least broken (see
+    """For each member (of one class of the same skills and office), whose first-week
+    schedule they take in each week: one each week per member, week by week the least broken (see
     `BROKEN_WEIGHT`), else the turn after the schedule they had the week before within their
     group (an assignment problem a group and week). Where a group's schedules still break, the
     class's are handed out together, a schedule of another group costing `SWAP_WEIGHT` and a
