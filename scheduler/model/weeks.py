@@ -107,13 +107,14 @@ def tile_weeks(scenario: Scenario, week: Sequence[Assignment]) -> list[Assignmen
     # People of the same skills cover alike, so a schedule may change groups between them;
     # within an office, as the back office works no shift and a cross-trained week holds
     # flex days too.
-    classes: dict[tuple[frozenset[str], Office], list[Employee]] = defaultdict(list)
+    classes: dict[tuple[frozenset[str], Office], list[list[Employee]]] = defaultdict(list)
     for members in groups.values():
-        classes[members[0].skills, members[0].office] += members
+        classes[members[0].skills, members[0].office].append(members)
     roster: list[Assignment] = []
     dropped: list[Assignment] = []
-    for members in classes.values():
-        taken = _hand_out_weeks(scenario, members, schedules, num_weeks)
+    for in_class in classes.values():
+        members = [employee for group in in_class for employee in group]
+        taken = _hand_out_weeks(scenario, in_class, schedules, num_weeks)
         for employee, turns in zip(members, taken, strict=True):
             shifts = [
                 _moved(a, employee.employee_id, number)
@@ -148,21 +149,23 @@ def _moved(a: Assignment, employee_id: str, week: int) -> Assignment:
 
 def _hand_out_weeks(
     scenario: Scenario,
-    members: list[Employee],
+    in_class: list[list[Employee]],
     schedules: dict[str, list[Assignment]],
     num_weeks: int,
 ) -> list[list[str]]:
-    """For each member (of one class of the same skills and office), whose first-week
-    schedule they take in each week: one each week per member, week by week the least broken (see
-    `BROKEN_WEIGHT`), else the turn after the schedule they had the week before within their
-    group (an assignment problem a group and week). Where a group's schedules still break, the
-    class's are handed out together, a schedule of another group costing `SWAP_WEIGHT` and a
-    point per half-hour off the person's contract (`_fit`)."""
+    """For each member of the groups ``in_class`` (of the same skills and office), in order,
+    whose first-week schedule they take in each week: one each week per member, week by week
+    the least broken (see `BROKEN_WEIGHT`), else the turn after the schedule they had the week
+    before within their group (an assignment problem a group and week). Where a group's
+    schedules still break, the class's are handed out together, a schedule of another group
+    costing `SWAP_WEIGHT` and a point per half-hour off the person's contract (`_fit`)."""
+    members = [employee for people in in_class for employee in people]
     owners = [e.employee_id for e in members]
-    by_profile: dict[Employee, list[int]] = defaultdict(list)
-    for p, employee in enumerate(members):
-        by_profile[_profile(employee)].append(p)
-    groups = list(by_profile.values())
+    # Each group as its members' places in the class, which number the schedules too.
+    groups: list[list[int]] = []
+    for people in in_class:
+        first = groups[-1][-1] + 1 if groups else 0
+        groups.append(list(range(first, first + len(people))))
     broken = _Broken(scenario, members, [schedules[owner] for owner in owners])
     own = {p: [(s, 0) for s in group] for group in groups for p in group}
     every: dict[int, list[tuple[int, int]]] | None = None
