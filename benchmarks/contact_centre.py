@@ -45,13 +45,24 @@ def run(
     cross_share: float = 0.0,
     alone: bool = False,
     days: int = 7,
+    country: str | None = None,
 ) -> dict[str, object]:
     """Solve one generated contact centre of ``size`` people in all and measure it; ``alone``
     in a fresh process, so that its peak memory is not an earlier run's."""
     if alone:
         # "spawn" starts the child without this process's memory; "fork" would carry it over.
         with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-            args = (size, formulation, time_limit, seed, back_share, cross_share, False, days)
+            args = (
+                size,
+                formulation,
+                time_limit,
+                seed,
+                back_share,
+                cross_share,
+                False,
+                days,
+                country,
+            )
             return pool.submit(run, *args).result()
     front = round(size * (1 - back_share))
     with tempfile.TemporaryDirectory() as folder:
@@ -62,6 +73,7 @@ def run(
             days=days,
             back_share=back_share,
             cross_share=cross_share,
+            country=country,
         )
         scenario = read_scenario(Path(folder))
     started = time.perf_counter()
@@ -131,6 +143,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--back-office", type=float, default=0.0, help="share in the back office")
     parser.add_argument("--cross-trained", type=float, default=0.0, help="share cross-trained")
     parser.add_argument("--days", type=int, default=7, help="horizon length in days")
+    parser.add_argument("--country", default=None, help="public holidays of, e.g. PL")
     parser.add_argument("--in-process", action="store_true", help="no process per run")
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results")
     args = parser.parse_args(argv)
@@ -154,6 +167,7 @@ def main(argv: list[str] | None = None) -> None:
                     args.cross_trained,
                     alone=not args.in_process,
                     days=args.days,
+                    country=args.country,
                 )
                 rows.append({"seed": seed, "time_limit_s": time_limit, **measured})
                 print(
@@ -166,8 +180,10 @@ def main(argv: list[str] | None = None) -> None:
     if len(seeds) > 1:
         print(f"\n{_format(by_seed(table))}")
     args.out.mkdir(parents=True, exist_ok=True)
-    suffix = ("_back_office" if args.back_office else "") + (
-        f"_{args.days}_days" if args.days != 7 else ""
+    suffix = (
+        ("_back_office" if args.back_office else "")
+        + (f"_{args.days}_days" if args.days != 7 else "")
+        + (f"_{args.country}" if args.country else "")
     )
     write_csv(args.out / f"contact_centre{suffix}.csv", table)
 

@@ -409,6 +409,7 @@ def scenario_toml(
     breaks: Sequence[Break] = BREAKS,
     max_on_break: float = 0.25,
     name: str = "Contact centre",
+    country: str | None = None,
 ) -> str:
     """Text of ``scenario.toml`` for the contact centre.
 
@@ -424,6 +425,9 @@ def scenario_toml(
         Largest share of the people on shift who may be on a break at once.
     name
         Scenario name.
+    country
+        Country code whose public holidays the horizon keeps (Sunday's demand on them, a fifth
+        less contract a weekday holiday), or None for none.
 
     Returns
     -------
@@ -438,6 +442,7 @@ def scenario_toml(
         f"days = {days}",
         f"interval_minutes = {INTERVAL}",
         'timezone = "Europe/Warsaw"',
+        *([f"country = {_toml_value(country)}"] if country else []),
         "",
         "[rules]",
         "min_rest_hours = 11",
@@ -480,6 +485,7 @@ def write_contact_centre(
     skill_demand: bool = False,
     back_share: float = 0.0,
     cross_share: float = 0.0,
+    country: str | None = None,
 ) -> None:
     """Write a complete contact-centre scenario folder.
 
@@ -501,6 +507,8 @@ def write_contact_centre(
         Share of all staff in the back office (added to the ``num_staff`` agents).
     cross_share
         Share of all staff cross-trained (office ``both``), taken from the back office.
+    country
+        Country code of the public holidays kept (see `scenario_toml`), or None.
     """
     if num_staff < 1:
         raise ValueError(f"num_staff must be at least 1, got {num_staff}")
@@ -577,7 +585,9 @@ def write_contact_centre(
     )
 
     (directory / "scenario.toml").write_text(
-        scenario_toml(start, days, name=f"Contact centre, {num_staff} agents, seed {seed}")
+        scenario_toml(
+            start, days, name=f"Contact centre, {num_staff} agents, seed {seed}", country=country
+        )
         + (back_office_toml(back) if back else ""),
         encoding="utf-8",
     )
@@ -599,6 +609,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--cross-trained", type=float, default=0.0, help="share of all staff cross-trained"
     )
+    parser.add_argument(
+        "--country", default=None, help="keep this country's public holidays, e.g. PL"
+    )
     args = parser.parse_args(argv)
     write_contact_centre(
         args.out_dir,
@@ -608,6 +621,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         skill_demand=args.skill_demand,
         back_share=args.back_office,
         cross_share=args.cross_trained,
+        country=args.country,
     )
 
 

@@ -189,6 +189,16 @@ def test_cli_writes_a_folder(tmp_path: Path) -> None:
     assert len(_rows(tmp_path / "cli" / "staff.csv")) == 12
 
 
+def test_cli_keeps_a_countrys_public_holidays(tmp_path: Path) -> None:
+    """--country names the country whose public holidays the horizon keeps; none without it."""
+    generate.main(["12", str(tmp_path / "pl"), "--days", "28", "--country", "PL"])
+    config = tomllib.loads((tmp_path / "pl" / "scenario.toml").read_text(encoding="utf-8"))
+    assert config["horizon"]["country"] == "PL"
+    generate.main(["12", str(tmp_path / "none")])
+    config = tomllib.loads((tmp_path / "none" / "scenario.toml").read_text(encoding="utf-8"))
+    assert "country" not in config["horizon"]
+
+
 def test_sample_folder_contents() -> None:
     """The sample week has its files, an overnight shift, a date row and a lead row."""
     for name in (*FILES, "README.md"):

@@ -1,4 +1,5 @@
-"""Repeated weeks (`scheduler.model.weeks`): the week alone, and its schedules handed out again.
+"""Long horizons by the week (`scheduler.model.weeks`): each distinct week alone, and its
+schedules handed out again in every week of its kind.
 
 Every roster handed out over the horizon is checked by the verifier.
 """
@@ -6,6 +7,7 @@ Every roster handed out over the horizon is checked by the verifier.
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 from typing import Any
 
 import pytest
@@ -24,13 +26,15 @@ from scheduler.data import (
 )
 from scheduler.io.roster import roster_frame
 from scheduler.io.scenario import read_scenario
-from scheduler.model.weeks import repeated_week, tile_weeks
+from scheduler.model.weeks import Weeks, split_weeks, tile_weeks
 from scheduler.result import Result
 from scheduler.solve import solve
 from scheduler.verify import verify
 
 WEEKS_LIMIT = 12.0
 """Seconds for the fortnight's solve: its week alone gets `WEEK_SHARE` of them."""
+HOLIDAY_LIMIT = 16.0
+"""Seconds for the fortnight of two different weeks: each alone gets half of `WEEK_SHARE`."""
 BACK_WEEKS_LIMIT = 20.0
 """Seconds for the fortnight with a back office, whose week alone finds its first roster later."""
 
@@ -58,12 +62,32 @@ def shifts_by_person(scenario: Scenario, schedules: dict[str, list[int]]) -> lis
     return [assign(scenario, who, day, "EARLY") for who, days in schedules.items() for day in days]
 
 
+def repeated(scenario: Scenario) -> Weeks:
+    """The scenario's weeks, checked to be one week repeated."""
+    split = split_weeks(scenario)
+    assert split is not None and len(split.alone) == 1
+    return split
+
+
+def tile_repeated(scenario: Scenario, week: list) -> list:
+    """The horizon tiled from a roster of its one week repeated."""
+    return tile_weeks(scenario, repeated(scenario), [week])
+
+
+def busier_second_week(scenario: Scenario) -> Scenario:
+    """The scenario with two people wanted on the second week's Tuesday."""
+    demand = list(scenario.demand)
+    demand[8] = dataclasses.replace(demand[8], required=2)
+    return dataclasses.replace(scenario, demand=tuple(demand))
+
+
 def test_a_repeated_week_is_the_first_week_without_availability_or_fairness() -> None:
     """Three equal weeks give the first week alone: its demand, no availability, fairness 0."""
     away = AvailabilitySpan("P1", at(9, "00:00"), at(10, "00:00"), AvailabilityKind.UNAVAILABLE)
     scenario = weeks(21, availability=(away,))
-    week = repeated_week(scenario)
-    assert week is not None
+    split = repeated(scenario)
+    assert split.kinds == (0, 0, 0)
+    [week] = split.alone
     assert week.horizon.days == 7
     assert week.demand == scenario.demand[:7]
     assert week.availability == ()
@@ -76,33 +100,56 @@ def test_a_back_office_keeps_its_week() -> None:
     alone, with the same people and policy."""
     back = (employee("P1"), employee("B1", office=Office.BACK, remote_ok=True))
     scenario = weeks(14, employees=back)
-    week = repeated_week(scenario)
-    assert week is not None
+    [week] = repeated(scenario).alone
     assert week.employees == back and week.back_office == scenario.back_office
 
 
-def test_no_repeated_week_where_the_weeks_differ_or_rules_span_the_horizon() -> None:
-    """A week asking for more, a part week, a horizon-long rule or a Sunday night shift into
-    the next week: no week alone."""
+def test_weeks_that_differ_are_each_alone_once() -> None:
+    """A second week asking for more is a week of its own, from its first day; a third like
+    the first is the first's kind again."""
+    scenario = busier_second_week(weeks(21))
+    split = split_weeks(scenario)
+    assert split is not None and split.kinds == (0, 1, 0)
+    first, second = split.alone
+    assert first.demand == scenario.demand[:7]
+    assert [span.required for span in second.demand] == [2, 2, 1, 1, 1, 1, 1]
+    assert [span.start for span in second.demand] == [span.start for span in first.demand]
+    assert second.availability == () and second.weights.fairness == 0
+
+
+def test_a_week_with_a_public_holiday_is_alone_with_its_holiday_and_shorter_contract() -> None:
+    """A holiday on the second Wednesday makes the second week a kind of its own, the holiday
+    on its day 2, where contracts ask a fifth less (`Horizon.scale`)."""
     scenario = weeks(14)
-    busier = list(scenario.demand)
-    busier[8] = dataclasses.replace(busier[8], required=2)
-    assert repeated_week(dataclasses.replace(scenario, demand=tuple(busier))) is None
-    assert repeated_week(weeks(7)) is None
-    assert repeated_week(weeks(10)) is None
-    assert repeated_week(weeks(14, rules=Rules(max_weekends=1))) is None
+    scenario = dataclasses.replace(
+        scenario, horizon=dataclasses.replace(scenario.horizon, holidays=((9, "Holiday"),))
+    )
+    split = split_weeks(scenario)
+    assert split is not None and split.kinds == (0, 1)
+    first, second = split.alone
+    assert first.horizon.holidays == () and second.horizon.holidays == ((2, "Holiday"),)
+    assert first.demand == second.demand
+    assert second.horizon.scale(40 * 60, 0, 7) == 32 * 60
+
+
+def test_no_weeks_where_a_week_is_part_or_rules_span_the_horizon() -> None:
+    """A part week, a horizon-long rule or a Sunday night shift into the next week: no week
+    alone."""
+    assert split_weeks(weeks(7)) is None
+    assert split_weeks(weeks(10)) is None
+    assert split_weeks(weeks(14, rules=Rules(max_weekends=1))) is None
     night = make_scenario().shifts[2]
-    assert repeated_week(weeks(14, shifts=(night,))) is None
+    assert split_weeks(weeks(14, shifts=(night,))) is None
     sunday_off = dataclasses.replace(night, weekdays=frozenset(range(6)))
-    assert repeated_week(weeks(14, shifts=(sunday_off,))) is not None
-    assert repeated_week(scenario) is not None
+    assert split_weeks(weeks(14, shifts=(sunday_off,))) is not None
+    assert split_weeks(weeks(14)) is not None
 
 
 def test_the_turns_keep_a_run_across_the_weeks_end_within_the_limit() -> None:
     """Wed-Sun then Mon-Fri would be ten days in a row: whoever starts on Wed-Sun keeps it."""
     scenario = weeks(14)
     week = shifts_by_person(scenario, {"P1": [2, 3, 4, 5, 6], "P2": [0, 1, 2, 3, 4]})
-    tiled = tile_weeks(scenario, week)
+    tiled = tile_repeated(scenario, week)
     assert len(tiled) == 20
     for who in ("P1", "P2"):
         days = sorted(a.day for a in tiled if a.employee_id == who)
@@ -115,7 +162,7 @@ def test_the_turns_go_around_a_persons_day_away() -> None:
     away = AvailabilitySpan("P1", at(11, "00:00"), at(12, "00:00"), AvailabilityKind.UNAVAILABLE)
     scenario = weeks(14, availability=(away,))
     week = shifts_by_person(scenario, {"P1": [0, 1, 2], "P2": [3, 4, 5]})
-    tiled = tile_weeks(scenario, week)
+    tiled = tile_repeated(scenario, week)
     assert len(tiled) == 12
     assert sorted(a.day for a in tiled if a.employee_id == "P1") == [0, 1, 2, 7, 8, 9]
     assert verify(scenario, roster_frame(scenario, tiled)).violations == ()
@@ -126,8 +173,34 @@ def test_shifts_no_turn_can_save_are_left_out() -> None:
     the second Tuesday is left out, and the rest is valid."""
     scenario = weeks(14, employees=(employee("P1", 48),), rules=Rules(max_consecutive_days=5))
     week = shifts_by_person(scenario, {"P1": [0, 1, 3, 4, 5, 6]})
-    tiled = tile_weeks(scenario, week)
+    tiled = tile_repeated(scenario, week)
     assert sorted(a.day for a in tiled) == [0, 1, 3, 4, 5, 6, 7, 10, 11, 12, 13]
+    assert verify(scenario, roster_frame(scenario, tiled)).violations == ()
+
+
+def test_each_week_takes_its_own_kinds_schedules_and_keeps_the_run_across_its_end() -> None:
+    """The first week's Wed-Sun is P1's, the busier second week's is P2's: P1 keeps a Wed-Sun
+    in the second week (after it, the second week's Mon-Fri would be ten days in a row), so
+    both work the same days in both weeks."""
+    scenario = busier_second_week(weeks(14))
+    split = split_weeks(scenario)
+    assert split is not None
+    first = shifts_by_person(scenario, {"P1": [2, 3, 4, 5, 6], "P2": [0, 1, 2, 3, 4]})
+    second = shifts_by_person(scenario, {"P1": [0, 1, 2, 3, 4], "P2": [2, 3, 4, 5, 6]})
+    tiled = tile_weeks(scenario, split, [first, second])
+    assert len(tiled) == 20
+    assert sorted(a.day for a in tiled if a.employee_id == "P1") == [
+        2,
+        3,
+        4,
+        5,
+        6,
+        9,
+        10,
+        11,
+        12,
+        13,
+    ]
     assert verify(scenario, roster_frame(scenario, tiled)).violations == ()
 
 
@@ -138,7 +211,7 @@ def dropped_monday(p3_days: list[int], p3_skills: frozenset[str] = frozenset()) 
     people = (employee("P1"), employee("P2"), employee("P3", 32, skills=p3_skills))
     scenario = weeks(14, employees=people, availability=(away,))
     week = shifts_by_person(scenario, {"P1": [0, 1, 2, 3, 4], "P2": [0, 3, 4, 5, 6], "P3": p3_days})
-    tiled = tile_weeks(scenario, week)
+    tiled = tile_repeated(scenario, week)
     assert verify(scenario, roster_frame(scenario, tiled)).violations == ()
     return tiled
 
@@ -188,7 +261,7 @@ def swapped_monday(p3_skills: frozenset[str] = frozenset(), *others: Employee) -
     scenario = weeks(14, employees=people, availability=(away,))
     week = shifts_by_person(scenario, {"P1": [0, 1, 2, 3, 4], "P2": [0, 1, 2, 3, 4]})
     week += [assign(scenario, "P3", day, "LATE") for day in range(1, 6)]
-    tiled = tile_weeks(scenario, week)
+    tiled = tile_repeated(scenario, week)
     assert verify(scenario, roster_frame(scenario, tiled)).violations == ()
     return tiled
 
@@ -238,11 +311,11 @@ def back_fortnight(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
     return read_scenario(folder)
 
 
-def solved_from_its_week(
+def solved_by_weeks(
     scenario: Scenario, monkeypatch: pytest.MonkeyPatch, time_limit: float
-) -> tuple[Result, Result]:
-    """The horizon solved, checked to start from its week alone (solved to within
-    `WEEK_GAP`) and never from counts over the horizon: the result and the week's."""
+) -> tuple[Result, list[Result]]:
+    """The horizon solved, checked to start from each of its distinct weeks alone (solved to
+    within `WEEK_GAP`) and never from counts over the horizon: the result and the weeks'."""
     weeks_alone: list[Result] = []
     search_roster = search_module.search_roster
 
@@ -261,9 +334,10 @@ def solved_from_its_week(
     monkeypatch.setattr(search_module, "search_roster", week_solved)
     monkeypatch.setattr(search_module._Search, "staff_then_assign", week_counts)
     result = solve(scenario, time_limit=time_limit, seed=0, workers=2)
-    [alone] = weeks_alone
-    assert alone.scenario == repeated_week(scenario)
-    return result, alone
+    split = split_weeks(scenario)
+    assert split is not None
+    assert [alone.scenario for alone in weeks_alone] == list(split.alone)
+    return result, weeks_alone
 
 
 def test_a_repeated_fortnight_starts_from_its_week_and_is_bounded_by_it(
@@ -271,7 +345,7 @@ def test_a_repeated_fortnight_starts_from_its_week_and_is_bounded_by_it(
 ) -> None:
     """Two equal weeks: the week is solved alone, no counts over the fortnight, and the bound
     is at least twice the week's."""
-    result, alone = solved_from_its_week(fortnight, monkeypatch, WEEKS_LIMIT)
+    result, [alone] = solved_by_weeks(fortnight, monkeypatch, WEEKS_LIMIT)
     assert result.report is not None and result.report.ok
     assert alone.best_bound and result.best_bound >= 2 * alone.best_bound
     assert result.objective >= result.best_bound
@@ -291,9 +365,35 @@ def test_a_repeated_fortnight_with_a_back_office_starts_from_its_week(
         return front_breaks(self, roster, breaks)
 
     monkeypatch.setattr(search_module._Search, "_front_breaks", front_hinted)
-    result, alone = solved_from_its_week(back_fortnight, monkeypatch, BACK_WEEKS_LIMIT)
+    result, [alone] = solved_by_weeks(back_fortnight, monkeypatch, BACK_WEEKS_LIMIT)
     assert result.report is not None and result.report.ok
     assert result.flex_days and result.assignments
     assert hinted and hinted[-1] is not None
     assert alone.best_bound and result.best_bound >= 2 * alone.best_bound
+    assert result.objective >= result.best_bound
+
+
+@pytest.fixture(scope="module")
+def christmas_fortnight(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
+    """A generated contact centre of 15 front-office people over the fortnight from Monday
+    14 December 2026 with Poland's public holidays: Christmas Eve, Christmas Day and the
+    Second Day of Christmas fall in its second week."""
+    folder = tmp_path_factory.mktemp("christmas_fortnight")
+    load_script("generate").write_contact_centre(
+        folder, 15, days=14, start=date(2026, 12, 14), country="PL"
+    )
+    return read_scenario(folder)
+
+
+def test_a_fortnight_with_holidays_starts_from_each_week_and_is_bounded_by_both(
+    christmas_fortnight: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two weeks that differ: each is solved alone, no counts over the fortnight, and the
+    bound is at least the two weeks' summed."""
+    assert [day for day, _ in christmas_fortnight.horizon.holidays] == [10, 11, 12]
+    result, [first, second] = solved_by_weeks(christmas_fortnight, monkeypatch, HOLIDAY_LIMIT)
+    assert result.report is not None and result.report.ok
+    assert first.best_bound and second.best_bound
+    assert first.scenario.demand != second.scenario.demand
+    assert result.best_bound >= first.best_bound + second.best_bound
     assert result.objective >= result.best_bound

@@ -43,7 +43,7 @@ from scheduler.model.params import configure, default_workers
 from scheduler.model.roster import BreakPlan, Formulation, RosterModel
 from scheduler.model.staffing import ONE_BY_ONE_MOST, StaffingModel
 from scheduler.model.subproblem import SubProblem, SubProblems
-from scheduler.model.weeks import DAYS_PER_WEEK, repeated_week, tile_weeks
+from scheduler.model.weeks import Weeks, split_weeks, tile_weeks
 from scheduler.result import Phase, Progress, Result
 from scheduler.verify import verify
 
@@ -718,11 +718,11 @@ BALANCE_SHARE = 0.05
 from 361.5 h off contract to 349.5 h; N=800 from 746.5 h to 700.5 h in 0.2 s)."""
 _FOUND = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 WEEK_SHARE = 0.5
-"""Most share of the time limit for solving a repeated week alone (see `start_from_a_week`);
-it ends sooner when within `WEEK_GAP` of its bound (N=100 and 200 at 120 s: 13-18 s of the
-42)."""
+"""Most share of the time limit for solving the distinct weeks alone (see
+`start_from_weeks`); a week ends sooner when within `WEEK_GAP` of its bound (N=100 and 200 at
+120 s, a repeated week: 13-18 s of the 42)."""
 WEEK_GAP = 0.0025
-"""The week alone stops within this share of its bound."""
+"""A week alone stops within this share of its bound."""
 WARM_START_SHARE = 0.1
 """Share of the time limit, at most, for placing the breaks of the starting roster."""
 BACK_OFFICE_START_SHARE = 0.2
@@ -892,9 +892,9 @@ class _Search:
         roster = hint
         breaks = None
         if hint is None and sum(e.works_front for e in self.scenario.employees) >= DECOMPOSE_FROM:
-            week = repeated_week(self.scenario)
-            if week is not None:
-                roster = self.start_from_a_week(week)
+            weeks = split_weeks(self.scenario)
+            if weeks is not None:
+                roster = self.start_from_weeks(weeks)
                 self.decomposed = roster is not None
             if roster is None:
                 # The greedy roster took 15 s at N=800 and 55 s at N=1600, and the
@@ -914,29 +914,46 @@ class _Search:
         else:
             first.hint(roster)
 
-    def start_from_a_week(self, week: Scenario) -> list[Assignment] | None:
-        """A roster of the horizon from its repeated ``week`` solved alone for `WEEK_SHARE` of
-        the time and handed out week by week (see `scheduler.model.weeks`); the week's bound
-        times the number of weeks is recorded as the horizon's. None if the week has no
-        roster."""
-        result = search_roster(
-            week,
-            time_limit=WEEK_SHARE * self.time_limit,
-            workers=self.workers,
-            seed=self.seed,
-            formulation=self.formulation,
-            hint=None,
-            on_progress=None,
-            relative_gap_limit=max(self.relative_gap_limit, WEEK_GAP),
-            lexicographic=False,
-            tier_tolerance=0.0,
-        )
-        self.recorder.interrupted = self.recorder.interrupted or result.interrupted
-        if not result.assignments:
-            return None
-        if result.best_bound:
-            self.recorder.on_bound(self.scenario.horizon.days // DAYS_PER_WEEK * result.best_bound)
-        return tile_weeks(self.scenario, result.assignments)
+    def start_from_weeks(self, weeks: Weeks) -> list[Assignment] | None:
+        """A roster of the horizon from its distinct ``weeks`` solved alone within
+        `WEEK_SHARE` of the time and handed out week by week (see `scheduler.model.weeks`);
+        the weeks' bounds summed are recorded as the horizon's. None if a week has no roster
+        or the solve was interrupted before every week had one."""
+        until = time.perf_counter() + WEEK_SHARE * self.time_limit
+        # The kinds of week that recur most first, as their gaps count as often; each takes
+        # its share of the weeks left, so what one leaves goes to the rest.
+        kinds = sorted(range(len(weeks.alone)), key=lambda kind: -weeks.count(kind))
+        left = len(weeks.kinds)
+        rosters: dict[int, list[Assignment]] = {}
+        bound: int | None = 0
+        for kind in kinds:
+            if self.recorder.interrupted:
+                return None
+            seconds = max(until - time.perf_counter(), 0.0) * weeks.count(kind) / left
+            left -= weeks.count(kind)
+            result = search_roster(
+                weeks.alone[kind],
+                time_limit=seconds,
+                workers=self.workers,
+                seed=self.seed,
+                formulation=self.formulation,
+                hint=None,
+                on_progress=None,
+                relative_gap_limit=max(self.relative_gap_limit, WEEK_GAP),
+                lexicographic=False,
+                tier_tolerance=0.0,
+            )
+            self.recorder.interrupted = self.recorder.interrupted or result.interrupted
+            if not result.assignments:
+                return None
+            rosters[kind] = result.assignments
+            if bound is not None and result.best_bound is not None:
+                bound += weeks.count(kind) * result.best_bound
+            else:
+                bound = None
+        if bound:
+            self.recorder.on_bound(bound)
+        return tile_weeks(self.scenario, weeks, [rosters[kind] for kind in range(len(rosters))])
 
     def _start_from(self, roster: list[Assignment], breaks: BreakPlan | None = None) -> None:
         """Place the breaks and back-office days around a roster's shifts (kept if best),

@@ -1,8 +1,9 @@
-"""Long horizons whose weeks repeat: one week solved, then handed out week by week.
+"""Long horizons by the week: each distinct week solved alone, then handed out week by week.
 
-Where every week of the horizon asks for the same (a planner's standard week over a month),
-the week alone is solved as a scenario of its own (`repeated_week`), and its schedules are
-handed to the people of each group of interchangeable people in turn, week by week
+Where the horizon's weeks ask for the same (a planner's standard week over a month), or for
+one of a few weeks (a month with a public holiday or a busier week), each distinct week is
+solved alone as a scenario of its own (`split_weeks`), and its schedules are handed to the
+people of each group of interchangeable people in turn, in every week of its kind
 (`tile_weeks`), so that a person takes a different schedule each week, as rotating rosters do.
 What the week alone does not see (availability, the runs and rest across a week's end) decides
 who takes which schedule, within the group or, where every schedule of the group breaks, from
@@ -16,11 +17,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from ortools.graph.python import linear_sum_assignment
 
-from scheduler.data import MINUTES_PER_DAY, Assignment, Employee, Office, Scenario
+from scheduler.data import (
+    MINUTES_PER_DAY,
+    Assignment,
+    DemandSpan,
+    Employee,
+    Office,
+    Scenario,
+)
 from scheduler.model.construct import give_dropped
 from scheduler.model.options import Spans
 
@@ -34,22 +42,36 @@ SWAP_WEIGHT = 200
 four of them, a cycle of schedules between groups, still cost less than a broken shift."""
 
 
-def repeated_week(scenario: Scenario) -> Scenario | None:
-    """The horizon's first week as a scenario of its own, if every week asks for the same and
-    the horizon is whole weeks; None otherwise.
+@dataclass(frozen=True)
+class Weeks:
+    """The horizon's weeks, each distinct week once as a scenario of its own."""
 
-    The week has no availability and no fairness weight: every week of any roster of the whole
+    alone: tuple[Scenario, ...]
+    """Each distinct week from its first day, without availability and fairness."""
+    kinds: tuple[int, ...]
+    """Which of ``alone`` each week of the horizon is."""
+
+    def count(self, kind: int) -> int:
+        """How many weeks of the horizon are ``alone[kind]``."""
+        return self.kinds.count(kind)
+
+
+def split_weeks(scenario: Scenario) -> Weeks | None:
+    """The horizon's weeks as scenarios of their own, each distinct week once (the weeks that
+    ask for the same demand and have their public holidays on the same weekdays are one), if
+    the horizon is whole weeks and its rules hold within a week; None otherwise.
+
+    A week has no availability and no fairness weight: each week of any roster of the whole
     horizon is then a roster of it costing no more (the rules it keeps hold within a week, a
     back office's too: desks, anchors and cover by the day, on-site and remote days by the
-    7-day block), so its bound times the number of weeks bounds the horizon's. Horizon-long
-    rules (totals, max weekends, shift counts, min runs and days off), day-level cover,
-    requests, holidays and shifts running from one week into the next are left to the whole
-    model.
+    7-day block), so the weeks' bounds summed bound the horizon's. Horizon-long rules (totals,
+    max weekends, shift counts, min runs and days off), day-level cover, requests and shifts
+    running from one week into the next are left to the whole model.
     """
     horizon = scenario.horizon
     if horizon.days <= DAYS_PER_WEEK or horizon.days % DAYS_PER_WEEK:
         return None
-    if horizon.holidays or scenario.shift_demand or scenario.shift_requests:
+    if scenario.shift_demand or scenario.shift_requests:
         return None
     # A shift of a week's last day that ends in the next week would cover the next week's
     # demand, which the week alone cannot see.
@@ -71,36 +93,56 @@ def repeated_week(scenario: Scenario) -> Scenario | None:
         ):
             return None
     num_weeks = horizon.days // DAYS_PER_WEEK
-    weeks: list[list[tuple[int, int, int, str | None]]] = [[] for _ in range(num_weeks)]
+    demand: list[list[DemandSpan]] = [[] for _ in range(num_weeks)]
     for span in scenario.demand:
         week = span.start // WEEK_MINUTES
         if week >= num_weeks or (span.end - 1) // WEEK_MINUTES != week:
             return None
         offset = week * WEEK_MINUTES
-        weeks[week].append((span.start - offset, span.end - offset, span.required, span.skill))
-    first = sorted(weeks[0])
-    if any(sorted(week) != first for week in weeks[1:]):
-        return None
-    return replace(
-        scenario,
-        horizon=replace(horizon, days=DAYS_PER_WEEK),
-        demand=tuple(s for s in scenario.demand if s.start < WEEK_MINUTES),
-        availability=(),
-        weights=replace(scenario.weights, fairness=0),
-    )
+        demand[week].append(replace(span, start=span.start - offset, end=span.end - offset))
+    holidays: list[list[tuple[int, str]]] = [[] for _ in range(num_weeks)]
+    for day, name in horizon.holidays:
+        holidays[day // DAYS_PER_WEEK].append((day % DAYS_PER_WEEK, name))
+    alone: list[Scenario] = []
+    kinds: list[int] = []
+    seen: dict[tuple[object, ...], int] = {}
+    for spans, days_off in zip(demand, holidays, strict=True):
+        # The holidays' names aside, as they change neither demand nor contracts.
+        key = (tuple(sorted(spans, key=_span_key)), tuple(sorted(day for day, _ in days_off)))
+        if key not in seen:
+            seen[key] = len(alone)
+            alone.append(
+                replace(
+                    scenario,
+                    horizon=replace(horizon, days=DAYS_PER_WEEK, holidays=tuple(days_off)),
+                    demand=tuple(spans),
+                    availability=(),
+                    weights=replace(scenario.weights, fairness=0),
+                )
+            )
+        kinds.append(seen[key])
+    return Weeks(tuple(alone), tuple(kinds))
 
 
-def tile_weeks(scenario: Scenario, week: Sequence[Assignment]) -> list[Assignment]:
-    """A roster of ``scenario``'s whole horizon from a roster of its first week (a solution of
-    `repeated_week`): within each group of interchangeable people, each week hands the week's
-    schedules out again, in turn where nothing forbids it, or across groups of the same skills
-    and office where that breaks less. Shifts that still break availability, the
-    consecutive-days limit or the rest across a week's end go to someone else with the same
-    skills who may take them, or are left out."""
-    num_weeks = scenario.horizon.days // DAYS_PER_WEEK
-    schedules: dict[str, list[Assignment]] = defaultdict(list)
-    for a in week:
-        schedules[a.employee_id].append(a)
+def _span_key(span: DemandSpan) -> tuple[int, int, int, str]:
+    """A demand span in an order that does not depend on the file's."""
+    return span.start, span.end, span.required, span.skill or ""
+
+
+def tile_weeks(
+    scenario: Scenario, weeks: Weeks, rosters: Sequence[Sequence[Assignment]]
+) -> list[Assignment]:
+    """A roster of ``scenario``'s whole horizon from a roster of each of its distinct
+    ``weeks`` (``rosters``, solutions of ``weeks.alone``): within each group of
+    interchangeable people, each week hands its kind's schedules out again, in turn where
+    nothing forbids it, or across groups of the same skills and office where that breaks less.
+    Shifts that still break availability, the consecutive-days limit or the rest across a
+    week's end go to someone else with the same skills who may take them, or are left out."""
+    schedules: list[dict[str, list[Assignment]]] = []
+    for week in rosters:
+        schedules.append(defaultdict(list))
+        for a in week:
+            schedules[-1][a.employee_id].append(a)
     groups: dict[Employee, list[Employee]] = defaultdict(list)
     for employee in scenario.employees:
         groups[_profile(employee)].append(employee)
@@ -114,12 +156,12 @@ def tile_weeks(scenario: Scenario, week: Sequence[Assignment]) -> list[Assignmen
     dropped: list[Assignment] = []
     for in_class in classes.values():
         members = [employee for group in in_class for employee in group]
-        taken = _hand_out_weeks(scenario, in_class, schedules, num_weeks)
+        taken = _hand_out_weeks(scenario, weeks, in_class, schedules)
         for employee, turns in zip(members, taken, strict=True):
             shifts = [
                 _moved(a, employee.employee_id, number)
                 for number, owner in enumerate(turns)
-                for a in schedules[owner]
+                for a in schedules[weeks.kinds[number]][owner]
             ]
             kept = _kept(scenario, employee, shifts)
             roster += kept
@@ -135,7 +177,7 @@ def _profile(employee: Employee) -> Employee:
 
 
 def _moved(a: Assignment, employee_id: str, week: int) -> Assignment:
-    """A first-week shift given to ``employee_id`` in week ``week``."""
+    """A shift of a week alone (from day 0) given to ``employee_id`` in week ``week``."""
     offset = week * WEEK_MINUTES
     return replace(
         a,
@@ -149,12 +191,12 @@ def _moved(a: Assignment, employee_id: str, week: int) -> Assignment:
 
 def _hand_out_weeks(
     scenario: Scenario,
+    weeks: Weeks,
     in_class: list[list[Employee]],
-    schedules: dict[str, list[Assignment]],
-    num_weeks: int,
+    schedules: list[dict[str, list[Assignment]]],
 ) -> list[list[str]]:
     """For each member of the groups ``in_class`` (of the same skills and office), in order,
-    whose first-week schedule they take in each week: one each week per member, week by week
+    whose schedule of each week's kind they take: one each week per member, week by week
     the least broken (see `BROKEN_WEIGHT`), else the turn after the schedule they had the week
     before within their group (an assignment problem a group and week). Where a group's
     schedules still break, the class's are handed out together, a schedule of another group
@@ -166,11 +208,14 @@ def _hand_out_weeks(
     for people in in_class:
         first = groups[-1][-1] + 1 if groups else 0
         groups.append(list(range(first, first + len(people))))
-    broken = _Broken(scenario, members, [schedules[owner] for owner in owners])
+    broken = _Broken(
+        scenario, members, [[kind[owner] for owner in owners] for kind in schedules], weeks.kinds
+    )
     own = {p: [(s, 0) for s in group] for group in groups for p in group}
-    every: dict[int, list[tuple[int, int]]] | None = None
+    # The class's arcs by kind of week, built the first time a week of that kind needs them.
+    every: dict[int, dict[int, list[tuple[int, int]]]] = {}
     taken: list[list[int]] = [[] for _ in members]
-    for w in range(num_weeks):
+    for w, kind in enumerate(weeks.kinds):
         turns = {}
         for group in groups:
             for p in group:
@@ -182,22 +227,23 @@ def _hand_out_weeks(
         for group in groups:
             chosen.update(_assign({p: own[p] for p in group}, w, broken, taken, turns))
         if len(groups) > 1 and any(broken(p, s, w, taken[p]) for p, s in chosen.items()):
-            if every is None:
-                every = _arcs_between(scenario, members, schedules, groups)
-            chosen = _assign(every, w, broken, taken, turns)
+            if kind not in every:
+                every[kind] = _arcs_between(weeks.alone[kind], members, schedules[kind], groups)
+            chosen = _assign(every[kind], w, broken, taken, turns)
         for p, s in chosen.items():
             taken[p].append(s)
     return [[owners[s] for s in turns] for turns in taken]
 
 
 def _arcs_between(
-    scenario: Scenario,
+    week: Scenario,
     members: list[Employee],
     schedules: dict[str, list[Assignment]],
     groups: list[list[int]],
 ) -> dict[int, list[tuple[int, int]]]:
-    """Per member, the schedules of the class they may take, their own group's at no cost
-    and another's at `SWAP_WEIGHT` and a point per half-hour off their contract (`_fit`)."""
+    """Per member, the schedules of the class in ``week`` they may take, their own group's at
+    no cost and another's at `SWAP_WEIGHT` and a point per half-hour off their contract
+    (`_fit`)."""
     owners = [e.employee_id for e in members]
     arcs = {}
     for group in groups:
@@ -207,8 +253,7 @@ def _arcs_between(
             for other in groups
             if other is not group
             for s in other
-            if (fit := _fit(scenario, members[group[0]], members[s], schedules[owners[s]]))
-            is not None
+            if (fit := _fit(week, members[group[0]], members[s], schedules[owners[s]])) is not None
         ]
         for p in group:
             arcs[p] = [(s, 0) for s in group] + others
@@ -239,15 +284,21 @@ def _assign(
 
 
 class _Broken:
-    """How many of a first-week schedule's shifts a member may not work in a given week: on
-    their unavailable spans, or across the week's end from the schedule they had the week
-    before (a run too long, a rest too short)."""
+    """How many of a week's schedule's shifts a member may not work in a given week: on their
+    unavailable spans, or across the week's end from the schedule they had the week before (a
+    run too long, a rest too short)."""
 
     def __init__(
-        self, scenario: Scenario, members: list[Employee], weeks: list[list[Assignment]]
+        self,
+        scenario: Scenario,
+        members: list[Employee],
+        weeks: list[list[list[Assignment]]],
+        kinds: Sequence[int],
     ) -> None:
+        # Each kind of week's schedules, numbered as the members who had them.
         self.weeks = weeks
-        self.edges = [_edges(shifts) for shifts in weeks]
+        self.kinds = kinds
+        self.edges = [[_edges(shifts) for shifts in kind] for kind in weeks]
         self.rules = [scenario.rules_for(e) for e in members]
         self.away = [Spans.unavailable(scenario, e.employee_id) for e in members]
         # Most members are away on no day of a week: their schedules break only at its ends.
@@ -267,41 +318,44 @@ class _Broken:
         """Member ``p``'s broken shifts if they take schedule ``s`` in week ``w``, after the
         schedules ``before`` (one a week)."""
         count = 0
+        kind = self.kinds[w]
         days = self.days_away.get((p, w))
         if days:
             offset = w * WEEK_MINUTES
             count += sum(
                 self.away[p].meets(day, a.start + offset, a.end + offset)
-                for a in self.weeks[s]
+                for a in self.weeks[kind][s]
                 if (day := a.day + w * DAYS_PER_WEEK) in days
             )
         if w:
             # The run ending on last week's last day and the one starting on this week's
             # first, and the rest from last week's last shift.
-            ending, _, last, _ = self.edges[before[w - 1]]
-            _, starting, _, first = self.edges[s]
+            ending, _, last, _ = self.edges[self.kinds[w - 1]][before[w - 1]]
+            _, starting, _, first = self.edges[kind][s]
             count += ending + starting > self.rules[p].max_consecutive_days
             count += WEEK_MINUTES + first - last < self.rules[p].min_rest_minutes
         return count
 
 
 def _fit(
-    scenario: Scenario, employee: Employee, owner: Employee, shifts: list[Assignment]
+    week: Scenario, employee: Employee, owner: Employee, shifts: list[Assignment]
 ) -> int | None:
-    """How far ``employee``'s contract is from the paid minutes of ``owner``'s week
-    (``shifts``), or None where their rules, days or hours forbid them to work it."""
-    rules = scenario.rules_for(employee)
+    """How far ``employee``'s contract in ``week`` is from the paid minutes of ``owner``'s
+    schedule (``shifts``), or None where their rules, days or hours forbid them to work it."""
+    rules = week.rules_for(employee)
     # The schedule keeps the owner's rules: the same rules are then kept but for the person's
     # own days and hours.
-    if rules != scenario.rules_for(owner):
+    if rules != week.rules_for(owner):
         return None
     paid = sum(a.paid_minutes for a in shifts)
     most = rules.max_days_of(employee)
     if most is not None and len({a.day for a in shifts}) > most:
         return None
-    if not employee.min_minutes <= paid <= employee.weekly_max_minutes:
+    # A week with public holidays asks for less (see `Horizon.scale`).
+    least = week.horizon.scale(employee.min_minutes, 0, DAYS_PER_WEEK)
+    if not least <= paid <= employee.weekly_max_minutes:
         return None
-    return abs(paid - employee.contract_minutes)
+    return abs(paid - week.horizon.scale(employee.contract_minutes, 0, DAYS_PER_WEEK))
 
 
 def _edges(shifts: list[Assignment]) -> tuple[int, int, int, int]:
