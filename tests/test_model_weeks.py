@@ -397,3 +397,48 @@ def test_a_fortnight_with_holidays_starts_from_each_week_and_is_bounded_by_both(
     assert first.scenario.demand != second.scenario.demand
     assert result.best_bound >= first.best_bound + second.best_bound
     assert result.objective >= result.best_bound
+
+
+def busier_weeks(num_weeks: int, busier: list[int]) -> Scenario:
+    """P1 and P2 over ``num_weeks`` weeks, week ``w`` asking for a second person on its
+    Tuesday ``busier[w]`` times (so the weeks of equal counts are one kind)."""
+    scenario = weeks(7 * num_weeks)
+    demand = list(scenario.demand)
+    for week, extra in enumerate(busier):
+        tuesday = 7 * week + 1
+        demand[tuesday] = dataclasses.replace(demand[tuesday], required=1 + extra)
+    return dataclasses.replace(scenario, demand=tuple(demand))
+
+
+def test_each_distinct_week_gets_its_least_time_and_too_many_start_from_the_counts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Three kinds over four weeks: each solved alone once, the kind of two weeks first, each
+    for at least its least time (here `MIN_WEEK_SHARE` of the limit, above its part of a
+    small `WEEK_SHARE`); four kinds: none."""
+    solved: list[tuple[Scenario, float]] = []
+    search_roster = search_module.search_roster
+
+    def week_solved(scenario: Scenario, **kwargs: Any) -> Result:
+        solved.append((scenario, kwargs["time_limit"]))
+        return search_roster(scenario, **kwargs)
+
+    monkeypatch.setattr(search_module, "search_roster", week_solved)
+    monkeypatch.setattr(search_module, "WEEK_SHARE", 0.1)
+    # The last week is the third's but for a holiday.
+    scenario = busier_weeks(4, [0, 0, 1, 1])
+    scenario = dataclasses.replace(
+        scenario, horizon=dataclasses.replace(scenario.horizon, holidays=((23, "Holiday"),))
+    )
+    split = split_weeks(scenario)
+    assert split is not None and split.kinds == (0, 0, 1, 2)
+    search = search_module._Search(scenario, "aggregated", 10.0, 2, 0, 0.0)
+    roster = search.start_from_weeks(split)
+    assert roster and verify(scenario, roster_frame(scenario, roster)).violations == ()
+    assert [week for week, _ in solved] == list(split.alone)
+    least = min(search_module.MIN_WEEK_SECONDS, search_module.MIN_WEEK_SHARE * 10.0)
+    assert [seconds for _, seconds in solved] == pytest.approx([least] * 3)
+    solved.clear()
+    four = split_weeks(busier_weeks(4, [0, 1, 2, 3]))
+    assert four is not None and len(four.alone) == 4
+    assert search.start_from_weeks(four) is None and not solved

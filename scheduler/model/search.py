@@ -723,6 +723,16 @@ WEEK_SHARE = 0.5
 120 s, a repeated week: 13-18 s of the 42)."""
 WEEK_GAP = 0.0025
 """A week alone stops within this share of its bound."""
+MIN_WEEK_SECONDS = 10.0
+"""Least time for each distinct week alone, above its part of `WEEK_SHARE` where there are
+several, but at most `MIN_WEEK_SHARE` of the limit (N=200 at 60 s, a month with Christmas:
+the New Year's week alone was 305 h short at 7.5 s, none at 10 s and 12 s). A fifth of the
+limit for each, 24 s at 120 s, left less for the horizon than its part: four weeks at N = 200
+ended at 0.99-4.21 % against 0.73-1.36 % (three runs each)."""
+MIN_WEEK_SHARE = 0.2
+"""See `MIN_WEEK_SECONDS`."""
+MOST_WEEK_KINDS = 3
+"""Most distinct weeks solved alone; a horizon with more starts from the counts over it."""
 WARM_START_SHARE = 0.1
 """Share of the time limit, at most, for placing the breaks of the starting roster."""
 BACK_OFFICE_START_SHARE = 0.2
@@ -916,9 +926,13 @@ class _Search:
 
     def start_from_weeks(self, weeks: Weeks) -> list[Assignment] | None:
         """A roster of the horizon from its distinct ``weeks`` solved alone within
-        `WEEK_SHARE` of the time and handed out week by week (see `scheduler.model.weeks`);
+        `WEEK_SHARE` of the time (each at least `MIN_WEEK_SECONDS`) and handed out week by week
+        (see `scheduler.model.weeks`);
         the weeks' bounds summed are recorded as the horizon's. None if a week has no roster
-        or the solve was interrupted before every week had one."""
+        or the solve was interrupted before every week had one, or if there are more than
+        `MOST_WEEK_KINDS`."""
+        if len(weeks.alone) > MOST_WEEK_KINDS:
+            return None
         until = time.perf_counter() + WEEK_SHARE * self.time_limit
         # The kinds of week that recur most first, as their gaps count as often; each takes
         # its share of the weeks left, so what one leaves goes to the rest.
@@ -929,7 +943,8 @@ class _Search:
         for kind in kinds:
             if self.recorder.interrupted:
                 return None
-            seconds = max(until - time.perf_counter(), 0.0) * weeks.count(kind) / left
+            least = min(MIN_WEEK_SECONDS, MIN_WEEK_SHARE * self.time_limit)
+            seconds = max((until - time.perf_counter()) * weeks.count(kind) / left, least)
             left -= weeks.count(kind)
             result = search_roster(
                 weeks.alone[kind],
