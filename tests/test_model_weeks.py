@@ -442,3 +442,27 @@ def test_each_distinct_week_gets_its_least_time_and_too_many_start_from_the_coun
     four = split_weeks(busier_weeks(4, [0, 1, 2, 3]))
     assert four is not None and len(four.alone) == 4
     assert search.start_from_weeks(four) is None and not solved
+
+
+def test_a_back_office_starts_from_its_weeks_only_where_they_repeat(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With a back office, two kinds of week start from the counts, without solving a week
+    alone; one kind repeated is solved alone."""
+    solved: list[Scenario] = []
+    search_roster = search_module.search_roster
+
+    def week_solved(scenario: Scenario, **kwargs: Any) -> Result:
+        solved.append(scenario)
+        return search_roster(scenario, **kwargs)
+
+    monkeypatch.setattr(search_module, "search_roster", week_solved)
+    back = (employee("P1"), employee("P2"), employee("B1", office=Office.BACK, remote_ok=True))
+    for busier, kinds in (([0, 1], 2), ([0, 0], 1)):
+        scenario = dataclasses.replace(busier_weeks(2, busier), employees=back)
+        split = split_weeks(scenario)
+        assert split is not None and len(split.alone) == kinds
+        search = search_module._Search(scenario, "aggregated", 10.0, 2, 0, 0.0)
+        roster = search.start_from_weeks(split)
+        assert (roster is None) == (kinds > 1) and len(solved) == (kinds == 1)
+        solved.clear()
