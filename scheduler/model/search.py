@@ -931,11 +931,11 @@ class _Search:
 
     def start_from_weeks(self, weeks: Weeks) -> list[Assignment] | None:
         """A roster of the horizon from its distinct ``weeks`` solved alone within
-        `WEEK_SHARE` of the time (each at least `MIN_WEEK_SECONDS`) and handed out week by week
-        (see `scheduler.model.weeks`);
-        the weeks' bounds summed are recorded as the horizon's. None if a week has no roster
-        or the solve was interrupted before every week had one, or if there are more than
-        `MOST_WEEK_KINDS` (`MOST_BACK_OFFICE_WEEK_KINDS` with a back office)."""
+        `WEEK_SHARE` of the time (each at least `MIN_WEEK_SECONDS`) and handed out week by
+        week (see `scheduler.model.weeks`); the weeks' bounds summed are recorded as the
+        horizon's. None if there are more than `MOST_WEEK_KINDS` (`MOST_BACK_OFFICE_WEEK_KINDS`
+        with a back office), if a week has no roster, or if the solve was interrupted before
+        every week had one."""
         most = MOST_BACK_OFFICE_WEEK_KINDS if _has_back_office(self.scenario) else MOST_WEEK_KINDS
         if len(weeks.alone) > most:
             return None
@@ -944,12 +944,12 @@ class _Search:
         # its share of the weeks left, so what one leaves goes to the rest.
         kinds = sorted(range(len(weeks.alone)), key=lambda kind: -weeks.count(kind))
         left = len(weeks.kinds)
+        least = min(MIN_WEEK_SECONDS, MIN_WEEK_SHARE * self.time_limit)
         rosters: dict[int, list[Assignment]] = {}
         bound: int | None = 0
         for kind in kinds:
             if self.recorder.interrupted:
                 return None
-            least = min(MIN_WEEK_SECONDS, MIN_WEEK_SHARE * self.time_limit)
             seconds = max((until - time.perf_counter()) * weeks.count(kind) / left, least)
             left -= weeks.count(kind)
             result = search_roster(
