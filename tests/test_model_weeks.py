@@ -189,18 +189,8 @@ def test_each_week_takes_its_own_kinds_schedules_and_keeps_the_run_across_its_en
     second = shifts_by_person(scenario, {"P1": [0, 1, 2, 3, 4], "P2": [2, 3, 4, 5, 6]})
     tiled = tile_weeks(scenario, split, [first, second])
     assert len(tiled) == 20
-    assert sorted(a.day for a in tiled if a.employee_id == "P1") == [
-        2,
-        3,
-        4,
-        5,
-        6,
-        9,
-        10,
-        11,
-        12,
-        13,
-    ]
+    wed_to_sun = [*range(2, 7), *range(9, 14)]
+    assert sorted(a.day for a in tiled if a.employee_id == "P1") == wed_to_sun
     assert verify(scenario, roster_frame(scenario, tiled)).violations == ()
 
 
