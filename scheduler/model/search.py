@@ -267,14 +267,22 @@ def _solve_in_phases(search: _Search, hint: list[Assignment] | None) -> Result:
         share = BACK_OFFICE_RELAXED_SHARE if back else DECOMPOSED_RELAXED_SHARE
     if not staggered:
         share = 1
-    if staggered and search.decomposed and back and not _leaves_demand_short(search):
+    past_a_week = scenario.horizon.days > 7
+    if (
+        staggered
+        and search.decomposed
+        and back
+        and (past_a_week or not _leaves_demand_short(search))
+    ):
         # Where the start leaves nothing short the relaxed search recorded nothing in fifteen
         # runs of fifteen (N=100-400, 60 s: 4-9 s each), and its rosters that broke the exact
         # cap, repaired, gained in two runs of eight (150 and 1,710 at N=100); the start's
         # breaks and back-office days are re-placed at once instead, on the exact model the
         # neighbourhoods then use, and the time goes to them. On a short floor (the sample
         # week, three runs) the repaired relaxed rosters gained 188, 149,544 and 262,073, so it
-        # keeps the relaxed phase.
+        # keeps the relaxed phase; past a week it found nothing there either (a month with
+        # Christmas, N=100 at 120 s, its start 15-240 minutes short: five runs of five, 3-18 s
+        # each), so the neighbourhoods mend what is short.
         exact = RosterModel(scenario, formulation)
         search.repair(exact)
         code = int(cp_model.UNKNOWN)
@@ -732,12 +740,11 @@ ended at 0.99-4.21 % against 0.73-1.36 % (three runs each)."""
 MIN_WEEK_SHARE = 0.2
 """See `MIN_WEEK_SECONDS`."""
 MOST_WEEK_KINDS = 3
-"""Most distinct weeks solved alone; a horizon with more starts from the counts over it."""
-MOST_BACK_OFFICE_WEEK_KINDS = 1
-"""The same with a back office, whose week alone needs 17-27 s to its first roster at N=100
-(one week at 60 s): a month with Christmas at 120 s, N=100, its kinds at 30, 15 and 15 s,
-ended 255.75 h short at seed 1 against 11.25 h from the counts (at seed 0 nothing short
-against 19.25 h)."""
+"""Most distinct weeks solved alone; a horizon with more starts from the counts over it.
+
+With a back office too: a month with Christmas (N=100, 120 s, its kinds at 30, 15 and 15 s)
+ended at 7.6-19.8 % over five runs at seeds 0-2, at most 0.25 h short, against 72-80 % and
+11-19 h short from the counts; one earlier run, at seed 1, ended 255.75 h short."""
 WARM_START_SHARE = 0.1
 """Share of the time limit, at most, for placing the breaks of the starting roster."""
 BACK_OFFICE_START_SHARE = 0.2
@@ -933,11 +940,9 @@ class _Search:
         """A roster of the horizon from its distinct ``weeks`` solved alone within
         `WEEK_SHARE` of the time (each at least `MIN_WEEK_SECONDS`) and handed out week by
         week (see `scheduler.model.weeks`); the weeks' bounds summed are recorded as the
-        horizon's. None if there are more than `MOST_WEEK_KINDS` (`MOST_BACK_OFFICE_WEEK_KINDS`
-        with a back office), if a week has no roster, or if the solve was interrupted before
-        every week had one."""
-        most = MOST_BACK_OFFICE_WEEK_KINDS if _has_back_office(self.scenario) else MOST_WEEK_KINDS
-        if len(weeks.alone) > most:
+        horizon's. None if there are more than `MOST_WEEK_KINDS`, if a week has no roster, or
+        if the solve was interrupted before every week had one."""
+        if len(weeks.alone) > MOST_WEEK_KINDS:
             return None
         until = time.perf_counter() + WEEK_SHARE * self.time_limit
         # The kinds of week that recur most first, as their gaps count as often; each takes
