@@ -434,6 +434,28 @@ def test_each_distinct_week_gets_its_least_time_and_too_many_start_from_the_coun
     assert search.start_from_weeks(four) is None and not solved
 
 
+def test_a_back_office_week_alone_gets_longer_least_time() -> None:
+    """Each week alone gets at least 10 s, 20 s with a back office, but at most a fifth of the
+    limit."""
+    front = busier_weeks(2, [0, 1])
+    back = dataclasses.replace(
+        front, employees=(*front.employees, employee("B1", office=Office.BACK))
+    )
+    seconds = {
+        (name, limit): search_module._Search(
+            scenario, "aggregated", limit, 2, 0, 0.0
+        ).least_week_seconds()
+        for name, scenario in (("front", front), ("back", back))
+        for limit in (120.0, 60.0)
+    }
+    assert seconds == {
+        ("front", 120.0): 10.0,
+        ("front", 60.0): 10.0,
+        ("back", 120.0): 20.0,
+        ("back", 60.0): 12.0,
+    }
+
+
 def test_a_back_office_starts_from_each_kind_of_week_alone(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -739,6 +739,12 @@ limit for each, 24 s at 120 s, left less for the horizon than its part: four wee
 ended at 0.99-4.21 % against 0.73-1.36 % (three runs each)."""
 MIN_WEEK_SHARE = 0.2
 """See `MIN_WEEK_SECONDS`."""
+MIN_BACK_OFFICE_WEEK_SECONDS = 20.0
+"""`MIN_WEEK_SECONDS` with a back office, whose held counts need 5-9 s to their first solution
+(N=100, the Christmas week: none in 3.0 s at a 10 s limit nor in 4.7 s at 15 s; at 20 s at
+8.8 s, and the week proven). A month with Christmas, N=100, seeds 0-2: at 60 s (12 s each)
+21.6 %, 52.2 % and 9.7 % against 57.2 %, 55.5 % and 11.6 % with 10 s; at 120 s (30, 20 and
+20 s) 11.1 %, 10.0 % and 4.7 % against 9.0 %, 15.6 % and 4.3 % with 30, 15 and 15 s."""
 MOST_WEEK_KINDS = 3
 """Most distinct weeks solved alone; a horizon with more starts from the counts over it.
 
@@ -938,7 +944,7 @@ class _Search:
 
     def start_from_weeks(self, weeks: Weeks) -> list[Assignment] | None:
         """A roster of the horizon from its distinct ``weeks`` solved alone within
-        `WEEK_SHARE` of the time (each at least `MIN_WEEK_SECONDS`) and handed out week by
+        `WEEK_SHARE` of the time (each at least `least_week_seconds`) and handed out week by
         week (see `scheduler.model.weeks`); the weeks' bounds summed are recorded as the
         horizon's. None if there are more than `MOST_WEEK_KINDS`, if a week has no roster, or
         if the solve was interrupted before every week had one."""
@@ -949,7 +955,7 @@ class _Search:
         # its share of the weeks left, so what one leaves goes to the rest.
         kinds = sorted(range(len(weeks.alone)), key=lambda kind: -weeks.count(kind))
         left = len(weeks.kinds)
-        least = min(MIN_WEEK_SECONDS, MIN_WEEK_SHARE * self.time_limit)
+        least = self.least_week_seconds()
         rosters: dict[int, list[Assignment]] = {}
         bound: int | None = 0
         for kind in kinds:
@@ -980,6 +986,15 @@ class _Search:
         if bound:
             self.recorder.on_bound(bound)
         return tile_weeks(self.scenario, weeks, [rosters[kind] for kind in range(len(rosters))])
+
+    def least_week_seconds(self) -> float:
+        """Least time for each distinct week solved alone: `MIN_WEEK_SECONDS`
+        (`MIN_BACK_OFFICE_WEEK_SECONDS` with a back office), at most `MIN_WEEK_SHARE` of the
+        limit."""
+        least = (
+            MIN_BACK_OFFICE_WEEK_SECONDS if _has_back_office(self.scenario) else MIN_WEEK_SECONDS
+        )
+        return min(least, MIN_WEEK_SHARE * self.time_limit)
 
     def _start_from(self, roster: list[Assignment], breaks: BreakPlan | None = None) -> None:
         """Place the breaks and back-office days around a roster's shifts (kept if best),
