@@ -322,7 +322,7 @@ def _solve_in_phases(search: _Search, hint: list[Assignment] | None) -> Result:
             # them against 353,440 without, nothing short). Measured on the front office
             # alone: with a back office the start comes later, and its runs spread too widely
             # for one run to tell (N=100 over four weeks: 138-168 k, and 481 k in a trace).
-            windows = scenario.horizon.days > 7 and not back and _leaves_demand_short(search)
+            windows = past_a_week and not back and _leaves_demand_short(search)
             search.improve_by_neighbourhoods(
                 exact,
                 _people_kinds(search) + (("days", "costly") if windows else ()),
