@@ -26,6 +26,7 @@ from scheduler.data import (
 )
 from scheduler.io.roster import roster_frame
 from scheduler.io.scenario import read_scenario
+from scheduler.model.roster import BreakPlan, RosterModel
 from scheduler.model.weeks import Weeks, split_weeks, tile_weeks
 from scheduler.result import Result
 from scheduler.solve import solve
@@ -345,20 +346,42 @@ def test_a_repeated_fortnight_with_a_back_office_starts_from_its_week(
     back_fortnight: Scenario, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """With a back office too: the week alone is solved, its shifts handed out with their
-    breaks as the front office's hint, the flex days decided around them, and the bound is
-    at least twice the week's."""
-    hinted: list[object] = []
+    breaks, which hint the fortnight's model as they are (not placed again on the front
+    office alone, whose time the model gets), the flex days decided around them, and the
+    bound is at least twice the week's."""
+    placed_alone: list[int] = []
     front_breaks = search_module._Search._front_breaks
 
-    def front_hinted(self: search_module._Search, roster: list, breaks: Any) -> Any:
-        hinted.append(breaks)
+    def front_alone(self: search_module._Search, roster: list, breaks: Any) -> Any:
+        placed_alone.append(self.scenario.horizon.days)
         return front_breaks(self, roster, breaks)
 
-    monkeypatch.setattr(search_module._Search, "_front_breaks", front_hinted)
+    hinted: list[int] = []
+    hint_breaks = RosterModel.hint_breaks
+
+    def hint(self: RosterModel, plan: BreakPlan) -> None:
+        if self.scenario.horizon.days == 14:
+            hinted.append(sum(sum(counts) for counts in plan.values()))
+        hint_breaks(self, plan)
+
+    most: list[float | None] = []
+    place = search_module._Search._place
+
+    def placed(self: search_module._Search, fixed: RosterModel, *args: Any, **kwargs: Any) -> Any:
+        if fixed.scenario.horizon.days == 14:
+            most.append(kwargs.get("most"))
+        return place(self, fixed, *args, **kwargs)
+
+    monkeypatch.setattr(search_module._Search, "_front_breaks", front_alone)
+    monkeypatch.setattr(RosterModel, "hint_breaks", hint)
+    monkeypatch.setattr(search_module._Search, "_place", placed)
     result, [alone] = solved_by_weeks(back_fortnight, monkeypatch, BACK_WEEKS_LIMIT)
     assert result.report is not None and result.report.ok
     assert result.flex_days and result.assignments
-    assert hinted and hinted[-1] is not None
+    assert 7 in placed_alone and 14 not in placed_alone
+    assert hinted and max(hinted) > 0
+    # The whole model gets the front office's stage's time too.
+    assert most[0] == 2 * search_module.REPAIR_SECONDS
     assert alone.best_bound and result.best_bound >= 2 * alone.best_bound
     assert result.objective >= result.best_bound
 
