@@ -1126,9 +1126,9 @@ class _Search:
             # and the roster at 1,214,926 against 144,070 (N=100 with a back office, 120 s).
             # They hint the whole model as they are, which gets the time placing them again on
             # the front office alone took (1.7-4.6 s). Four weeks with Christmas and a back
-            # office, N=100: the same start either way, 2-4 s sooner; N=200: the start proven
-            # in 2.3 s and 4.7 s, where after the front office alone it was cut at 3 s once of
-            # two (1,145,960 against 730,055).
+            # office, from one tiled roster each: N=100, the same start either way, 2-4.6 s
+            # sooner; N=200, the start proven in three runs of four (2.3-4.7 s), where after
+            # the front office alone it was cut at 3 s in two of three.
             plan: BreakPlan | None = staged.plan_of(roster)
             seconds = 2 * REPAIR_SECONDS
         else:
