@@ -216,14 +216,3 @@ def pieces() -> cp_model.CpModel:
     model.add(2 * x + 4 * y >= 5)
     model.minimize(3 * x + 5 * y)
     return model
-
-
-def solve_the_hint(model: cp_model.CpModel) -> cp_model.CpSolver:
-    """Solve a model held to its hint, after checking that the hint gives every variable."""
-    hint = model.proto.solution_hint
-    assert sorted(hint.vars) == list(range(len(model.proto.variables)))
-    solver = cp_model.CpSolver()
-    solver.parameters.fix_variables_to_their_hinted_value = True
-    solver.parameters.num_workers = 1
-    assert solver.solve(model) == cp_model.OPTIMAL
-    return solver

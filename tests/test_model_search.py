@@ -13,7 +13,7 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
-from conftest import START, assign, at, employee, make_scenario, pieces, shift, solve_the_hint
+from conftest import START, assign, at, employee, make_scenario, pieces, shift
 from ortools.sat.python import cp_model
 
 import scheduler.model.search as search_module
@@ -139,7 +139,13 @@ def test_the_best_roster_becomes_a_complete_hint_for_the_next_model() -> None:
     assert search.best_solution[0] is exact
     assert search.best_objective == found
     search._hint(exact)
-    assert solve_the_hint(exact.model).objective_value == found
+    hint = exact.model.proto.solution_hint
+    assert sorted(hint.vars) == list(range(len(exact.model.proto.variables)))
+    solver = cp_model.CpSolver()
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    solver.parameters.num_workers = 1
+    assert solver.solve(exact.model) == cp_model.OPTIMAL
+    assert solver.objective_value == found
     result = search_module._best_result(search, exact)
     assert result.report is not None and result.report.ok, result.report
     assert result.objective == found

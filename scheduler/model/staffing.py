@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
@@ -95,15 +95,6 @@ class StaffingModel(RosterModel):
         # Fairness group -> its highest and lowest weekend load and its members, once
         # add_weekend_fairness ran.
         self.weekend_loads: dict[str, tuple[cp_model.IntVar, cp_model.IntVar, list[str]]] = {}
-        # Fairness group -> each load with the people-per-set counts that work it and whether
-        # it is used, and each person's own weekend load (factor, shifts): see hint_solution.
-        self._spread: dict[
-            str,
-            tuple[
-                list[tuple[int, list[cp_model.IntVar], cp_model.IntVar]],
-                list[tuple[int, list[cp_model.IntVar]]],
-            ],
-        ] = {}
         self.groups: list[list[Employee]] = []
         one_by_one: list[Employee] = []
         for members in self._profile_groups():
@@ -458,7 +449,7 @@ class StaffingModel(RosterModel):
             if any(e.employee_id not in ids for k in keys for e in self._cut_inputs[k][2]):
                 continue
             # Per profile group and number of weekend days: the members working that many.
-            loads: list[tuple[int, list[cp_model.IntVar], int]] = []
+            loads: list[tuple[int, cp_model.LinearExprT, int]] = []
             for key in keys:
                 masks, worked = self.masks[key]
                 size = len(self._cut_inputs[key][2])
@@ -467,57 +458,31 @@ class StaffingModel(RosterModel):
                 for mask, var in zip(masks, worked, strict=True):
                     by_count[len(weekend.intersection(mask))].append(var)
                 for count, counted in by_count.items():
-                    loads.append((factor * count, counted, size))
-            # Per person modelled one by one: the weekend factor and shifts.
-            own: list[tuple[int, list[cp_model.IntVar]]] = []
+                    loads.append((factor * count, cp_model.LinearExpr.sum(counted), size))
+            # Per person modelled one by one: the load and its most.
+            own: list[tuple[cp_model.LinearExprT, int]] = []
             for employee in members:
                 if employee.employee_id in one_by_one:
+                    factor = fairness_factor(employee)
                     counted = [v for o, v in self._person_options(employee) if o.day in weekend]
-                    own.append((fairness_factor(employee), counted))
-            top = max(
-                [load for load, _, _ in loads] + [factor * len(shifts) for factor, shifts in own]
-            )
+                    own.append((factor * cp_model.LinearExpr.sum(counted), factor * len(counted)))
+            top = max([load for load, _, _ in loads] + [most for _, most in own])
             high = self.model.new_int_var(0, top, f"fair_hi_{name}")
             low = self.model.new_int_var(0, top, f"fair_lo_{name}")
-            used_loads = []
-            for load, counted, size in loads:
+            for load, working, size in loads:
                 used = self.model.new_bool_var(f"fair_used_{name}_{load}")
-                self.model.add(cp_model.LinearExpr.sum(counted) <= size * used)
+                self.model.add(working <= size * used)
                 self.model.add(high >= load * used)
                 self.model.add(low <= load + top * (1 - used))
-                used_loads.append((load, counted, used))
-            for factor, shifts in own:
-                self.model.add(high >= factor * cp_model.LinearExpr.sum(shifts))
-                self.model.add(low <= factor * cp_model.LinearExpr.sum(shifts))
+            for expression, _ in own:
+                self.model.add(high >= expression)
+                self.model.add(low <= expression)
             self.weekend_loads[name] = (high, low, [e.employee_id for e in members])
-            self._spread[name] = (used_loads, own)
             self.tier_terms["fairness"].append((high - low, weight))
             priced = True
         if priced:
             self._minimize()
         return priced
-
-    def hint_solution(self, values: Sequence[int]) -> None:
-        """Start the search from a solution of this model, which may be one from before the
-        weekend spread was priced: the spread's own variables are then hinted at what that
-        solution gives them.
-
-        Left out of the hint, they cost CP-SAT the held counts it was given: the priced
-        counts came out dearer than the held ones and their spread together (N=100 with a
-        back office: 30,722 against 29,940 and at most 400 of spread)."""
-        super().hint_solution(values)
-        for name, (loads, own) in self._spread.items():
-            high, low, _ = self.weekend_loads[name]
-            if high.index < len(values):
-                continue
-            worked = [factor * sum(values[v.index] for v in shifts) for factor, shifts in own]
-            for load, counted, used in loads:
-                working = any(values[v.index] for v in counted)
-                self.model.add_hint(used, working)
-                if working:
-                    worked.append(load)
-            self.model.add_hint(high, max(worked, default=0))
-            self.model.add_hint(low, min(worked, default=0))
 
     def _add_day_masks(self, key: tuple[int, int]) -> None:
         number, block = key
